@@ -1,0 +1,1 @@
+pub fn run(_p: Option<std::path::PathBuf>, _a: Option<String>) -> anyhow::Result<()> { anyhow::bail!("wip") }

@@ -1,0 +1,261 @@
+//! The command line: `entitle [PATH]` opens the desktop app; subcommands run headless.
+//!
+//! Exit codes: 0 ok, 1 problems found in the data, 2 usage or I/O error.
+
+use crate::model::DocId;
+use crate::project::{self, Checked, Project};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "entitle",
+    version,
+    about = "Annotate entities in news articles: a desktop app, or headless subcommands",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// A project folder, a plain folder of .txt files, or one .txt file to open in the
+    /// app. Without it the last project (or the bundled sample) opens.
+    pub path: Option<PathBuf>,
+    /// Annotator name (default: the remembered one, else your login name).
+    #[arg(long, global = true)]
+    pub annotator: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a project without changing anything: every document's text and every
+    /// annotation file. Prints FILE:LINE: message per problem; exit 1 if any.
+    Check {
+        /// A project folder, a folder of .txt files, or one .txt file.
+        path: PathBuf,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check { path }) => check(&path),
+        None => open_app(cli.path, cli.annotator),
+    }
+}
+
+#[cfg(feature = "gui")]
+fn open_app(path: Option<PathBuf>, annotator: Option<String>) -> ExitCode {
+    match crate::app::run(path, annotator) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("entitle: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_app(_path: Option<PathBuf>, _annotator: Option<String>) -> ExitCode {
+    eprintln!(
+        "entitle: this build has no desktop app (built without the `gui` feature); use a subcommand, see `entitle --help`"
+    );
+    ExitCode::from(2)
+}
+
+/// One problem found by `check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+fn check(path: &Path) -> ExitCode {
+    match check_project(path) {
+        Err(e) => {
+            eprintln!("entitle: {e}");
+            ExitCode::from(2)
+        }
+        Ok((docs, problems)) => {
+            for p in &problems {
+                println!("{p}");
+            }
+            if problems.is_empty() {
+                eprintln!("entitle: {docs} documents checked, no problems");
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "entitle: {docs} documents checked, {} problems",
+                    problems.len()
+                );
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+/// Check every document and every annotator's file; returns the number of documents
+/// and the problems. Reads only.
+pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::ProjectError> {
+    let (project, _) = Project::open(path)?;
+    let mut problems = Vec::new();
+    for s in &project.skipped {
+        problems.push(Problem {
+            file: project.root().to_path_buf(),
+            line: None,
+            message: format!("skipped {s}"),
+        });
+    }
+    let annotators = annotators(project.root());
+    for entry in project.docs() {
+        let doc = match project.load_document(&entry.id) {
+            Ok(d) => d,
+            Err(e) => {
+                let message = match &e {
+                    project::DocError::Text { source, .. } => source.to_string(),
+                    project::DocError::Io { source, .. } => source.to_string(),
+                };
+                problems.push(Problem {
+                    file: entry.path.clone(),
+                    line: None,
+                    message,
+                });
+                continue;
+            }
+        };
+        for a in &annotators {
+            match project.read_annotations(a, &entry.id) {
+                Ok(None) => {}
+                Ok(Some(parsed)) => match parsed.check(&doc) {
+                    Ok(Checked::Current(_)) => {}
+                    Ok(Checked::TextChanged(f)) => problems.push(Problem {
+                        file: project.annotation_path(a, &entry.id),
+                        line: None,
+                        message: format!(
+                            "the text of {} changed since these {} spans were made; open it in the app and re-anchor them",
+                            entry.path.display(),
+                            f.spans.len()
+                        ),
+                    }),
+                    Err(p) => problems.push(Problem {
+                        file: project.annotation_path(a, &entry.id),
+                        line: p.line(),
+                        message: strip_line(&p.to_string()),
+                    }),
+                },
+                Err((file, err)) => {
+                    let line = match &err {
+                        project::AnnotationReadError::Problem(p) => p.line(),
+                        project::AnnotationReadError::Io(_) => None,
+                    };
+                    problems.push(Problem {
+                        file,
+                        line,
+                        message: strip_line(&err.to_string()),
+                    });
+                }
+            }
+        }
+    }
+    // Annotation files whose document is gone.
+    for a in &annotators {
+        let dir = project.root().join(project::ANNOTATIONS_DIR).join(a);
+        for file in json_files(&dir) {
+            let rel = file.strip_prefix(&dir).unwrap_or(&file);
+            let id = rel
+                .to_string_lossy()
+                .replace('\\', "/")
+                .trim_end_matches(".json")
+                .to_string();
+            let known = DocId::new(id).ok().and_then(|id| project.doc_entry(&id).cloned());
+            if known.is_none() {
+                problems.push(Problem {
+                    file,
+                    line: None,
+                    message: "no document matches this annotation file (was the .txt renamed or deleted?)".into(),
+                });
+            }
+        }
+    }
+    Ok((project.docs().len(), problems))
+}
+
+/// "line 3, column 5: msg" → "column 5: msg" (the line is printed as FILE:LINE).
+fn strip_line(s: &str) -> String {
+    match s.strip_prefix("line ") {
+        Some(rest) => match rest.find([',', ':']) {
+            Some(p) => rest[p + 1..].trim_start().to_string(),
+            None => s.to_string(),
+        },
+        None => s.to_string(),
+    }
+}
+
+fn annotators(root: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root.join(project::ANNOTATIONS_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    v.sort();
+    v
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(p),
+                Ok(t) if t.is_file() && p.extension().is_some_and(|x| x == "json") => out.push(p),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_reports_every_problem_with_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |p: &str, b: &[u8]| {
+            let p = dir.path().join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b).unwrap();
+        };
+        w("good.txt", b"Rami said");
+        w("bad.txt", b"caf\xe9");
+        w("annotations/bob/good.json", b"{\n\"entitle_annotations\": 1,\n]");
+        w("annotations/bob/gone.json", b"{}");
+        let (docs, problems) = check_project(dir.path()).unwrap();
+        assert_eq!(docs, 2);
+        let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(lines.len(), 3, "{lines:#?}");
+        assert!(lines[0].contains("bad.txt") && lines[0].contains("not valid UTF-8"));
+        assert!(lines[1].contains("good.json:3: column"), "{}", lines[1]);
+        assert!(lines[2].contains("gone.json") && lines[2].contains("no document"));
+        // Nothing was moved or written.
+        assert!(dir.path().join("annotations/bob/good.json").exists());
+        assert!(!dir.path().join("entitle.toml").exists());
+    }
+}

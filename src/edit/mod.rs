@@ -1,0 +1,450 @@
+//! Commands, undo history and the workspace: the only code that mutates annotations.
+//!
+//! Every change is a [`Command`] applied by [`Workspace::apply`], which records the
+//! command with its inverse in one [`History`] shared by all documents. Undo and redo
+//! replay inverses through the same code path. One user intention is one history entry
+//! (a [`Command::Batch`] groups several changes under one title).
+
+use crate::model::{AnnotationSet, DocId, DocStatus, SetError, Span, SpanId};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A change to one document's annotations.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    AddSpan {
+        doc: DocId,
+        span: Span,
+    },
+    RemoveSpan {
+        doc: DocId,
+        id: SpanId,
+    },
+    Relabel {
+        doc: DocId,
+        id: SpanId,
+        label: Arc<str>,
+        modified: Option<DateTime<Utc>>,
+    },
+    SetStatus {
+        doc: DocId,
+        status: DocStatus,
+    },
+    /// Several commands as one undo step, applied in order and undone in reverse.
+    Batch(Vec<Command>),
+}
+
+impl Command {
+    /// The document a command changes (the first one, for a batch).
+    pub fn doc(&self) -> Option<&DocId> {
+        match self {
+            Command::AddSpan { doc, .. }
+            | Command::RemoveSpan { doc, .. }
+            | Command::Relabel { doc, .. }
+            | Command::SetStatus { doc, .. } => Some(doc),
+            Command::Batch(v) => v.iter().find_map(Command::doc),
+        }
+    }
+}
+
+/// Why a command was refused. Nothing is changed when a command is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("document {0} is not open")]
+    UnknownDoc(DocId),
+    #[error("document {doc} is read-only: {reason}")]
+    ReadOnly { doc: DocId, reason: String },
+    #[error(transparent)]
+    Set(#[from] SetError),
+    #[error("nothing to {0}")]
+    NothingTo(&'static str),
+}
+
+/// One document's annotations as the workspace holds them.
+#[derive(Debug, Clone)]
+pub struct DocAnnotations {
+    pub set: AnnotationSet,
+    /// Length of the document text in chars (bounds for new spans).
+    pub len_chars: usize,
+    /// Bumped on every change; autosave compares it with the revision on disk.
+    pub revision: u64,
+    /// Why the document cannot be edited (text changed, newer file format, locked).
+    pub read_only: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    title: String,
+    forward: Command,
+    inverse: Command,
+}
+
+/// Undo and redo stacks, shared by all documents of a project.
+#[derive(Debug, Default)]
+pub struct History {
+    undo: Vec<Entry>,
+    redo: Vec<Entry>,
+}
+
+/// What an applied, undone or redone command touched, so the UI can show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    pub doc: Option<DocId>,
+    pub title: String,
+    /// A span to select afterwards (the one added, relabelled or restored).
+    pub focus: Option<SpanId>,
+}
+
+/// Oldest entries are dropped past this many undo steps.
+const MAX_HISTORY: usize = 10_000;
+
+/// The annotations of every open document, and the history of changes to them.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    docs: HashMap<DocId, DocAnnotations>,
+    history: History,
+    clock: u64,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add (or replace) a document's annotations, e.g. when it is opened.
+    pub fn insert_doc(
+        &mut self,
+        doc: DocId,
+        set: AnnotationSet,
+        len_chars: usize,
+        read_only: Option<String>,
+    ) {
+        self.clock += 1;
+        self.docs.insert(
+            doc,
+            DocAnnotations {
+                set,
+                len_chars,
+                revision: 0,
+                read_only,
+            },
+        );
+    }
+
+    /// Mark a document changed without a command, because its annotations were replaced
+    /// while loading (re-anchored), so autosave writes them. Not an undo step.
+    pub fn mark_changed(&mut self, doc: &DocId) {
+        self.clock += 1;
+        if let Some(d) = self.docs.get_mut(doc) {
+            d.revision = self.clock;
+        }
+    }
+
+    pub fn doc(&self, doc: &DocId) -> Option<&DocAnnotations> {
+        self.docs.get(doc)
+    }
+
+    pub fn docs(&self) -> impl Iterator<Item = (&DocId, &DocAnnotations)> {
+        self.docs.iter()
+    }
+
+    /// Apply a command as one undo step titled `title`.
+    pub fn apply(&mut self, command: Command, title: impl Into<String>) -> Result<Applied, EditError> {
+        let title = title.into();
+        let inverse = self.run(&command)?;
+        let applied = Applied {
+            doc: command.doc().cloned(),
+            title: title.clone(),
+            focus: focus_of(&command),
+        };
+        self.history.undo.push(Entry {
+            title,
+            forward: command,
+            inverse,
+        });
+        if self.history.undo.len() > MAX_HISTORY {
+            self.history.undo.remove(0);
+        }
+        self.history.redo.clear();
+        Ok(applied)
+    }
+
+    pub fn undo(&mut self) -> Result<Applied, EditError> {
+        let entry = self.history.undo.pop().ok_or(EditError::NothingTo("undo"))?;
+        match self.run(&entry.inverse) {
+            Ok(_) => {
+                let applied = Applied {
+                    doc: entry.inverse.doc().cloned(),
+                    title: entry.title.clone(),
+                    focus: focus_of(&entry.inverse),
+                };
+                self.history.redo.push(entry);
+                Ok(applied)
+            }
+            Err(e) => {
+                // The document was closed or made read-only since: keep the entry.
+                self.history.undo.push(entry);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn redo(&mut self) -> Result<Applied, EditError> {
+        let entry = self.history.redo.pop().ok_or(EditError::NothingTo("redo"))?;
+        match self.run(&entry.forward) {
+            Ok(_) => {
+                let applied = Applied {
+                    doc: entry.forward.doc().cloned(),
+                    title: entry.title.clone(),
+                    focus: focus_of(&entry.forward),
+                };
+                self.history.undo.push(entry);
+                Ok(applied)
+            }
+            Err(e) => {
+                self.history.redo.push(entry);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn undo_title(&self) -> Option<&str> {
+        self.history.undo.last().map(|e| e.title.as_str())
+    }
+    pub fn redo_title(&self) -> Option<&str> {
+        self.history.redo.last().map(|e| e.title.as_str())
+    }
+
+    /// Run a command (all or nothing) and return its inverse.
+    fn run(&mut self, command: &Command) -> Result<Command, EditError> {
+        if let Command::Batch(cmds) = command {
+            let mut inverses = Vec::with_capacity(cmds.len());
+            for c in cmds {
+                match self.run(c) {
+                    Ok(inv) => inverses.push(inv),
+                    Err(e) => {
+                        // Roll back what this batch already did, newest first.
+                        for inv in inverses.iter().rev() {
+                            let _ = self.run(inv);
+                        }
+                        return Err(e);
+                    }
+                }
+            }
+            inverses.reverse();
+            return Ok(Command::Batch(inverses));
+        }
+        let doc_id = command.doc().cloned().ok_or(EditError::NothingTo("apply"))?;
+        self.clock += 1;
+        let clock = self.clock;
+        let doc = self
+            .docs
+            .get_mut(&doc_id)
+            .ok_or_else(|| EditError::UnknownDoc(doc_id.clone()))?;
+        if let Some(reason) = &doc.read_only {
+            return Err(EditError::ReadOnly {
+                doc: doc_id,
+                reason: reason.clone(),
+            });
+        }
+        let inverse = match command {
+            Command::AddSpan { doc: d, span } => {
+                doc.set.insert(span.clone(), doc.len_chars)?;
+                Command::RemoveSpan {
+                    doc: d.clone(),
+                    id: span.id,
+                }
+            }
+            Command::RemoveSpan { doc: d, id } => {
+                let span = doc.set.remove(*id)?;
+                Command::AddSpan {
+                    doc: d.clone(),
+                    span,
+                }
+            }
+            Command::Relabel {
+                doc: d,
+                id,
+                label,
+                modified,
+            } => {
+                let (old_label, old_modified) = doc.set.relabel(*id, label.clone(), *modified)?;
+                Command::Relabel {
+                    doc: d.clone(),
+                    id: *id,
+                    label: old_label,
+                    modified: old_modified,
+                }
+            }
+            Command::SetStatus { doc: d, status } => {
+                let old = std::mem::replace(&mut doc.set.status, *status);
+                Command::SetStatus {
+                    doc: d.clone(),
+                    status: old,
+                }
+            }
+            Command::Batch(_) => unreachable!("handled above"),
+        };
+        doc.revision = clock;
+        Ok(inverse)
+    }
+}
+
+/// The span a command leaves worth selecting.
+fn focus_of(command: &Command) -> Option<SpanId> {
+    match command {
+        Command::AddSpan { span, .. } => Some(span.id),
+        Command::Relabel { id, .. } => Some(*id),
+        Command::Batch(v) => v.iter().rev().find_map(focus_of),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::markup;
+    use crate::text::CharSpan;
+    use proptest::prelude::*;
+
+    fn ws(markup_text: &str) -> (Workspace, DocId, usize) {
+        let (text, set) = markup::parse_set(markup_text).unwrap();
+        let id = DocId::new("d").unwrap();
+        let mut w = Workspace::new();
+        let len = text.chars().count();
+        w.insert_doc(id.clone(), set, len, None);
+        (w, id, len)
+    }
+
+    fn new_span(id: u64, s: usize, e: usize, label: &str) -> Span {
+        Span {
+            id: SpanId(id),
+            range: CharSpan::new(s, e, 1000).unwrap(),
+            label: label.into(),
+            annotator: "a".into(),
+            created: Utc::now(),
+            modified: None,
+        }
+    }
+
+    #[test]
+    fn undo_redo_across_documents() {
+        let (mut w, a, len) = ws("[PER Rami] said");
+        let b = DocId::new("e").unwrap();
+        w.insert_doc(b.clone(), AnnotationSet::new(), len, None);
+        w.apply(
+            Command::AddSpan {
+                doc: a.clone(),
+                span: new_span(10, 5, 9, "ORG"),
+            },
+            "Add ORG",
+        )
+        .unwrap();
+        w.apply(
+            Command::AddSpan {
+                doc: b.clone(),
+                span: new_span(1, 0, 4, "PER"),
+            },
+            "Add PER",
+        )
+        .unwrap();
+        let undone = w.undo().unwrap();
+        assert_eq!(undone.doc.as_ref(), Some(&b));
+        assert_eq!(w.doc(&b).unwrap().set.len(), 0);
+        let undone = w.undo().unwrap();
+        assert_eq!(undone.doc.as_ref(), Some(&a));
+        assert_eq!(w.doc(&a).unwrap().set.len(), 1);
+        assert_eq!(w.redo().unwrap().focus, Some(SpanId(10)));
+        assert_eq!(w.doc(&a).unwrap().set.len(), 2);
+        assert_eq!(w.redo_title(), Some("Add PER"));
+    }
+
+    #[test]
+    fn read_only_documents_refuse_changes() {
+        let (mut w, a, len) = ws("x y");
+        w.insert_doc(a.clone(), AnnotationSet::new(), len, Some("text changed".into()));
+        let err = w
+            .apply(
+                Command::AddSpan {
+                    doc: a,
+                    span: new_span(1, 0, 1, "PER"),
+                },
+                "Add",
+            )
+            .unwrap_err();
+        assert!(matches!(err, EditError::ReadOnly { .. }));
+        assert!(w.undo_title().is_none());
+    }
+
+    #[test]
+    fn failed_batch_changes_nothing() {
+        let (mut w, a, _) = ws("[PER Rami] said");
+        let before = w.doc(&a).unwrap().set.clone();
+        let err = w.apply(
+            Command::Batch(vec![
+                Command::AddSpan {
+                    doc: a.clone(),
+                    span: new_span(5, 5, 9, "ORG"),
+                },
+                Command::RemoveSpan {
+                    doc: a.clone(),
+                    id: SpanId(99),
+                },
+            ]),
+            "Batch",
+        );
+        assert!(err.is_err());
+        assert_eq!(w.doc(&a).unwrap().set.spans(), before.spans());
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Add(usize, usize, u8),
+        Remove(usize),
+        Relabel(usize, u8),
+        Status(u8),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0usize..40, 1usize..10, 0u8..3).prop_map(|(s, l, lab)| Op::Add(s, s + l, lab)),
+            (0usize..20).prop_map(Op::Remove),
+            (0usize..20, 0u8..3).prop_map(|(i, l)| Op::Relabel(i, l)),
+            (0u8..3).prop_map(Op::Status),
+        ]
+    }
+
+    proptest! {
+        /// apply then undo gives back exactly the previous state, and redo the next one.
+        #[test]
+        fn apply_undo_is_identity(ops in proptest::collection::vec(op(), 1..30)) {
+            let labels = ["PER", "ORG", "GPE"];
+            let (mut w, d, _) = ws(&"x".repeat(60));
+            let mut states = vec![w.doc(&d).unwrap().set.clone()];
+            let mut next = 1u64;
+            for o in ops {
+                let set = &w.doc(&d).unwrap().set;
+                let cmd = match o {
+                    Op::Add(s, e, l) => { next += 1; Command::AddSpan { doc: d.clone(), span: new_span(next, s, e, labels[l as usize]) } }
+                    Op::Remove(i) => match set.spans().get(i) { Some(sp) => Command::RemoveSpan { doc: d.clone(), id: sp.id }, None => continue },
+                    Op::Relabel(i, l) => match set.spans().get(i) { Some(sp) => Command::Relabel { doc: d.clone(), id: sp.id, label: labels[l as usize].into(), modified: Some(Utc::now()) }, None => continue },
+                    Op::Status(s) => Command::SetStatus { doc: d.clone(), status: [DocStatus::New, DocStatus::InProgress, DocStatus::Done][s as usize] },
+                };
+                if w.apply(cmd, "op").is_ok() {
+                    states.push(w.doc(&d).unwrap().set.clone());
+                }
+            }
+            for expected in states.iter().rev().skip(1) {
+                w.undo().unwrap();
+                prop_assert_eq!(&w.doc(&d).unwrap().set.spans(), &expected.spans());
+                prop_assert_eq!(w.doc(&d).unwrap().set.status, expected.status);
+            }
+            prop_assert!(w.undo().is_err());
+            for expected in states.iter().skip(1) {
+                w.redo().unwrap();
+                prop_assert_eq!(&w.doc(&d).unwrap().set.spans(), &expected.spans());
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! The `entitle` binary: the desktop app, or a headless subcommand.
+
+fn main() -> std::process::ExitCode {
+    entitle::cli::main()
+}

@@ -1,0 +1,269 @@
+//! Spans and the ordered set of one annotator's spans on one document.
+
+use crate::text::CharSpan;
+use chrono::{DateTime, Utc};
+use std::fmt;
+use std::sync::Arc;
+
+/// A span id, unique within one annotation set and never reused by it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SpanId(pub u64);
+
+impl fmt::Debug for SpanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "T{}", self.0)
+    }
+}
+impl fmt::Display for SpanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "T{}", self.0)
+    }
+}
+
+/// One entity mention: a label on a char range, with its provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub id: SpanId,
+    pub range: CharSpan,
+    /// The label's name (shared, so cloning a set is cheap).
+    pub label: Arc<str>,
+    /// Who made it.
+    pub annotator: Arc<str>,
+    /// When it was made.
+    pub created: DateTime<Utc>,
+    /// When its label last changed, if it did.
+    pub modified: Option<DateTime<Utc>>,
+}
+
+/// Workflow status of one document for one annotator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocStatus {
+    /// Nothing done yet.
+    #[default]
+    New,
+    /// Has been annotated, not marked done.
+    InProgress,
+    /// Marked done by the annotator.
+    Done,
+}
+
+impl DocStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            DocStatus::New => "new",
+            DocStatus::InProgress => "in progress",
+            DocStatus::Done => "done",
+        }
+    }
+}
+
+/// Why an edit was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SetError {
+    #[error("there is already a {label} span at {range}")]
+    Duplicate { range: CharSpan, label: String },
+    #[error("span id {0} is already used")]
+    DuplicateId(SpanId),
+    #[error("no span with id {0}")]
+    UnknownSpan(SpanId),
+    #[error("span {range} ends after the end of the text ({len} characters)")]
+    OutOfBounds { range: CharSpan, len: usize },
+}
+
+/// One annotator's spans on one document, ordered by (start, longer first, id), with
+/// range queries that cost O(log n + answers) for typical entity lengths.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnnotationSet {
+    spans: Vec<Span>,
+    /// The longest span ever inserted: a span overlapping `[a, b)` starts at or after
+    /// `a - max_len`, which bounds the range scan. Never shrinks (stays correct).
+    max_len: usize,
+    next_id: u64,
+    pub status: DocStatus,
+}
+
+fn order_key(s: &Span) -> (usize, std::cmp::Reverse<usize>, SpanId) {
+    (s.range.start(), std::cmp::Reverse(s.range.end()), s.id)
+}
+
+impl AnnotationSet {
+    pub fn new() -> Self {
+        Self {
+            next_id: 1,
+            ..Self::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+    pub fn iter(&self) -> std::slice::Iter<'_, Span> {
+        self.spans.iter()
+    }
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+    /// The id the next new span gets.
+    pub fn next_id(&self) -> SpanId {
+        SpanId(self.next_id.max(1))
+    }
+    /// Make sure ids below `next` are never handed out (a file's `next_span_id`).
+    pub fn reserve_ids_below(&mut self, next: u64) {
+        self.next_id = self.next_id.max(next);
+    }
+
+    pub fn get(&self, id: SpanId) -> Option<&Span> {
+        self.spans.iter().find(|s| s.id == id)
+    }
+
+    /// Insert a span; `len_chars` is the document length. Refuses an id in use and an
+    /// exact duplicate (same range and label), which is never what the user meant.
+    pub fn insert(&mut self, span: Span, len_chars: usize) -> Result<(), SetError> {
+        if span.range.end() > len_chars {
+            return Err(SetError::OutOfBounds {
+                range: span.range,
+                len: len_chars,
+            });
+        }
+        if self.get(span.id).is_some() {
+            return Err(SetError::DuplicateId(span.id));
+        }
+        if self
+            .overlapping(span.range.range())
+            .any(|s| s.range == span.range && s.label == span.label)
+        {
+            return Err(SetError::Duplicate {
+                range: span.range,
+                label: span.label.to_string(),
+            });
+        }
+        self.max_len = self.max_len.max(span.range.len());
+        self.next_id = self.next_id.max(span.id.0 + 1);
+        let key = order_key(&span);
+        let at = self.spans.partition_point(|s| order_key(s) < key);
+        self.spans.insert(at, span);
+        Ok(())
+    }
+
+    pub fn remove(&mut self, id: SpanId) -> Result<Span, SetError> {
+        let at = self
+            .spans
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or(SetError::UnknownSpan(id))?;
+        Ok(self.spans.remove(at))
+    }
+
+    /// Change a span's label and modification time; returns the previous pair.
+    pub fn relabel(
+        &mut self,
+        id: SpanId,
+        label: Arc<str>,
+        modified: Option<DateTime<Utc>>,
+    ) -> Result<(Arc<str>, Option<DateTime<Utc>>), SetError> {
+        let span = self
+            .spans
+            .iter_mut()
+            .find(|s| s.id == id)
+            .ok_or(SetError::UnknownSpan(id))?;
+        let old = (span.label.clone(), span.modified);
+        span.label = label;
+        span.modified = modified;
+        Ok(old)
+    }
+
+    /// Spans sharing at least one character with `range`, in set order.
+    pub fn overlapping(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &Span> {
+        let lo = range.start.saturating_sub(self.max_len);
+        let first = self.spans.partition_point(|s| s.range.start() < lo);
+        let last = self.spans.partition_point(|s| s.range.start() < range.end);
+        self.spans[first..last.max(first)]
+            .iter()
+            .filter(move |s| s.range.overlaps_range(range.clone()))
+    }
+
+    /// Spans containing char `c`, innermost (shortest) first.
+    pub fn at(&self, c: usize) -> Vec<&Span> {
+        let mut v: Vec<&Span> = self.overlapping(c..c + 1).collect();
+        v.sort_by_key(|s| (s.range.len(), s.id));
+        v
+    }
+
+    /// Number of spans per label, for the status bar and statistics.
+    pub fn count_label(&self, label: &str) -> usize {
+        self.spans.iter().filter(|s| &*s.label == label).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    pub(crate) fn span(id: u64, s: usize, e: usize, label: &str) -> Span {
+        Span {
+            id: SpanId(id),
+            range: CharSpan::new(s, e, 1_000_000).unwrap(),
+            label: label.into(),
+            annotator: "t".into(),
+            created: DateTime::<Utc>::from_timestamp(0, 0).unwrap(),
+            modified: None,
+        }
+    }
+
+    #[test]
+    fn ordered_with_nested_spans_outer_first() {
+        let mut set = AnnotationSet::new();
+        set.insert(span(1, 4, 10, "GPE"), 100).unwrap();
+        set.insert(span(2, 4, 40, "ORG"), 100).unwrap();
+        set.insert(span(3, 0, 3, "PER"), 100).unwrap();
+        let order: Vec<u64> = set.iter().map(|s| s.id.0).collect();
+        assert_eq!(order, [3, 2, 1]);
+        assert_eq!(set.at(5).iter().map(|s| s.id.0).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(set.next_id(), SpanId(4));
+    }
+
+    #[test]
+    fn refuses_duplicates_and_out_of_bounds() {
+        let mut set = AnnotationSet::new();
+        set.insert(span(1, 4, 10, "GPE"), 100).unwrap();
+        assert!(matches!(
+            set.insert(span(2, 4, 10, "GPE"), 100),
+            Err(SetError::Duplicate { .. })
+        ));
+        set.insert(span(2, 4, 10, "LOC"), 100).unwrap();
+        assert!(matches!(
+            set.insert(span(2, 0, 1, "LOC"), 100),
+            Err(SetError::DuplicateId(_))
+        ));
+        assert!(matches!(
+            set.insert(span(3, 90, 101, "LOC"), 100),
+            Err(SetError::OutOfBounds { .. })
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn overlapping_matches_brute_force(
+            spans in proptest::collection::vec((0usize..200, 1usize..30), 0..60),
+            q in (0usize..230, 1usize..40),
+        ) {
+            let mut set = AnnotationSet::new();
+            for (i, (s, l)) in spans.iter().enumerate() {
+                let _ = set.insert(span(i as u64 + 1, *s, s + l, "X"), 1000);
+            }
+            let range = q.0..q.0 + q.1;
+            let mut fast: Vec<u64> = set.overlapping(range.clone()).map(|s| s.id.0).collect();
+            let mut slow: Vec<u64> = set.iter()
+                .filter(|s| s.range.start() < range.end && range.start < s.range.end())
+                .map(|s| s.id.0).collect();
+            fast.sort();
+            slow.sort();
+            prop_assert_eq!(fast, slow);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The annotation model: documents, schema, spans. No I/O, no UI.
+
+mod annotations;
+mod document;
+pub mod markup;
+mod schema;
+
+pub use annotations::{AnnotationSet, DocStatus, SetError, Span, SpanId};
+pub use document::{DocId, DocIdError, Document, MAX_DOCUMENT_BYTES, TextError, decode_text};
+pub use schema::{LabelDef, Rgb, Schema};

@@ -1,0 +1,430 @@
+//! The per-document annotation file, `annotations/<annotator>/<doc-id>.json`.
+//!
+//! Wire format (version 1), UTF-8 JSON, one span per line so diffs and merges stay small:
+//!
+//! ```json
+//! {
+//!   "entitle_annotations": 1,
+//!   "document": "docs/afp-syria-2020",
+//!   "annotator": "alice",
+//!   "offset_unit": "code-point",
+//!   "text_fingerprint": "sha256:…",
+//!   "text_length": 2860,
+//!   "status": "in-progress",
+//!   "next_span_id": 3,
+//!   "spans": [
+//!     {"id":1,"start":4,"end":22,"label":"ORG","text":"Syrian Observatory","annotator":"alice","created":"2026-11-25T10:00:00Z"},
+//!     {"id":2,"start":4,"end":10,"label":"GPE","text":"Syrian","annotator":"alice","created":"2026-11-25T10:00:01Z"}
+//!   ]
+//! }
+//! ```
+//!
+//! Offsets are Unicode code points into the document text (after any UTF-8 BOM),
+//! half-open `[start, end)`; CRLF counts as two. `text` repeats the covered text so a
+//! reader can check every span, and so spans can be re-anchored when the document text
+//! changes (its fingerprint then differs from `text_fingerprint`).
+
+use crate::model::{AnnotationSet, DocStatus, Document, Span, SpanId};
+use crate::project::config::line_col;
+use crate::text::CharSpan;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const ANNOTATION_FORMAT_VERSION: u32 = 1;
+const OFFSET_UNIT: &str = "code-point";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct WireFile {
+    entitle_annotations: u32,
+    document: String,
+    annotator: String,
+    offset_unit: String,
+    text_fingerprint: String,
+    text_length: usize,
+    #[serde(default)]
+    status: DocStatus,
+    #[serde(default)]
+    next_span_id: u64,
+    spans: Vec<StoredSpan>,
+}
+
+/// A span as stored on disk, before it is checked against the document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredSpan {
+    pub id: u64,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    pub text: String,
+    pub annotator: String,
+    pub created: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<DateTime<Utc>>,
+}
+
+/// Just enough of a file to fill the document list without reading the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub status: DocStatus,
+    pub spans: usize,
+}
+
+/// What is wrong with an annotation file. `line`/`column` are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileProblem {
+    #[error("line {line}, column {column}: {message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "it was written by a newer Entitle (format {found}, this one reads {ANNOTATION_FORMAT_VERSION}); update Entitle to edit it"
+    )]
+    NewerVersion { found: u32 },
+    #[error("line {line}: {message}")]
+    Invalid { line: usize, message: String },
+}
+
+impl FileProblem {
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            FileProblem::Syntax { line, .. } | FileProblem::Invalid { line, .. } => Some(*line),
+            FileProblem::NewerVersion { .. } => Some(1),
+        }
+    }
+}
+
+/// A parsed file, not yet checked against the document text.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub fingerprint: String,
+    pub text_length: usize,
+    pub status: DocStatus,
+    pub next_span_id: u64,
+    pub spans: Vec<StoredSpan>,
+    raw: String,
+}
+
+/// The outcome of checking a parsed file against the current document text.
+#[derive(Debug, Clone)]
+pub enum Checked {
+    /// The text is the one annotated: here are the spans.
+    Current(AnnotationSet),
+    /// The document text changed since these annotations were made. The spans are not
+    /// placed anywhere until the user re-anchors them (see [`reanchor`]).
+    TextChanged(ParsedFile),
+}
+
+fn version_of(raw: &str) -> Option<u32> {
+    #[derive(Deserialize)]
+    struct Head {
+        entitle_annotations: Option<u32>,
+    }
+    serde_json::from_str::<Head>(raw)
+        .ok()
+        .and_then(|h| h.entitle_annotations)
+}
+
+/// Parse an annotation file (syntax, version, unit) without the document.
+pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
+    let raw = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col(
+            &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+            e.valid_up_to(),
+        );
+        FileProblem::Syntax {
+            line,
+            column,
+            message: "the file is not valid UTF-8".into(),
+        }
+    })?;
+    if let Some(v) = version_of(raw)
+        && v > ANNOTATION_FORMAT_VERSION
+    {
+        return Err(FileProblem::NewerVersion { found: v });
+    }
+    let wire: WireFile = serde_json::from_str(raw).map_err(|e| FileProblem::Syntax {
+        line: e.line().max(1),
+        column: e.column().max(1),
+        message: strip_position(&e.to_string()),
+    })?;
+    if wire.offset_unit != OFFSET_UNIT {
+        return Err(FileProblem::Invalid {
+            line: find_line(raw, "\"offset_unit\""),
+            message: format!(
+                "offset_unit is {:?}; this version reads only {OFFSET_UNIT:?}",
+                wire.offset_unit
+            ),
+        });
+    }
+    Ok(ParsedFile {
+        fingerprint: wire.text_fingerprint,
+        text_length: wire.text_length,
+        status: wire.status,
+        next_span_id: wire.next_span_id,
+        spans: wire.spans,
+        raw: raw.to_string(),
+    })
+}
+
+/// serde_json appends " at line L column C"; we report the position separately.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(p) => msg[..p].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// 1-based line of the first occurrence of `needle` (1 if absent).
+fn find_line(raw: &str, needle: &str) -> usize {
+    raw.find(needle).map_or(1, |b| line_col(raw, b).0)
+}
+
+/// The line a span with this id is written on (our writer puts one span per line).
+fn span_line(raw: &str, id: u64) -> usize {
+    let compact = format!("{{\"id\":{id},");
+    let spaced = format!("\"id\": {id},");
+    raw.find(&compact)
+        .or_else(|| raw.find(&spaced))
+        .map_or(1, |b| line_col(raw, b).0)
+}
+
+/// Read status and span count only (for the document list).
+pub fn summary(bytes: &[u8]) -> Result<Summary, FileProblem> {
+    let p = parse(bytes)?;
+    Ok(Summary {
+        status: p.status,
+        spans: p.spans.len(),
+    })
+}
+
+impl ParsedFile {
+    /// Check every span against `doc`: same text fingerprint, offsets in range, the
+    /// stored text equal to the text at those offsets, ids unique.
+    pub fn check(self, doc: &Document) -> Result<Checked, FileProblem> {
+        if self.fingerprint != doc.fingerprint() {
+            return Ok(Checked::TextChanged(self));
+        }
+        let mut set = AnnotationSet::new();
+        for s in &self.spans {
+            let line = span_line(&self.raw, s.id);
+            let span = stored_to_span(s, doc).map_err(|message| FileProblem::Invalid {
+                line,
+                message,
+            })?;
+            set.insert(span, doc.len_chars())
+                .map_err(|e| FileProblem::Invalid {
+                    line,
+                    message: format!("span {}: {e}", s.id),
+                })?;
+        }
+        set.reserve_ids_below(self.next_span_id);
+        set.status = self.status;
+        Ok(Checked::Current(set))
+    }
+}
+
+fn stored_to_span(s: &StoredSpan, doc: &Document) -> Result<Span, String> {
+    let range = CharSpan::new(s.start, s.end, doc.len_chars())
+        .map_err(|e| format!("span {}: {e}", s.id))?;
+    let actual = doc.slice(range.range());
+    if actual != s.text {
+        return Err(format!(
+            "span {} ({}..{}) says its text is {:?} but the document has {:?} there",
+            s.id, s.start, s.end, s.text, actual
+        ));
+    }
+    if s.label.trim().is_empty() {
+        return Err(format!("span {} has an empty label", s.id));
+    }
+    Ok(Span {
+        id: SpanId(s.id),
+        range,
+        label: s.label.as_str().into(),
+        annotator: s.annotator.as_str().into(),
+        created: s.created,
+        modified: s.modified,
+    })
+}
+
+/// Serialise one document's annotations. `doc` supplies the fingerprint and span texts.
+pub fn encode(doc: &Document, annotator: &str, set: &AnnotationSet) -> Vec<u8> {
+    encode_spans(doc, annotator, set.status, set.next_id().0, set.spans())
+}
+
+/// Serialise from parts (the autosave thread holds a snapshot, not a set).
+pub fn encode_spans(
+    doc: &Document,
+    annotator: &str,
+    status: DocStatus,
+    next_span_id: u64,
+    spans: &[Span],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256 + spans.len() * 160);
+    let header = |key: &str, value: String| format!("  {}: {},\n", json(key), value);
+    out.extend_from_slice(b"{\n");
+    let mut head = String::new();
+    head += &header("entitle_annotations", ANNOTATION_FORMAT_VERSION.to_string());
+    head += &header("document", json(doc.id.as_str()));
+    head += &header("annotator", json(annotator));
+    head += &header("offset_unit", json(OFFSET_UNIT));
+    head += &header("text_fingerprint", json(doc.fingerprint()));
+    head += &header("text_length", doc.len_chars().to_string());
+    head += &header("status", json(status_name(status)));
+    head += &header("next_span_id", next_span_id.to_string());
+    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(b"  \"spans\": [");
+    for (i, s) in spans.iter().enumerate() {
+        let stored = StoredSpan {
+            id: s.id.0,
+            start: s.range.start(),
+            end: s.range.end(),
+            label: s.label.to_string(),
+            text: doc.slice(s.range.range()).to_string(),
+            annotator: s.annotator.to_string(),
+            created: s.created,
+            modified: s.modified,
+        };
+        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        // Serialising plain strings, integers and timestamps cannot fail.
+        let _ = serde_json::to_writer(&mut out, &stored);
+    }
+    out.extend_from_slice(if spans.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" });
+    out
+}
+
+fn json(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn status_name(s: DocStatus) -> &'static str {
+    match s {
+        DocStatus::New => "new",
+        DocStatus::InProgress => "in-progress",
+        DocStatus::Done => "done",
+    }
+}
+
+/// The result of moving stored spans onto a changed text.
+#[derive(Debug, Clone)]
+pub struct Reanchored {
+    pub set: AnnotationSet,
+    /// Spans whose text is still at the same offsets.
+    pub unchanged: usize,
+    /// Spans found at another offset (the nearest occurrence of their text).
+    pub moved: usize,
+    /// Spans whose text no longer occurs in the document.
+    pub lost: Vec<StoredSpan>,
+}
+
+/// Place stored spans on the current text: each keeps its offsets if its text is still
+/// there, otherwise moves to the nearest occurrence of its text, otherwise is reported
+/// as lost. Nothing is guessed beyond an exact text match.
+pub fn reanchor(file: &ParsedFile, doc: &Document) -> Reanchored {
+    let mut out = Reanchored {
+        set: AnnotationSet::new(),
+        unchanged: 0,
+        moved: 0,
+        lost: Vec::new(),
+    };
+    out.set.reserve_ids_below(file.next_span_id);
+    out.set.status = file.status;
+    let text = doc.text();
+    for s in &file.spans {
+        let placed = if let Ok(span) = stored_to_span(s, doc) {
+            out.unchanged += 1;
+            Some(span)
+        } else if s.text.is_empty() {
+            None
+        } else {
+            let nearest = text
+                .match_indices(s.text.as_str())
+                .filter_map(|(b, m)| {
+                    let start = doc.index().char_from_byte(b).ok()?;
+                    Some((start, start + m.chars().count()))
+                })
+                .min_by_key(|(start, _)| start.abs_diff(s.start));
+            nearest.and_then(|(start, end)| {
+                let moved = StoredSpan {
+                    start,
+                    end,
+                    ..s.clone()
+                };
+                let span = stored_to_span(&moved, doc).ok()?;
+                out.moved += 1;
+                Some(span)
+            })
+        };
+        match placed {
+            Some(span) => {
+                if out.set.insert(span, doc.len_chars()).is_err() {
+                    out.lost.push(s.clone());
+                }
+            }
+            None => out.lost.push(s.clone()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DocId, markup};
+
+    fn doc(text: &str) -> Document {
+        Document::new(DocId::new("docs/a").unwrap(), text)
+    }
+
+    #[test]
+    fn encode_then_parse_gives_the_same_spans() {
+        let m = "“[PER Tim Cook]’s visit 😀 pleased [ORG Apple]” in [GPE دبي]\r\n[ORG [GPE Syrian] Observatory] Cafe\u{301}";
+        let (text, mut set) = markup::parse_set(m).unwrap();
+        set.status = DocStatus::InProgress;
+        let d = doc(&text);
+        let bytes = encode(&d, "alice", &set);
+        let Checked::Current(back) = parse(&bytes).unwrap().check(&d).unwrap() else {
+            panic!("text changed?")
+        };
+        assert_eq!(back.spans(), set.spans());
+        assert_eq!(back.status, DocStatus::InProgress);
+        assert_eq!(back.next_id(), set.next_id());
+        let s = String::from_utf8(bytes).unwrap();
+        assert!(s.contains(r#""text":"دبي""#), "{s}");
+        // One span per line.
+        assert_eq!(s.lines().filter(|l| l.contains("\"id\":")).count(), set.len());
+    }
+
+    #[test]
+    fn problems_name_the_line() {
+        let d = doc("Rami said");
+        let e = parse(b"{\n  \"entitle_annotations\": 1,\n  oops\n}").unwrap_err();
+        assert!(matches!(e, FileProblem::Syntax { line: 3, .. }), "{e:?}");
+        let e = parse(br#"{"entitle_annotations": 7}"#).unwrap_err();
+        assert_eq!(e, FileProblem::NewerVersion { found: 7 });
+        let (_, set) = markup::parse_set("[PER Rami] said").unwrap();
+        let good = String::from_utf8(encode(&d, "a", &set)).unwrap();
+        let bad = good.replace(r#""text":"Rami""#, r#""text":"Ramy""#);
+        let e = parse(bad.as_bytes()).unwrap().check(&d).unwrap_err();
+        assert_eq!(e.line(), Some(11), "{e}");
+        assert!(e.to_string().contains("\"Ramy\""));
+    }
+
+    #[test]
+    fn changed_text_is_detected_and_reanchored() {
+        let (text, set) = markup::parse_set("[PER Rami] said in [GPE Homs] and [GPE Idlib]").unwrap();
+        let old = doc(&text);
+        let bytes = encode(&old, "a", &set);
+        let new = doc("Breaking: Rami said in Homs and Hama");
+        let Checked::TextChanged(parsed) = parse(&bytes).unwrap().check(&new).unwrap() else {
+            panic!("change not detected")
+        };
+        let r = reanchor(&parsed, &new);
+        assert_eq!(r.moved, 2);
+        assert_eq!(r.lost.len(), 1);
+        assert_eq!(r.lost[0].text, "Idlib");
+        let placed: Vec<&str> = r.set.iter().map(|s| new.slice(s.range.range())).collect();
+        assert_eq!(placed, ["Rami", "Homs"]);
+    }
+}

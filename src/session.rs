@@ -1,0 +1,531 @@
+//! A working session on one project for one annotator: which documents are open, their
+//! problems, and the autosave policy. Shared by the desktop app and the CLI; no egui.
+//!
+//! Autosave policy: as soon as a document's revision moves past what was handed to the
+//! writer, a snapshot goes to the writer thread (coalesced there), so a change is on
+//! disk within one write (milliseconds), far inside the one-second promise. A failed
+//! write is retried every [`RETRY_AFTER`] and shown to the user until it succeeds.
+
+use crate::edit::Workspace;
+use crate::model::{AnnotationSet, DocId, DocStatus, Document};
+use crate::project::annotation_file::{self, Checked, FileProblem, ParsedFile, Summary};
+use crate::project::autosave::{Autosaver, SaveOutcome, SaveRequest};
+use crate::project::{AnnotationReadError, DocError, Project};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub const RETRY_AFTER: Duration = Duration::from_secs(2);
+
+/// How serious a notice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A message for the user: what happened, where, what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub severity: Severity,
+    pub text: String,
+}
+
+/// Why an open document cannot be shown or edited normally.
+#[derive(Debug, Clone)]
+pub enum DocProblem {
+    /// The text could not be read or decoded; nothing is shown.
+    Unreadable(String),
+    /// The text changed since it was annotated; spans are held back until re-anchored.
+    TextChanged { file: Box<ParsedFile>, path: PathBuf },
+    /// The annotations cannot be edited (newer format, unreadable file, locked project).
+    ReadOnly(String),
+}
+
+/// A document that has been opened in this session.
+#[derive(Debug, Clone)]
+pub struct OpenDoc {
+    /// The text, if it could be read.
+    pub doc: Option<Document>,
+    pub problem: Option<DocProblem>,
+}
+
+/// What the status bar says about saving.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveState {
+    Saved,
+    Saving,
+    Failed(String),
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct SaveTrack {
+    submitted: u64,
+    saved: u64,
+    failed_at: Option<Instant>,
+}
+
+/// One project opened by one annotator.
+pub struct Session {
+    pub project: Project,
+    annotator: String,
+    pub workspace: Workspace,
+    open: HashMap<DocId, OpenDoc>,
+    summaries: HashMap<DocId, Summary>,
+    autosave: Autosaver,
+    tracks: HashMap<DocId, SaveTrack>,
+    last_error: Option<String>,
+    notices: Vec<Notice>,
+}
+
+impl Session {
+    pub fn new(project: Project, annotator: &str) -> std::io::Result<Self> {
+        let annotator = crate::project::sanitize_annotator(annotator);
+        let summaries = project
+            .docs()
+            .iter()
+            .filter_map(|d| Some((d.id.clone(), project.summary(&annotator, &d.id)?)))
+            .collect();
+        let mut notices = Vec::new();
+        if let Some(reason) = &project.read_only_reason {
+            notices.push(Notice {
+                severity: Severity::Warning,
+                text: format!("{}: {reason}", project.root().display()),
+            });
+        }
+        for s in &project.skipped {
+            notices.push(Notice {
+                severity: Severity::Warning,
+                text: format!("Skipped {s}. Rename the file to open it."),
+            });
+        }
+        if project.docs().is_empty() {
+            notices.push(Notice {
+                severity: Severity::Info,
+                text: format!(
+                    "{} has no .txt documents. Add UTF-8 .txt files to the folder, or open another folder.",
+                    project.root().display()
+                ),
+            });
+        }
+        Ok(Self {
+            project,
+            annotator,
+            workspace: Workspace::new(),
+            open: HashMap::new(),
+            summaries,
+            autosave: Autosaver::new()?,
+            tracks: HashMap::new(),
+            last_error: None,
+            notices,
+        })
+    }
+
+    pub fn annotator(&self) -> &str {
+        &self.annotator
+    }
+
+    /// Take the notices gathered since the last call.
+    pub fn take_notices(&mut self) -> Vec<Notice> {
+        std::mem::take(&mut self.notices)
+    }
+
+    fn notice(&mut self, severity: Severity, text: String) {
+        self.notices.push(Notice { severity, text });
+    }
+
+    pub fn open_doc(&self, id: &DocId) -> Option<&OpenDoc> {
+        self.open.get(id)
+    }
+
+    /// Open a document (once): read its text and this annotator's annotations, check
+    /// them, and put them in the workspace. Problems become [`DocProblem`]s and notices;
+    /// nothing is ever overwritten.
+    pub fn ensure_open(&mut self, id: &DocId) -> &OpenDoc {
+        if !self.open.contains_key(id) {
+            let opened = self.load(id);
+            self.open.insert(id.clone(), opened);
+        }
+        &self.open[id]
+    }
+
+    fn load(&mut self, id: &DocId) -> OpenDoc {
+        let doc = match self.project.load_document(id) {
+            Ok(d) => d,
+            Err(e) => {
+                let what = match &e {
+                    DocError::Text { .. } => e.to_string(),
+                    DocError::Io { .. } => format!("{e}. Check the file exists and is readable"),
+                };
+                return OpenDoc {
+                    doc: None,
+                    problem: Some(DocProblem::Unreadable(what)),
+                };
+            }
+        };
+        let locked = self.project.read_only_reason.clone();
+        let (set, problem) = match self.project.read_annotations(&self.annotator, id) {
+            Ok(None) => (AnnotationSet::new(), locked.map(DocProblem::ReadOnly)),
+            Ok(Some(parsed)) => {
+                let path = self.project.annotation_path(&self.annotator, id);
+                match parsed.check(&doc) {
+                    Ok(Checked::Current(set)) => (set, locked.map(DocProblem::ReadOnly)),
+                    Ok(Checked::TextChanged(file)) => {
+                        self.notice(Severity::Warning, format!(
+                            "The text of {} changed since it was annotated: its {} annotations (in {}) are held back so none lands in the wrong place. Use “Re-anchor annotations” to move them onto the new text.",
+                            doc_path(&self.project, id), file.spans.len(), path.display()));
+                        (
+                            AnnotationSet::new(),
+                            Some(DocProblem::TextChanged {
+                                file: Box::new(file),
+                                path,
+                            }),
+                        )
+                    }
+                    Err(problem) => self.damaged(id, path, AnnotationReadError::Problem(problem)),
+                }
+            }
+            Err((path, err)) => self.damaged(id, path, err),
+        };
+        let read_only = problem.as_ref().map(|p| match p {
+            DocProblem::ReadOnly(r) | DocProblem::Unreadable(r) => r.clone(),
+            DocProblem::TextChanged { .. } => "its text changed since it was annotated".into(),
+        });
+        self.workspace
+            .insert_doc(id.clone(), set, doc.len_chars(), read_only);
+        OpenDoc {
+            doc: Some(doc),
+            problem,
+        }
+    }
+
+    /// An annotation file that cannot be used: keep it aside (never overwrite it).
+    fn damaged(
+        &mut self,
+        id: &DocId,
+        path: PathBuf,
+        err: AnnotationReadError,
+    ) -> (AnnotationSet, Option<DocProblem>) {
+        let newer = matches!(
+            err,
+            AnnotationReadError::Problem(FileProblem::NewerVersion { .. })
+        );
+        let io = matches!(err, AnnotationReadError::Io(_));
+        let where_ = match &err {
+            AnnotationReadError::Problem(p) => format!("{}:{}", path.display(), p.line().unwrap_or(1)),
+            AnnotationReadError::Io(_) => path.display().to_string(),
+        };
+        if newer || io || self.project.read_only_reason.is_some() {
+            let msg = format!("{where_}: {err}. The document is read-only until this is fixed.");
+            self.notice(Severity::Error, msg.clone());
+            return (AnnotationSet::new(), Some(DocProblem::ReadOnly(msg)));
+        }
+        match self.project.set_aside(&path) {
+            Ok(aside) => {
+                self.notice(Severity::Error, format!(
+                    "{where_}: {err}. The damaged file was kept as {} (unchanged) and {} starts with no annotations. To recover, repair that file and rename it back while Entitle is closed.",
+                    aside.display(), id));
+                self.summaries.remove(id);
+                (AnnotationSet::new(), None)
+            }
+            Err(e) => {
+                let msg = format!(
+                    "{where_}: {err}. It could not be moved aside ({e}), so the document is read-only to keep it safe."
+                );
+                self.notice(Severity::Error, msg.clone());
+                (AnnotationSet::new(), Some(DocProblem::ReadOnly(msg)))
+            }
+        }
+    }
+
+    /// Re-anchor held-back annotations onto the changed text: the old file is backed
+    /// up, spans are matched by their text, and the result is saved. Returns a summary.
+    pub fn reanchor(&mut self, id: &DocId) -> Result<String, String> {
+        let Some(OpenDoc {
+            doc: Some(doc),
+            problem: Some(DocProblem::TextChanged { file, path }),
+        }) = self.open.get(id).cloned()
+        else {
+            return Err(format!("{id} has no held-back annotations"));
+        };
+        let backup = self
+            .project
+            .back_up(&path)
+            .map_err(|e| format!("could not back up {}: {e}", path.display()))?;
+        let r = annotation_file::reanchor(&file, &doc);
+        let lost: Vec<String> = r
+            .lost
+            .iter()
+            .map(|s| format!("{} {:?} at {}..{}", s.label, s.text, s.start, s.end))
+            .collect();
+        self.workspace.insert_doc(id.clone(), r.set, doc.len_chars(), None);
+        self.workspace.mark_changed(id);
+        self.open.insert(
+            id.clone(),
+            OpenDoc {
+                doc: Some(doc),
+                problem: None,
+            },
+        );
+        let mut msg = format!(
+            "Re-anchored {id}: {} unchanged, {} moved, {} not found. The previous file was kept as {}.",
+            r.unchanged,
+            r.moved,
+            lost.len(),
+            backup.display()
+        );
+        if !lost.is_empty() {
+            msg.push_str(&format!(" Not found: {}.", lost.join("; ")));
+        }
+        self.notice(Severity::Info, msg.clone());
+        Ok(msg)
+    }
+
+    /// Span count and status of a document for the list: live if open, else from disk.
+    pub fn summary(&self, id: &DocId) -> Summary {
+        if let Some(d) = self.workspace.doc(id) {
+            if d.read_only.is_none() || !d.set.is_empty() {
+                return Summary {
+                    status: d.set.status,
+                    spans: d.set.len(),
+                };
+            }
+        }
+        self.summaries.get(id).copied().unwrap_or(Summary {
+            status: DocStatus::New,
+            spans: 0,
+        })
+    }
+
+    /// Hand changed documents to the writer and collect its reports. Call once per
+    /// frame (cheap when nothing changed).
+    pub fn autosave_tick(&mut self) {
+        for outcome in self.autosave.poll() {
+            match outcome {
+                SaveOutcome::Saved { doc, revision } => {
+                    let t = self.tracks.entry(doc).or_default();
+                    t.saved = t.saved.max(revision);
+                    t.failed_at = None;
+                    self.last_error = None;
+                }
+                SaveOutcome::Failed { doc, error, .. } => {
+                    let t = self.tracks.entry(doc).or_default();
+                    t.failed_at = Some(Instant::now());
+                    // Allow a resubmit of the same revision after RETRY_AFTER.
+                    t.submitted = t.saved;
+                    if self.last_error.as_deref() != Some(error.as_str()) {
+                        self.notice(
+                            Severity::Error,
+                            format!("{error}. Retrying every {} s; your changes are kept in memory until it works.", RETRY_AFTER.as_secs()),
+                        );
+                    }
+                    self.last_error = Some(error);
+                }
+            }
+        }
+        let due: Vec<DocId> = self
+            .workspace
+            .docs()
+            .filter(|(id, d)| {
+                let t = self.tracks.get(*id).copied().unwrap_or_default();
+                d.revision > t.submitted
+                    && t.failed_at.is_none_or(|at| at.elapsed() >= RETRY_AFTER)
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        if due.is_empty() {
+            return;
+        }
+        if let Err(e) = self.project.ensure_initialized() {
+            let msg = format!(
+                "could not create {} in {}: {e}",
+                crate::project::CONFIG_FILE,
+                self.project.root().display()
+            );
+            if self.last_error.as_deref() != Some(msg.as_str()) {
+                self.notice(Severity::Error, format!("{msg}. Your changes are kept in memory; check the folder is writable."));
+            }
+            self.last_error = Some(msg);
+            for id in due {
+                self.tracks.entry(id).or_default().failed_at = Some(Instant::now());
+            }
+            return;
+        }
+        for id in due {
+            let (Some(d), Some(OpenDoc { doc: Some(doc), .. })) =
+                (self.workspace.doc(&id), self.open.get(&id))
+            else {
+                continue;
+            };
+            let path = self.project.annotation_path(&self.annotator, &id);
+            if let Err(e) = self.project.check_inside(&path) {
+                self.notice(Severity::Error, e.to_string());
+                continue;
+            }
+            let req = SaveRequest {
+                path,
+                doc: doc.clone(),
+                annotator: self.annotator.clone(),
+                status: d.set.status,
+                next_span_id: d.set.next_id().0,
+                spans: d.set.spans().to_vec(),
+                revision: d.revision,
+            };
+            let t = self.tracks.entry(id).or_default();
+            t.submitted = req.revision;
+            t.failed_at = None;
+            self.autosave.submit(req);
+        }
+    }
+
+    pub fn save_state(&self) -> SaveState {
+        if let Some(e) = &self.last_error {
+            return SaveState::Failed(e.clone());
+        }
+        let pending = self.workspace.docs().any(|(id, d)| {
+            d.revision > self.tracks.get(id).map_or(0, |t| t.saved)
+        });
+        if pending {
+            SaveState::Saving
+        } else {
+            SaveState::Saved
+        }
+    }
+
+    /// Submit everything and wait until it is on disk (window closing, tests).
+    pub fn flush(&mut self, timeout: Duration) -> bool {
+        self.autosave_tick();
+        let ok = self.autosave.flush(timeout);
+        self.autosave_tick();
+        ok && self.save_state() == SaveState::Saved
+    }
+}
+
+fn doc_path(project: &Project, id: &DocId) -> String {
+    project
+        .doc_entry(id)
+        .map(|d| d.path.display().to_string())
+        .unwrap_or_else(|| id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Command;
+    use crate::model::{Span, SpanId};
+    use crate::text::CharSpan;
+
+    fn setup(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in files {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+        let (project, _) = Project::open(dir.path()).unwrap();
+        let s = Session::new(project, "alice").unwrap();
+        (dir, s)
+    }
+
+    fn add(s: &mut Session, id: &DocId, start: usize, end: usize, label: &str) {
+        let set = &s.workspace.doc(id).unwrap().set;
+        let span = Span {
+            id: set.next_id(),
+            range: CharSpan::new(start, end, 1000).unwrap(),
+            label: label.into(),
+            annotator: "alice".into(),
+            created: chrono::Utc::now(),
+            modified: None,
+        };
+        s.workspace
+            .apply(Command::AddSpan { doc: id.clone(), span }, "Add")
+            .unwrap();
+    }
+
+    #[test]
+    fn changes_reach_disk_and_reopen_identically() {
+        let (dir, mut s) = setup(&[("a.txt", "Rami said in Homs".as_bytes())]);
+        let id = DocId::new("a").unwrap();
+        s.ensure_open(&id);
+        add(&mut s, &id, 0, 4, "PER");
+        add(&mut s, &id, 13, 17, "GPE");
+        assert!(s.flush(Duration::from_secs(10)));
+        assert!(dir.path().join("entitle.toml").exists());
+        let before = s.workspace.doc(&id).unwrap().set.spans().to_vec();
+        drop(s);
+        let (project, _) = Project::open(dir.path()).unwrap();
+        let mut s2 = Session::new(project, "alice").unwrap();
+        assert_eq!(s2.summary(&id).spans, 2);
+        s2.ensure_open(&id);
+        assert_eq!(s2.workspace.doc(&id).unwrap().set.spans(), &before[..]);
+        // Nothing of the user's was rewritten.
+        assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"Rami said in Homs");
+    }
+
+    #[test]
+    fn damaged_file_is_kept_aside_and_doc_stays_usable() {
+        let (dir, mut s) = setup(&[
+            ("a.txt", b"Rami said"),
+            ("annotations/alice/a.json", b"{ \"entitle_annotations\": 1, oops"),
+        ]);
+        let id = DocId::new("a").unwrap();
+        let od = s.ensure_open(&id).clone();
+        assert!(od.problem.is_none());
+        let notices = s.take_notices();
+        assert!(notices[0].text.contains("a.json:1"), "{notices:?}");
+        assert!(notices[0].text.contains("kept as"), "{notices:?}");
+        let kept: Vec<_> = std::fs::read_dir(dir.path().join("annotations/alice"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(kept.iter().any(|n| n.starts_with("a.json.corrupt-")), "{kept:?}");
+        add(&mut s, &id, 0, 4, "PER");
+        assert!(s.flush(Duration::from_secs(10)));
+        let aside = kept.iter().find(|n| n.starts_with("a.json.corrupt-")).unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("annotations/alice").join(aside)).unwrap(),
+            b"{ \"entitle_annotations\": 1, oops"
+        );
+    }
+
+    #[test]
+    fn changed_text_holds_spans_back_until_reanchored() {
+        let (dir, mut s) = setup(&[("a.txt", b"Rami said in Homs")]);
+        let id = DocId::new("a").unwrap();
+        s.ensure_open(&id);
+        add(&mut s, &id, 0, 4, "PER");
+        add(&mut s, &id, 13, 17, "GPE");
+        assert!(s.flush(Duration::from_secs(10)));
+        drop(s);
+        std::fs::write(dir.path().join("a.txt"), "Update: Rami said in Hama").unwrap();
+        let (project, _) = Project::open(dir.path()).unwrap();
+        let mut s = Session::new(project, "alice").unwrap();
+        let od = s.ensure_open(&id).clone();
+        assert!(matches!(od.problem, Some(DocProblem::TextChanged { .. })));
+        assert!(s.workspace.doc(&id).unwrap().set.is_empty());
+        assert!(s.workspace.doc(&id).unwrap().read_only.is_some());
+        let msg = s.reanchor(&id).unwrap();
+        assert!(msg.contains("1 moved, 1 not found"), "{msg}");
+        let set = &s.workspace.doc(&id).unwrap().set;
+        assert_eq!(set.spans()[0].range, CharSpan::new(8, 12, 25).unwrap());
+        assert_eq!(set.spans()[0].id, SpanId(1));
+        assert!(s.flush(Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn unreadable_texts_are_reported() {
+        let (_dir, mut s) = setup(&[("bin.txt", b"\x00\x01"), ("latin1.txt", b"caf\xe9")]);
+        let bin = DocId::new("bin").unwrap();
+        let lat = DocId::new("latin1").unwrap();
+        let Some(DocProblem::Unreadable(m)) = s.ensure_open(&bin).problem.clone() else {
+            panic!()
+        };
+        assert!(m.contains("binary file"), "{m}");
+        let Some(DocProblem::Unreadable(m)) = s.ensure_open(&lat).problem.clone() else {
+            panic!()
+        };
+        assert!(m.contains("latin1.txt is not valid UTF-8"), "{m}");
+        assert!(m.contains("line 1, column 4"), "{m}");
+    }
+}

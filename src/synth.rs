@@ -1,0 +1,179 @@
+//! Generated news-like documents with entity spans, for benchmarks and tests.
+//! Deterministic (a fixed-seed xorshift generator), so every run measures the same text.
+
+use crate::model::{AnnotationSet, DocId, Document, Span, SpanId};
+use crate::project::{annotation_file, atomic_write};
+use crate::text::CharSpan;
+use chrono::{DateTime, Utc};
+use std::path::Path;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+const PER: &[&str] = &[
+    "Rami Abdel Rahman", "Amina Yusuf", "Tauqir Sharif", "Helena Duarte", "Park Seo-yeon",
+    "Nikos Andreadis", "Miriam Otieno", "José Ramírez", "محمود الحلبي", "Claire Dumas",
+];
+const ORG: &[&str] = &[
+    "the Syrian Observatory for Human Rights", "the United Nations", "Reuters",
+    "the Fair Trade Commission", "Amnesty International", "the Mekong River Commission",
+    "the European Commission", "the World Bank",
+];
+const GPE: &[&str] = &[
+    "Syria", "Homs", "Idlib", "Aleppo", "Nairobi", "Brussels", "Seoul", "Brazil", "Marseille",
+    "Vientiane", "London",
+];
+const LOC: &[&str] = &["the Badia desert", "the Mekong", "the Alps", "the Tonle Sap lake"];
+const NORP: &[&str] = &["Syrian", "Kenyan", "Brazilian", "European", "Korean", "jihadist"];
+const DATE: &[&str] = &[
+    "on Saturday", "in 2014", "last year", "on June 22", "since March", "in September 2020",
+];
+const VERB: &[&str] = &[
+    "said", "told reporters", "announced", "warned", "confirmed", "denied", "reported",
+];
+const FILLER: &[&str] = &[
+    "that talks would resume within weeks",
+    "that more than 40 fighters had been killed",
+    "that the decision was final",
+    "that aid deliveries were delayed again",
+    "that the results would be published soon",
+    "that “nothing has been decided yet”",
+    "that prices had risen sharply",
+];
+
+/// A generated document: text and `(start, end, label)` spans in code points.
+pub struct SynthDoc {
+    pub text: String,
+    pub spans: Vec<(usize, usize, &'static str)>,
+}
+
+/// Generate about `target_bytes` of news-like text with about one entity per
+/// `bytes_per_span` bytes, in paragraphs of a few sentences.
+pub fn news_document(target_bytes: usize, bytes_per_span: usize, seed: u64) -> SynthDoc {
+    let mut rng = Rng(seed | 1);
+    let mut text = String::with_capacity(target_bytes + 256);
+    let mut chars = 0usize;
+    let mut spans = Vec::new();
+    let push = |text: &mut String, chars: &mut usize, s: &str| {
+        text.push_str(s);
+        *chars += s.chars().count();
+    };
+    let wanted_spans = target_bytes / bytes_per_span.max(1);
+    let mut sentence = 0usize;
+    while text.len() < target_bytes {
+        // Entities roughly in proportion to what is wanted; filler keeps the density.
+        let ent = spans.len() < wanted_spans * text.len() / target_bytes + 1;
+        let (label, list): (&'static str, &[&str]) = match rng.next() % 6 {
+            0 => ("PER", PER),
+            1 => ("ORG", ORG),
+            2 => ("GPE", GPE),
+            3 => ("LOC", LOC),
+            4 => ("NORP", NORP),
+            _ => ("DATE", DATE),
+        };
+        if ent {
+            let name = rng.pick(list);
+            let start = chars;
+            push(&mut text, &mut chars, name);
+            spans.push((start, chars, label));
+            push(&mut text, &mut chars, " ");
+            if rng.next() % 3 == 0 {
+                let where_ = rng.pick(GPE);
+                push(&mut text, &mut chars, "in ");
+                let s = chars;
+                push(&mut text, &mut chars, where_);
+                spans.push((s, chars, "GPE"));
+                push(&mut text, &mut chars, " ");
+            }
+        } else {
+            push(&mut text, &mut chars, "Officials ");
+        }
+        push(&mut text, &mut chars, rng.pick(VERB));
+        push(&mut text, &mut chars, " ");
+        push(&mut text, &mut chars, rng.pick(FILLER));
+        if rng.next() % 40 == 0 {
+            push(&mut text, &mut chars, " 😀");
+        }
+        sentence += 1;
+        push(
+            &mut text,
+            &mut chars,
+            if sentence.is_multiple_of(5) { ".\n" } else { ". " },
+        );
+    }
+    SynthDoc { text, spans }
+}
+
+/// A set of spans made by annotator `synth` at time 0, ids from 1.
+pub fn annotation_set(doc: &SynthDoc) -> AnnotationSet {
+    let len = doc.text.chars().count();
+    let mut set = AnnotationSet::new();
+    for (i, &(s, e, label)) in doc.spans.iter().enumerate() {
+        let Ok(range) = CharSpan::new(s, e, len) else {
+            continue;
+        };
+        let _ = set.insert(
+            Span {
+                id: SpanId(i as u64 + 1),
+                range,
+                label: label.into(),
+                annotator: "synth".into(),
+                created: DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default(),
+                modified: None,
+            },
+            len,
+        );
+    }
+    set
+}
+
+/// Write a project folder with one generated document `name` and its annotations by
+/// `annotator`.
+pub fn write_project(
+    dir: &Path,
+    name: &str,
+    doc: &SynthDoc,
+    annotator: &str,
+) -> std::io::Result<()> {
+    let id = DocId::new(name).map_err(|e| std::io::Error::other(e.to_string()))?;
+    atomic_write(&dir.join(format!("{name}.txt")), doc.text.as_bytes())?;
+    let d = Document::new(id.clone(), doc.text.as_str());
+    let set = annotation_set(doc);
+    let bytes = annotation_file::encode(&d, annotator, &set);
+    atomic_write(
+        &dir.join("annotations")
+            .join(annotator)
+            .join(format!("{name}.json")),
+        &bytes,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_megabyte_with_twenty_thousand_spans() {
+        let d = news_document(1 << 20, 52, 7);
+        assert!(d.text.len() >= 1 << 20);
+        let set = annotation_set(&d);
+        assert!((19_000..=23_000).contains(&set.len()), "{}", set.len());
+        let words = d.text.split_whitespace().count();
+        assert!(words > 140_000, "{words}");
+        // Every span covers what it claims.
+        let doc = Document::new(DocId::new("x").unwrap(), d.text.as_str());
+        for s in set.iter().take(200) {
+            assert!(!doc.slice(s.range.range()).trim().is_empty());
+        }
+    }
+}
