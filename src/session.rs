@@ -38,7 +38,10 @@ pub enum DocProblem {
     /// The text could not be read or decoded; nothing is shown.
     Unreadable(String),
     /// The text changed since it was annotated; spans are held back until re-anchored.
-    TextChanged { file: Box<ParsedFile>, path: PathBuf },
+    TextChanged {
+        file: Box<ParsedFile>,
+        path: PathBuf,
+    },
     /// The annotations cannot be edited (newer format, unreadable file, locked project).
     ReadOnly(String),
 }
@@ -213,7 +216,9 @@ impl Session {
         );
         let io = matches!(err, AnnotationReadError::Io(_));
         let where_ = match &err {
-            AnnotationReadError::Problem(p) => format!("{}:{}", path.display(), p.line().unwrap_or(1)),
+            AnnotationReadError::Problem(p) => {
+                format!("{}:{}", path.display(), p.line().unwrap_or(1))
+            }
             AnnotationReadError::Io(_) => path.display().to_string(),
         };
         if newer || io || self.project.read_only_reason.is_some() {
@@ -259,7 +264,8 @@ impl Session {
             .iter()
             .map(|s| format!("{} {:?} at {}..{}", s.label, s.text, s.start, s.end))
             .collect();
-        self.workspace.insert_doc(id.clone(), r.set, doc.len_chars(), None);
+        self.workspace
+            .insert_doc(id.clone(), r.set, doc.len_chars(), None);
         self.workspace.mark_changed(id);
         self.open.insert(
             id.clone(),
@@ -284,13 +290,13 @@ impl Session {
 
     /// Span count and status of a document for the list: live if open, else from disk.
     pub fn summary(&self, id: &DocId) -> Summary {
-        if let Some(d) = self.workspace.doc(id) {
-            if d.read_only.is_none() || !d.set.is_empty() {
-                return Summary {
-                    status: d.set.status,
-                    spans: d.set.len(),
-                };
-            }
+        if let Some(d) = self.workspace.doc(id)
+            && (d.read_only.is_none() || !d.set.is_empty())
+        {
+            return Summary {
+                status: d.set.status,
+                spans: d.set.len(),
+            };
         }
         self.summaries.get(id).copied().unwrap_or(Summary {
             status: DocStatus::New,
@@ -329,8 +335,7 @@ impl Session {
             .docs()
             .filter(|(id, d)| {
                 let t = self.tracks.get(*id).copied().unwrap_or_default();
-                d.revision > t.submitted
-                    && t.failed_at.is_none_or(|at| at.elapsed() >= RETRY_AFTER)
+                d.revision > t.submitted && t.failed_at.is_none_or(|at| at.elapsed() >= RETRY_AFTER)
             })
             .map(|(id, _)| id.clone())
             .collect();
@@ -344,7 +349,12 @@ impl Session {
                 self.project.root().display()
             );
             if self.last_error.as_deref() != Some(msg.as_str()) {
-                self.notice(Severity::Error, format!("{msg}. Your changes are kept in memory; check the folder is writable."));
+                self.notice(
+                    Severity::Error,
+                    format!(
+                        "{msg}. Your changes are kept in memory; check the folder is writable."
+                    ),
+                );
             }
             self.last_error = Some(msg);
             for id in due {
@@ -383,9 +393,10 @@ impl Session {
         if let Some(e) = &self.last_error {
             return SaveState::Failed(e.clone());
         }
-        let pending = self.workspace.docs().any(|(id, d)| {
-            d.revision > self.tracks.get(id).map_or(0, |t| t.saved)
-        });
+        let pending = self
+            .workspace
+            .docs()
+            .any(|(id, d)| d.revision > self.tracks.get(id).map_or(0, |t| t.saved));
         if pending {
             SaveState::Saving
         } else {
@@ -439,7 +450,13 @@ mod tests {
             modified: None,
         };
         s.workspace
-            .apply(Command::AddSpan { doc: id.clone(), span }, "Add")
+            .apply(
+                Command::AddSpan {
+                    doc: id.clone(),
+                    span,
+                },
+                "Add",
+            )
             .unwrap();
     }
 
@@ -460,14 +477,20 @@ mod tests {
         s2.ensure_open(&id);
         assert_eq!(s2.workspace.doc(&id).unwrap().set.spans(), &before[..]);
         // Nothing of the user's was rewritten.
-        assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), b"Rami said in Homs");
+        assert_eq!(
+            std::fs::read(dir.path().join("a.txt")).unwrap(),
+            b"Rami said in Homs"
+        );
     }
 
     #[test]
     fn damaged_file_is_kept_aside_and_doc_stays_usable() {
         let (dir, mut s) = setup(&[
             ("a.txt", b"Rami said"),
-            ("annotations/alice/a.json", b"{ \"entitle_annotations\": 1, oops"),
+            (
+                "annotations/alice/a.json",
+                b"{ \"entitle_annotations\": 1, oops",
+            ),
         ]);
         let id = DocId::new("a").unwrap();
         let od = s.ensure_open(&id).clone();
@@ -479,10 +502,16 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert!(kept.iter().any(|n| n.starts_with("a.json.corrupt-")), "{kept:?}");
+        assert!(
+            kept.iter().any(|n| n.starts_with("a.json.corrupt-")),
+            "{kept:?}"
+        );
         add(&mut s, &id, 0, 4, "PER");
         assert!(s.flush(Duration::from_secs(10)));
-        let aside = kept.iter().find(|n| n.starts_with("a.json.corrupt-")).unwrap();
+        let aside = kept
+            .iter()
+            .find(|n| n.starts_with("a.json.corrupt-"))
+            .unwrap();
         assert_eq!(
             std::fs::read(dir.path().join("annotations/alice").join(aside)).unwrap(),
             b"{ \"entitle_annotations\": 1, oops"

@@ -21,25 +21,70 @@ impl Rng {
 }
 
 const PER: &[&str] = &[
-    "Rami Abdel Rahman", "Amina Yusuf", "Tauqir Sharif", "Helena Duarte", "Park Seo-yeon",
-    "Nikos Andreadis", "Miriam Otieno", "José Ramírez", "محمود الحلبي", "Claire Dumas",
+    "Rami Abdel Rahman",
+    "Amina Yusuf",
+    "Tauqir Sharif",
+    "Helena Duarte",
+    "Park Seo-yeon",
+    "Nikos Andreadis",
+    "Miriam Otieno",
+    "José Ramírez",
+    "محمود الحلبي",
+    "Claire Dumas",
 ];
 const ORG: &[&str] = &[
-    "the Syrian Observatory for Human Rights", "the United Nations", "Reuters",
-    "the Fair Trade Commission", "Amnesty International", "the Mekong River Commission",
-    "the European Commission", "the World Bank",
+    "the Syrian Observatory for Human Rights",
+    "the United Nations",
+    "Reuters",
+    "the Fair Trade Commission",
+    "Amnesty International",
+    "the Mekong River Commission",
+    "the European Commission",
+    "the World Bank",
 ];
 const GPE: &[&str] = &[
-    "Syria", "Homs", "Idlib", "Aleppo", "Nairobi", "Brussels", "Seoul", "Brazil", "Marseille",
-    "Vientiane", "London",
+    "Syria",
+    "Homs",
+    "Idlib",
+    "Aleppo",
+    "Nairobi",
+    "Brussels",
+    "Seoul",
+    "Brazil",
+    "Marseille",
+    "Vientiane",
+    "London",
 ];
-const LOC: &[&str] = &["the Badia desert", "the Mekong", "the Alps", "the Tonle Sap lake"];
-const NORP: &[&str] = &["Syrian", "Kenyan", "Brazilian", "European", "Korean", "jihadist"];
+const LOC: &[&str] = &[
+    "the Badia desert",
+    "the Mekong",
+    "the Alps",
+    "the Tonle Sap lake",
+];
+const NORP: &[&str] = &[
+    "Syrian",
+    "Kenyan",
+    "Brazilian",
+    "European",
+    "Korean",
+    "jihadist",
+];
 const DATE: &[&str] = &[
-    "on Saturday", "in 2014", "last year", "on June 22", "since March", "in September 2020",
+    "on Saturday",
+    "in 2014",
+    "last year",
+    "on June 22",
+    "since March",
+    "in September 2020",
 ];
 const VERB: &[&str] = &[
-    "said", "told reporters", "announced", "warned", "confirmed", "denied", "reported",
+    "said",
+    "told reporters",
+    "announced",
+    "warned",
+    "confirmed",
+    "denied",
+    "reported",
 ];
 const FILLER: &[&str] = &[
     "that talks would resume within weeks",
@@ -87,7 +132,7 @@ pub fn news_document(target_bytes: usize, bytes_per_span: usize, seed: u64) -> S
             push(&mut text, &mut chars, name);
             spans.push((start, chars, label));
             push(&mut text, &mut chars, " ");
-            if rng.next() % 3 == 0 {
+            if rng.next().is_multiple_of(3) {
                 let where_ = rng.pick(GPE);
                 push(&mut text, &mut chars, "in ");
                 let s = chars;
@@ -101,14 +146,18 @@ pub fn news_document(target_bytes: usize, bytes_per_span: usize, seed: u64) -> S
         push(&mut text, &mut chars, rng.pick(VERB));
         push(&mut text, &mut chars, " ");
         push(&mut text, &mut chars, rng.pick(FILLER));
-        if rng.next() % 40 == 0 {
+        if rng.next().is_multiple_of(40) {
             push(&mut text, &mut chars, " 😀");
         }
         sentence += 1;
         push(
             &mut text,
             &mut chars,
-            if sentence.is_multiple_of(5) { ".\n" } else { ". " },
+            if sentence.is_multiple_of(5) {
+                ".\n"
+            } else {
+                ". "
+            },
         );
     }
     SynthDoc { text, spans }

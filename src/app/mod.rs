@@ -1,1 +1,510 @@
-pub fn run(_p: Option<std::path::PathBuf>, _a: Option<String>) -> anyhow::Result<()> { anyhow::bail!("wip") }
+//! The desktop app (feature `gui`): eframe, panels, the document view.
+//!
+//! Flow of one frame ([`EntitleApp::ui_root`]): keys become [`Action`]s through the
+//! keymap, the dispatcher runs all pending actions (the only place that calls
+//! `Workspace::apply` for the UI), panels draw the model and push more actions, the
+//! session hands changed documents to the autosave thread.
+
+pub mod actions;
+mod dispatch;
+mod panels;
+pub mod theme;
+pub mod widgets;
+
+pub use actions::{Action, Keymap};
+
+use crate::model::{DocId, Rgb, SpanId};
+use crate::project::{self, Project};
+use crate::session::{Notice, SaveState, Session, Severity};
+use crate::text::CharSpan;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use widgets::annotated_text::DocLayout;
+
+/// How the app was started.
+#[derive(Debug, Clone, Default)]
+pub struct Startup {
+    /// Project folder, plain folder or .txt file to open (else the last one, else the
+    /// sample).
+    pub path: Option<PathBuf>,
+    pub annotator: Option<String>,
+    /// Where the sample is installed (default: the user's data folder).
+    pub data_dir: Option<PathBuf>,
+    /// Do not reopen the last project (tests, benchmarks).
+    pub ignore_prefs: bool,
+}
+
+/// Preferences kept by eframe between runs (UI state, not project data).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Prefs {
+    pub last_project: Option<PathBuf>,
+    pub annotator: Option<String>,
+    pub word_snap: bool,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Self {
+            last_project: None,
+            annotator: None,
+            word_snap: true,
+        }
+    }
+}
+
+const PREFS_KEY: &str = "entitle.prefs";
+
+/// Open the desktop app.
+pub fn run(path: Option<PathBuf>, annotator: Option<String>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Entitle")
+            .with_app_id("entitle")
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        persist_window: true,
+        ..Default::default()
+    };
+    let startup = Startup {
+        path,
+        annotator,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "entitle",
+        options,
+        Box::new(move |cc| Ok(Box::new(EntitleApp::new(cc, startup)))),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+}
+
+/// A message shown at the top of the document area.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: u64,
+    pub severity: Severity,
+    pub text: String,
+    pub at: Instant,
+}
+
+/// View state of the document on screen. Selection changes are not undo steps.
+pub(crate) struct DocView {
+    pub id: DocId,
+    pub layout: Option<DocLayout>,
+    pub selection: Option<CharSpan>,
+    pub selected_span: Option<SpanId>,
+    /// Press position of a drag: char and cluster length.
+    pub drag_anchor: Option<(usize, usize)>,
+    pub hovered: Vec<SpanId>,
+}
+
+pub struct EntitleApp {
+    pub(crate) session: Option<Session>,
+    pub(crate) prefs: Prefs,
+    pub(crate) keymap: Keymap,
+    pub(crate) colors: HashMap<String, Rgb>,
+    pub(crate) view: Option<DocView>,
+    pub(crate) scroll_offsets: HashMap<DocId, f32>,
+    pub(crate) pending: Vec<Action>,
+    pub(crate) messages: Vec<Message>,
+    next_message: u64,
+    pub(crate) filter: String,
+    pub(crate) filtered: Vec<usize>,
+    pub(crate) filter_key: Option<(String, usize)>,
+    pub(crate) focus_filter: bool,
+    pub(crate) show_shortcuts: bool,
+    pub(crate) annotator_edit: Option<String>,
+    pub(crate) quit: bool,
+    data_dir: Option<PathBuf>,
+    keymap_text: Option<String>,
+    event_log: Option<std::fs::File>,
+}
+
+impl EntitleApp {
+    /// The app as eframe creates it: fonts, preferences, the project to open.
+    pub fn new(cc: &eframe::CreationContext<'_>, startup: Startup) -> Self {
+        let prefs = if startup.ignore_prefs {
+            Prefs::default()
+        } else {
+            cc.storage
+                .and_then(|s| s.get_string(PREFS_KEY))
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default()
+        };
+        Self::with_prefs(&cc.egui_ctx, startup, prefs)
+    }
+
+    /// The app without eframe (benchmarks): same state, driven by `ui_root`.
+    pub fn new_headless(ctx: &egui::Context, startup: Startup) -> Self {
+        Self::with_prefs(ctx, startup, Prefs::default())
+    }
+
+    fn with_prefs(ctx: &egui::Context, startup: Startup, prefs: Prefs) -> Self {
+        theme::install(ctx);
+        let keymap_text = directories::ProjectDirs::from("org", "Entitle", "entitle")
+            .and_then(|d| std::fs::read_to_string(d.config_dir().join("keymap.toml")).ok());
+        let event_log = std::env::var_os("ENTITLE_EVENT_LOG").and_then(|p| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .ok()
+        });
+        let mut app = Self {
+            session: None,
+            keymap: Keymap::new(&crate::model::Schema::news_default(), None),
+            colors: HashMap::new(),
+            view: None,
+            scroll_offsets: HashMap::new(),
+            pending: Vec::new(),
+            messages: Vec::new(),
+            next_message: 1,
+            filter: String::new(),
+            filtered: Vec::new(),
+            filter_key: None,
+            focus_filter: false,
+            show_shortcuts: false,
+            annotator_edit: None,
+            quit: false,
+            data_dir: startup.data_dir.clone().or_else(project::sample::data_dir),
+            keymap_text,
+            event_log,
+            prefs,
+        };
+        if let Some(a) = startup.annotator {
+            app.prefs.annotator = Some(project::sanitize_annotator(&a));
+        }
+        let target = match startup.path {
+            Some(p) => Some(p),
+            None if !startup.ignore_prefs => app.prefs.last_project.clone().filter(|p| p.exists()),
+            None => None,
+        };
+        match target {
+            Some(p) => {
+                app.open_project(&p);
+            }
+            None => app.open_sample(),
+        }
+        app
+    }
+
+    pub(crate) fn annotator(&self) -> String {
+        self.prefs
+            .annotator
+            .clone()
+            .unwrap_or_else(project::default_annotator)
+    }
+
+    /// Open a project, folder or file; on failure keep the current one and say why.
+    pub(crate) fn open_project(&mut self, path: &Path) -> bool {
+        match Project::open(path) {
+            Ok((project, focus)) => {
+                let annotator = self.annotator();
+                match Session::new(project, &annotator) {
+                    Ok(session) => {
+                        self.install_session(session, focus);
+                        true
+                    }
+                    Err(e) => {
+                        self.message(
+                            Severity::Error,
+                            format!("Could not start the autosave thread: {e}"),
+                        );
+                        false
+                    }
+                }
+            }
+            Err(e) => {
+                self.message(
+                    Severity::Error,
+                    format!("Cannot open {}: {e}", path.display()),
+                );
+                false
+            }
+        }
+    }
+
+    pub(crate) fn open_sample(&mut self) {
+        let Some(dir) = self.data_dir.clone() else {
+            self.message(
+                Severity::Error,
+                "No data folder is known for this user, so the sample project cannot be installed. Open a folder of .txt files instead (File > Open folder…).".into(),
+            );
+            return;
+        };
+        match project::sample::install(&dir) {
+            Ok(root) => {
+                self.open_project(&root);
+            }
+            Err(e) => self.message(
+                Severity::Error,
+                format!(
+                    "Could not copy the sample project into {}: {e}. Check that folder is writable, or open a folder of .txt files instead.",
+                    dir.display()
+                ),
+            ),
+        }
+    }
+
+    fn install_session(&mut self, mut session: Session, focus: Option<DocId>) {
+        if let Some(old) = self.session.as_mut() {
+            old.flush(Duration::from_secs(5));
+        }
+        self.remember_scroll();
+        let schema = session.project.schema();
+        self.keymap = Keymap::new(&schema, self.keymap_text.as_deref());
+        for p in self.keymap.problems.clone() {
+            self.message(Severity::Warning, p);
+        }
+        self.colors = schema
+            .labels
+            .iter()
+            .map(|l| (l.name.clone(), l.color))
+            .collect();
+        self.prefs.last_project = Some(session.project.root().to_path_buf());
+        for n in session.take_notices() {
+            self.notice(n);
+        }
+        let first = focus.or_else(|| session.project.docs().first().map(|d| d.id.clone()));
+        self.session = Some(session);
+        self.view = None;
+        self.filter_key = None;
+        self.scroll_offsets.clear();
+        if let Some(id) = first {
+            self.show_doc(&id);
+        }
+    }
+
+    /// Make `id` the document on screen (opening it if needed).
+    pub(crate) fn show_doc(&mut self, id: &DocId) {
+        if self.view.as_ref().is_some_and(|v| &v.id == id) {
+            return;
+        }
+        self.remember_scroll();
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let opened = session.ensure_open(id).clone();
+        let notices = session.take_notices();
+        for n in notices {
+            self.notice(n);
+        }
+        let layout = opened.doc.map(|d| {
+            let mut l = DocLayout::new(d);
+            if let Some(y) = self.scroll_offsets.get(id) {
+                l.set_scroll_offset(*y);
+            }
+            l
+        });
+        self.view = Some(DocView {
+            id: id.clone(),
+            layout,
+            selection: None,
+            selected_span: None,
+            drag_anchor: None,
+            hovered: Vec::new(),
+        });
+        self.log(&format!("OPEN {id}"));
+    }
+
+    fn remember_scroll(&mut self) {
+        if let Some(v) = &self.view
+            && let Some(l) = &v.layout
+        {
+            self.scroll_offsets.insert(v.id.clone(), l.scroll_offset());
+        }
+    }
+
+    pub(crate) fn message(&mut self, severity: Severity, text: String) {
+        // The same message twice in a row is shown once.
+        if self.messages.last().is_some_and(|m| m.text == text) {
+            return;
+        }
+        self.log(&format!("MESSAGE {severity:?} {text}"));
+        self.messages.push(Message {
+            id: self.next_message,
+            severity,
+            text,
+            at: Instant::now(),
+        });
+        self.next_message += 1;
+    }
+
+    fn notice(&mut self, n: Notice) {
+        self.message(n.severity, n.text);
+    }
+
+    /// Append a line to the opt-in event log (`ENTITLE_EVENT_LOG`), for smoke tests
+    /// that drive a real window.
+    pub(crate) fn log(&mut self, line: &str) {
+        if let Some(f) = self.event_log.as_mut() {
+            use std::io::Write;
+            let _ = writeln!(f, "{line}");
+        }
+    }
+
+    /// One whole frame.
+    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.handle_dropped_files(&ctx);
+        self.handle_keys(&ctx);
+        self.dispatch_pending();
+        if let Some(s) = self.session.as_mut() {
+            let notices = s.take_notices();
+            for n in notices {
+                self.notice(n);
+            }
+        }
+        // Information fades after a while; warnings and errors stay until dismissed.
+        self.messages
+            .retain(|m| m.severity != Severity::Info || m.at.elapsed() < Duration::from_secs(12));
+
+        panels::menu::menu_bar_ui(self, ui);
+        panels::status_bar::status_bar_ui(self, ui);
+        if self.session.is_some() {
+            panels::palette::palette_ui(self, ui);
+            panels::doc_list::doc_list_ui(self, ui);
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            panels::messages::messages_ui(self, ui);
+            if self.session.is_some() {
+                panels::doc_view::doc_view_ui(self, ui);
+            } else {
+                panels::doc_view::welcome_ui(self, ui);
+            }
+        });
+        if self.show_shortcuts {
+            panels::shortcuts::shortcuts_window(self, &ctx);
+        }
+
+        if let Some(s) = self.session.as_mut() {
+            s.autosave_tick();
+            if s.save_state() != SaveState::Saved {
+                ctx.request_repaint_after(Duration::from_millis(30));
+            }
+        }
+        if !self.pending.is_empty() {
+            ctx.request_repaint();
+        }
+        if self.messages.iter().any(|m| m.severity == Severity::Info) {
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+    }
+
+    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(p) = dropped.first() {
+            self.open_project(p);
+        }
+    }
+
+    fn handle_keys(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            // Typing in a text field: only Escape (leave the field) is ours.
+            return;
+        }
+        let bindings = self.keymap.bindings.clone();
+        let mut fired = Vec::new();
+        ctx.input_mut(|i| {
+            for (action, sc) in &bindings {
+                while i.consume_shortcut(sc) {
+                    fired.push(action.clone());
+                }
+            }
+        });
+        if fired
+            .iter()
+            .any(|a| matches!(a, Action::SelectNextSpan | Action::SelectPrevSpan))
+        {
+            // Tab is ours in the document view: keep egui from moving focus with it.
+            ctx.memory_mut(|m| {
+                if let Some(id) = m.focused() {
+                    m.surrender_focus(id);
+                }
+            });
+        }
+        self.pending.extend(fired);
+    }
+
+    // ----- accessors for tests and benchmarks -----
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+    pub fn session_mut(&mut self) -> Option<&mut Session> {
+        self.session.as_mut()
+    }
+    /// The document on screen, if its text could be read.
+    pub fn current_document(&self) -> Option<&crate::model::Document> {
+        self.view.as_ref()?.layout.as_ref().map(|l| l.doc())
+    }
+    pub fn current_doc(&self) -> Option<&DocId> {
+        self.view.as_ref().map(|v| &v.id)
+    }
+    pub fn selection(&self) -> Option<CharSpan> {
+        self.view.as_ref().and_then(|v| v.selection)
+    }
+    pub fn selected_span(&self) -> Option<SpanId> {
+        self.view.as_ref().and_then(|v| v.selected_span)
+    }
+    pub fn messages(&self) -> &[Message] {
+        &self.messages
+    }
+    /// Screen rectangle of a char of the current document in the last frame.
+    pub fn char_rect(&self, c: usize) -> Option<egui::Rect> {
+        self.view.as_ref()?.layout.as_ref()?.char_rect(c)
+    }
+    /// Bring a char of the current document into view in the next frame.
+    pub fn scroll_to_char(&mut self, c: usize) {
+        if let Some(l) = self.view.as_mut().and_then(|v| v.layout.as_mut()) {
+            l.scroll_to = Some(c);
+        }
+    }
+    /// Chars of the current document visible in the last frame.
+    pub fn visible_chars(&self) -> Option<std::ops::Range<usize>> {
+        self.view.as_ref()?.layout.as_ref()?.visible_chars()
+    }
+    /// Queue an action as if from a key or menu.
+    pub fn push_action(&mut self, action: Action) {
+        self.pending.push(action);
+    }
+    pub fn prefs(&self) -> &Prefs {
+        &self.prefs
+    }
+    /// Write everything to disk now and wait (window closing, tests).
+    pub fn flush(&mut self) -> bool {
+        self.session
+            .as_mut()
+            .is_none_or(|s| s.flush(Duration::from_secs(10)))
+    }
+}
+
+impl eframe::App for EntitleApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+        if self.quit {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if let Ok(s) = serde_json::to_string(&self.prefs) {
+            storage.set_string(PREFS_KEY, s);
+        }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if !self.flush() {
+            eprintln!("entitle: some annotations could not be saved before exit");
+        }
+    }
+}

@@ -177,7 +177,9 @@ pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::Proj
                 .replace('\\', "/")
                 .trim_end_matches(".json")
                 .to_string();
-            let known = DocId::new(id).ok().and_then(|id| project.doc_entry(&id).cloned());
+            let known = DocId::new(id)
+                .ok()
+                .and_then(|id| project.doc_entry(&id).cloned());
             if known.is_none() {
                 problems.push(Problem {
                     file,
@@ -245,7 +247,10 @@ mod tests {
         };
         w("good.txt", b"Rami said");
         w("bad.txt", b"caf\xe9");
-        w("annotations/bob/good.json", b"{\n\"entitle_annotations\": 1,\n]");
+        w(
+            "annotations/bob/good.json",
+            b"{\n\"entitle_annotations\": 1,\n]",
+        );
         w("annotations/bob/gone.json", b"{}");
         let (docs, problems) = check_project(dir.path()).unwrap();
         assert_eq!(docs, 2);

@@ -150,7 +150,11 @@ impl Workspace {
     }
 
     /// Apply a command as one undo step titled `title`.
-    pub fn apply(&mut self, command: Command, title: impl Into<String>) -> Result<Applied, EditError> {
+    pub fn apply(
+        &mut self,
+        command: Command,
+        title: impl Into<String>,
+    ) -> Result<Applied, EditError> {
         let title = title.into();
         let inverse = self.run(&command)?;
         let applied = Applied {
@@ -171,7 +175,11 @@ impl Workspace {
     }
 
     pub fn undo(&mut self) -> Result<Applied, EditError> {
-        let entry = self.history.undo.pop().ok_or(EditError::NothingTo("undo"))?;
+        let entry = self
+            .history
+            .undo
+            .pop()
+            .ok_or(EditError::NothingTo("undo"))?;
         match self.run(&entry.inverse) {
             Ok(_) => {
                 let applied = Applied {
@@ -191,7 +199,11 @@ impl Workspace {
     }
 
     pub fn redo(&mut self) -> Result<Applied, EditError> {
-        let entry = self.history.redo.pop().ok_or(EditError::NothingTo("redo"))?;
+        let entry = self
+            .history
+            .redo
+            .pop()
+            .ok_or(EditError::NothingTo("redo"))?;
         match self.run(&entry.forward) {
             Ok(_) => {
                 let applied = Applied {
@@ -235,7 +247,10 @@ impl Workspace {
             inverses.reverse();
             return Ok(Command::Batch(inverses));
         }
-        let doc_id = command.doc().cloned().ok_or(EditError::NothingTo("apply"))?;
+        let doc_id = command
+            .doc()
+            .cloned()
+            .ok_or(EditError::NothingTo("apply"))?;
         self.clock += 1;
         let clock = self.clock;
         let doc = self
@@ -363,7 +378,12 @@ mod tests {
     #[test]
     fn read_only_documents_refuse_changes() {
         let (mut w, a, len) = ws("x y");
-        w.insert_doc(a.clone(), AnnotationSet::new(), len, Some("text changed".into()));
+        w.insert_doc(
+            a.clone(),
+            AnnotationSet::new(),
+            len,
+            Some("text changed".into()),
+        );
         let err = w
             .apply(
                 Command::AddSpan {

@@ -36,7 +36,9 @@ pub struct Span {
 }
 
 /// Workflow status of one document for one annotator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum DocStatus {
     /// Nothing done yet.

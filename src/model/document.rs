@@ -32,15 +32,17 @@ impl DocId {
         }
         for part in id.split('/') {
             if part.is_empty() || part == "." || part == ".." {
-                return Err(DocIdError(id, "it has an empty, '.' or '..' path component"));
+                return Err(DocIdError(
+                    id,
+                    "it has an empty, '.' or '..' path component",
+                ));
             }
             if part.starts_with('.') {
                 return Err(DocIdError(id, "a path component starts with '.'"));
             }
-            if part
-                .chars()
-                .any(|c| c.is_control() || matches!(c, '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
-            {
+            if part.chars().any(|c| {
+                c.is_control() || matches!(c, '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            }) {
                 return Err(DocIdError(
                     id,
                     "it contains a control character or one of \\ : * ? \" < > |",
@@ -196,8 +198,14 @@ pub fn decode_text(mut bytes: Vec<u8>) -> Result<(String, bool), TextError> {
             let bytes = e.as_bytes();
             let before = &bytes[..valid];
             let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-            let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
             Err(TextError::InvalidUtf8 {
                 byte: valid + if had_bom { 3 } else { 0 },
                 value: bytes[valid],
@@ -215,8 +223,18 @@ mod tests {
     #[test]
     fn doc_ids_cannot_escape_the_project() {
         for bad in [
-            "", "..", "a/../b", "/abs", "a//b", "C:x", "a\\b", ".hidden", "con", "x/NUL.txt",
-            "trail.", "a\u{0}b",
+            "",
+            "..",
+            "a/../b",
+            "/abs",
+            "a//b",
+            "C:x",
+            "a\\b",
+            ".hidden",
+            "con",
+            "x/NUL.txt",
+            "trail.",
+            "a\u{0}b",
         ] {
             assert!(DocId::new(bad).is_err(), "{bad:?} accepted");
         }

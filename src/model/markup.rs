@@ -6,13 +6,16 @@ use super::{AnnotationSet, Span, SpanId};
 use crate::text::CharSpan;
 use chrono::{DateTime, Utc};
 
+/// `(start, end, label)` of one span, in code points.
+pub type Triple = (usize, usize, String);
+
 /// Parse markup into the plain text and `(start, end, label)` triples in order of
 /// their opening bracket.
-pub fn parse(markup: &str) -> Result<(String, Vec<(usize, usize, String)>), String> {
+pub fn parse(markup: &str) -> Result<(String, Vec<Triple>), String> {
     let mut text = String::new();
     let mut n = 0usize;
     let mut open: Vec<(usize, String, usize)> = Vec::new(); // (start, label, result slot)
-    let mut out: Vec<(usize, usize, String)> = Vec::new();
+    let mut out: Vec<Triple> = Vec::new();
     let mut chars = markup.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -108,7 +111,10 @@ mod tests {
     fn round_trips_nested_markup() {
         let m = "The [ORG [GPE Syrian] Observatory] head [PER Rami Abdel Rahman] said 😀 \\[sic\\]";
         let (text, set) = parse_set(m).unwrap();
-        assert_eq!(text, "The Syrian Observatory head Rami Abdel Rahman said 😀 [sic]");
+        assert_eq!(
+            text,
+            "The Syrian Observatory head Rami Abdel Rahman said 😀 [sic]"
+        );
         assert_eq!(render(&text, &set), m);
         let (_, triples) = parse(m).unwrap();
         assert_eq!(triples[0], (4, 22, "ORG".to_string()));

@@ -80,13 +80,43 @@ impl Schema {
         };
         Self {
             labels: vec![
-                l("PER", [0xe1, 0x57, 0x59], "1", "People, including fictional"),
-                l("ORG", [0x4e, 0x79, 0xa7], "2", "Companies, agencies, institutions"),
+                l(
+                    "PER",
+                    [0xe1, 0x57, 0x59],
+                    "1",
+                    "People, including fictional",
+                ),
+                l(
+                    "ORG",
+                    [0x4e, 0x79, 0xa7],
+                    "2",
+                    "Companies, agencies, institutions",
+                ),
                 l("GPE", [0x59, 0xa1, 0x4f], "3", "Countries, cities, states"),
-                l("LOC", [0x9c, 0x75, 0x5f], "4", "Non-GPE locations: regions, rivers, deserts"),
-                l("NORP", [0xb0, 0x7a, 0xa1], "5", "Nationalities, religious or political groups"),
-                l("DATE", [0xf2, 0x8e, 0x2b], "6", "Absolute or relative dates and periods"),
-                l("EVENT", [0xed, 0xc9, 0x48], "7", "Named events: wars, storms, summits"),
+                l(
+                    "LOC",
+                    [0x9c, 0x75, 0x5f],
+                    "4",
+                    "Non-GPE locations: regions, rivers, deserts",
+                ),
+                l(
+                    "NORP",
+                    [0xb0, 0x7a, 0xa1],
+                    "5",
+                    "Nationalities, religious or political groups",
+                ),
+                l(
+                    "DATE",
+                    [0xf2, 0x8e, 0x2b],
+                    "6",
+                    "Absolute or relative dates and periods",
+                ),
+                l(
+                    "EVENT",
+                    [0xed, 0xc9, 0x48],
+                    "7",
+                    "Named events: wars, storms, summits",
+                ),
             ],
         }
     }

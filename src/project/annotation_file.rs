@@ -209,10 +209,8 @@ impl ParsedFile {
         let mut set = AnnotationSet::new();
         for s in &self.spans {
             let line = span_line(&self.raw, s.id);
-            let span = stored_to_span(s, doc).map_err(|message| FileProblem::Invalid {
-                line,
-                message,
-            })?;
+            let span =
+                stored_to_span(s, doc).map_err(|message| FileProblem::Invalid { line, message })?;
             set.insert(span, doc.len_chars())
                 .map_err(|e| FileProblem::Invalid {
                     line,
@@ -290,7 +288,11 @@ pub fn encode_spans(
         // Serialising plain strings, integers and timestamps cannot fail.
         let _ = serde_json::to_writer(&mut out, &stored);
     }
-    out.extend_from_slice(if spans.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" });
+    out.extend_from_slice(if spans.is_empty() {
+        b"]\n}\n"
+    } else {
+        b"\n  ]\n}\n"
+    });
     out
 }
 
@@ -393,7 +395,10 @@ mod tests {
         let s = String::from_utf8(bytes).unwrap();
         assert!(s.contains(r#""text":"دبي""#), "{s}");
         // One span per line.
-        assert_eq!(s.lines().filter(|l| l.contains("\"id\":")).count(), set.len());
+        assert_eq!(
+            s.lines().filter(|l| l.contains("\"id\":")).count(),
+            set.len()
+        );
     }
 
     #[test]
@@ -413,7 +418,8 @@ mod tests {
 
     #[test]
     fn changed_text_is_detected_and_reanchored() {
-        let (text, set) = markup::parse_set("[PER Rami] said in [GPE Homs] and [GPE Idlib]").unwrap();
+        let (text, set) =
+            markup::parse_set("[PER Rami] said in [GPE Homs] and [GPE Idlib]").unwrap();
         let old = doc(&text);
         let bytes = encode(&old, "a", &set);
         let new = doc("Breaking: Rami said in Homs and Hama");

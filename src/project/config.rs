@@ -48,10 +48,7 @@ impl ProjectConfig {
 
     pub fn parse(text: &str) -> Result<Self, ConfigProblem> {
         let config: ProjectConfig = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .unwrap_or((1, 1));
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             ConfigProblem {
                 line,
                 column,
@@ -68,11 +65,14 @@ impl ProjectConfig {
                 ),
             });
         }
-        config.schema().validate().map_err(|message| ConfigProblem {
-            line: 1,
-            column: 1,
-            message,
-        })?;
+        config
+            .schema()
+            .validate()
+            .map_err(|message| ConfigProblem {
+                line: 1,
+                column: 1,
+                message,
+            })?;
         Ok(config)
     }
 

@@ -130,13 +130,12 @@ impl Project {
         let (config, has_config_file) = match std::fs::read(&config_path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
-                let config =
-                    ProjectConfig::parse(&text).map_err(|p| ProjectError::Config {
-                        path: config_path.clone(),
-                        line: p.line,
-                        column: p.column,
-                        message: p.message,
-                    })?;
+                let config = ProjectConfig::parse(&text).map_err(|p| ProjectError::Config {
+                    path: config_path.clone(),
+                    line: p.line,
+                    column: p.column,
+                    message: p.message,
+                })?;
                 (config, true)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (ProjectConfig::default(), false),
@@ -476,7 +475,8 @@ fn read_title(path: &Path, file_name: &str) -> String {
     if buf.contains(&0) {
         return file_name.to_string();
     }
-    let text = String::from_utf8_lossy(&buf);
+    // Not-UTF-8 bytes show as '?' (the document itself gets a proper error when opened).
+    let text = String::from_utf8_lossy(&buf).replace('\u{FFFD}', "?");
     let text = text.trim_start_matches('\u{feff}');
     let line = text
         .lines()
@@ -570,7 +570,11 @@ mod tests {
         std::fs::write(dir.path().join("x.pdf"), "%PDF").unwrap();
         let e = Project::open(&dir.path().join("x.pdf")).unwrap_err();
         assert!(e.to_string().contains("not a folder or a .txt file"), "{e}");
-        std::fs::write(dir.path().join(CONFIG_FILE), "format_version = 1\n[[labels]]\nname = 3\n").unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "format_version = 1\n[[labels]]\nname = 3\n",
+        )
+        .unwrap();
         let e = Project::open(dir.path()).unwrap_err();
         assert!(e.to_string().contains("entitle.toml:3:"), "{e}");
     }

@@ -8,14 +8,38 @@ use std::path::{Path, PathBuf};
 /// Every file of `assets/sample`, relative path and bytes. A test checks this list
 /// matches the folder.
 pub const SAMPLE_FILES: &[(&str, &[u8])] = &[
-    ("docs/01-aleppo-souk-reopens.txt", include_bytes!("../../assets/sample/docs/01-aleppo-souk-reopens.txt")),
-    ("docs/02-nairobi-by-election.txt", include_bytes!("../../assets/sample/docs/02-nairobi-by-election.txt")),
-    ("docs/03-central-bank-holds-rates.txt", include_bytes!("../../assets/sample/docs/03-central-bank-holds-rates.txt")),
-    ("docs/04-brussels-migration-summit.txt", include_bytes!("../../assets/sample/docs/04-brussels-migration-summit.txt")),
-    ("docs/05-wildfire-evacuations.txt", include_bytes!("../../assets/sample/docs/05-wildfire-evacuations.txt")),
-    ("docs/06-mekong-dams-talks.txt", include_bytes!("../../assets/sample/docs/06-mekong-dams-talks.txt")),
-    ("docs/07-chip-antitrust-probe.txt", include_bytes!("../../assets/sample/docs/07-chip-antitrust-probe.txt")),
-    ("entitle.toml", include_bytes!("../../assets/sample/entitle.toml")),
+    (
+        "docs/01-aleppo-souk-reopens.txt",
+        include_bytes!("../../assets/sample/docs/01-aleppo-souk-reopens.txt"),
+    ),
+    (
+        "docs/02-nairobi-by-election.txt",
+        include_bytes!("../../assets/sample/docs/02-nairobi-by-election.txt"),
+    ),
+    (
+        "docs/03-central-bank-holds-rates.txt",
+        include_bytes!("../../assets/sample/docs/03-central-bank-holds-rates.txt"),
+    ),
+    (
+        "docs/04-brussels-migration-summit.txt",
+        include_bytes!("../../assets/sample/docs/04-brussels-migration-summit.txt"),
+    ),
+    (
+        "docs/05-wildfire-evacuations.txt",
+        include_bytes!("../../assets/sample/docs/05-wildfire-evacuations.txt"),
+    ),
+    (
+        "docs/06-mekong-dams-talks.txt",
+        include_bytes!("../../assets/sample/docs/06-mekong-dams-talks.txt"),
+    ),
+    (
+        "docs/07-chip-antitrust-probe.txt",
+        include_bytes!("../../assets/sample/docs/07-chip-antitrust-probe.txt"),
+    ),
+    (
+        "entitle.toml",
+        include_bytes!("../../assets/sample/entitle.toml"),
+    ),
 ];
 
 /// Name of the sample project's folder inside the data folder.
@@ -59,14 +83,21 @@ mod tests {
                 if p.is_dir() {
                     stack.push(p);
                 } else {
-                    let rel = p.strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/");
+                    let rel = p
+                        .strip_prefix(&base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
                     on_disk.push(rel);
                 }
             }
         }
         on_disk.sort();
         let embedded: Vec<&str> = SAMPLE_FILES.iter().map(|(p, _)| *p).collect();
-        assert_eq!(embedded, on_disk, "update SAMPLE_FILES in src/project/sample.rs");
+        assert_eq!(
+            embedded, on_disk,
+            "update SAMPLE_FILES in src/project/sample.rs"
+        );
     }
 
     #[test]
@@ -89,7 +120,13 @@ mod tests {
                 .map(|(_, b)| std::str::from_utf8(b).unwrap())
                 .unwrap()
         };
-        assert!(SAMPLE_FILES.iter().filter(|(p, _)| p.ends_with(".txt")).count() >= 6);
+        assert!(
+            SAMPLE_FILES
+                .iter()
+                .filter(|(p, _)| p.ends_with(".txt"))
+                .count()
+                >= 6
+        );
         let aleppo = get("01-aleppo-souk-reopens.txt");
         assert!(aleppo.contains("محمود الحلبي") && aleppo.contains('🎉'));
         assert!(get("02-nairobi-by-election.txt").contains("\r\n"));

@@ -30,7 +30,11 @@ pub enum SpanError {
     #[error("span {start}..{end} is empty or reversed (start must be below end)")]
     Empty { start: usize, end: usize },
     #[error("span {start}..{end} ends after the end of the text ({len} characters)")]
-    OutOfBounds { start: usize, end: usize, len: usize },
+    OutOfBounds {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
 }
 
 impl CharSpan {
@@ -227,7 +231,9 @@ impl TextIndex {
         match &self.byte_of_char {
             None if b <= self.len_bytes => Ok(b),
             None => Err(OffsetError::Byte(b)),
-            Some(v) => v.binary_search(&(b as u32)).map_err(|_| OffsetError::Byte(b)),
+            Some(v) => v
+                .binary_search(&(b as u32))
+                .map_err(|_| OffsetError::Byte(b)),
         }
     }
 
@@ -248,7 +254,9 @@ impl TextIndex {
         match &self.utf16_of_char {
             None if u <= self.len_utf16 => Ok(u),
             None => Err(OffsetError::Utf16(u)),
-            Some(v) => v.binary_search(&(u as u32)).map_err(|_| OffsetError::Utf16(u)),
+            Some(v) => v
+                .binary_search(&(u as u32))
+                .map_err(|_| OffsetError::Utf16(u)),
         }
     }
 
@@ -311,7 +319,10 @@ mod tests {
         assert_eq!(ix.slice(MIXED, c..c + 5), "Apple");
         // Inside the emoji's surrogate pair.
         let emoji_u16 = ix.utf16_from_char(17).unwrap();
-        assert_eq!(ix.char_from_utf16(emoji_u16 + 1), Err(OffsetError::Utf16(emoji_u16 + 1)));
+        assert_eq!(
+            ix.char_from_utf16(emoji_u16 + 1),
+            Err(OffsetError::Utf16(emoji_u16 + 1))
+        );
         // Inside a multi-byte char.
         let emoji_byte = MIXED.find('😀').unwrap();
         assert!(ix.char_from_byte(emoji_byte + 1).is_err());
@@ -324,8 +335,11 @@ mod tests {
     fn lines_handle_crlf_cr_and_unicode_separators() {
         let text = "a\r\nbc\rd\u{2029}e\n";
         let ix = TextIndex::new(text);
-        let lines: Vec<(usize, usize)> =
-            ix.lines().iter().map(|l| (l.start, l.content_end)).collect();
+        let lines: Vec<(usize, usize)> = ix
+            .lines()
+            .iter()
+            .map(|l| (l.start, l.content_end))
+            .collect();
         assert_eq!(lines, vec![(0, 1), (3, 5), (6, 7), (8, 9), (10, 10)]);
         assert_eq!(ix.line_of_char(2), 0); // the LF of CRLF
         assert_eq!(ix.line_of_char(3), 1);

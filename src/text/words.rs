@@ -30,7 +30,11 @@ fn units_around(text: &str, index: &TextIndex, c: usize) -> Vec<(usize, usize)> 
     let mut hi = (c + WINDOW).min(line.content_end);
     if hi < line.content_end {
         let after = chars_from(c, hi);
-        if let Some((p, _)) = after.char_indices().rev().find(|(_, ch)| ch.is_whitespace()) {
+        if let Some((p, _)) = after
+            .char_indices()
+            .rev()
+            .find(|(_, ch)| ch.is_whitespace())
+        {
             hi = c + after[..p].chars().count();
         }
     }
@@ -83,7 +87,11 @@ pub fn trim_whitespace(
     if lead == total {
         return None;
     }
-    let trail = slice.chars().rev().take_while(|c| c.is_whitespace()).count();
+    let trail = slice
+        .chars()
+        .rev()
+        .take_while(|c| c.is_whitespace())
+        .count();
     CharSpan::new(range.start + lead, end - trail, index.len_chars()).ok()
 }
 

@@ -1,0 +1,273 @@
+//! Actions and key bindings. One table ([`DEFAULT_KEYMAP`]) feeds the keyboard
+//! handling, the menus and the shortcut overlay; a user file can override it.
+
+use crate::model::{DocId, Schema};
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+/// Everything the user can ask for. Panels push actions; the dispatcher runs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Tag the selection with a label, or relabel the selected span.
+    ApplyLabel(String),
+    DeleteSpan,
+    ClearSelection,
+    Undo,
+    Redo,
+    NextDoc,
+    PrevDoc,
+    OpenDoc(DocId),
+    ToggleDone,
+    SelectNextSpan,
+    SelectPrevSpan,
+    SelectNextWord,
+    SelectPrevWord,
+    ExtendRight,
+    ExtendLeft,
+    ToggleWordSnap,
+    FocusFilter,
+    ShowShortcuts,
+    OpenFolder,
+    OpenFile,
+    OpenSample,
+    Reanchor,
+    Quit,
+}
+
+/// Actions with a stable name, for the keymap file, menus and the shortcut overlay.
+pub const NAMED: &[(&str, Action, &str)] = &[
+    ("undo", Action::Undo, "Undo"),
+    ("redo", Action::Redo, "Redo"),
+    ("delete_span", Action::DeleteSpan, "Delete selected span"),
+    ("clear_selection", Action::ClearSelection, "Clear selection"),
+    ("next_document", Action::NextDoc, "Next document"),
+    ("previous_document", Action::PrevDoc, "Previous document"),
+    (
+        "toggle_done",
+        Action::ToggleDone,
+        "Mark document done / not done",
+    ),
+    ("next_span", Action::SelectNextSpan, "Select next span"),
+    (
+        "previous_span",
+        Action::SelectPrevSpan,
+        "Select previous span",
+    ),
+    ("next_word", Action::SelectNextWord, "Select next word"),
+    (
+        "previous_word",
+        Action::SelectPrevWord,
+        "Select previous word",
+    ),
+    (
+        "extend_right",
+        Action::ExtendRight,
+        "Extend selection by a word",
+    ),
+    (
+        "extend_left",
+        Action::ExtendLeft,
+        "Shrink selection by a word",
+    ),
+    (
+        "toggle_word_snap",
+        Action::ToggleWordSnap,
+        "Snap selections to words on/off",
+    ),
+    ("focus_filter", Action::FocusFilter, "Filter documents"),
+    (
+        "show_shortcuts",
+        Action::ShowShortcuts,
+        "Keyboard shortcuts",
+    ),
+    ("open_folder", Action::OpenFolder, "Open folder…"),
+    ("open_file", Action::OpenFile, "Open file…"),
+    ("quit", Action::Quit, "Quit"),
+];
+
+/// Default bindings: action name → shortcuts ("Ctrl" is Cmd on macOS).
+pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
+    ("undo", &["Ctrl+Z"]),
+    ("redo", &["Ctrl+Shift+Z", "Ctrl+Y"]),
+    ("delete_span", &["Delete", "Backspace"]),
+    ("clear_selection", &["Escape"]),
+    ("next_document", &["Ctrl+PageDown", "Alt+Down"]),
+    ("previous_document", &["Ctrl+PageUp", "Alt+Up"]),
+    ("toggle_done", &["Ctrl+D"]),
+    ("next_span", &["Tab"]),
+    ("previous_span", &["Shift+Tab"]),
+    ("next_word", &["Right"]),
+    ("previous_word", &["Left"]),
+    ("extend_right", &["Shift+Right"]),
+    ("extend_left", &["Shift+Left"]),
+    ("toggle_word_snap", &["Ctrl+Shift+W"]),
+    ("focus_filter", &["Ctrl+P"]),
+    ("show_shortcuts", &["F1"]),
+    ("open_folder", &["Ctrl+O"]),
+    ("open_file", &["Ctrl+Shift+O"]),
+    ("quit", &["Ctrl+Q"]),
+];
+
+pub fn action_by_name(name: &str) -> Option<Action> {
+    NAMED
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, a, _)| a.clone())
+}
+
+pub fn title_of(action: &Action) -> String {
+    match action {
+        Action::ApplyLabel(l) => format!("Label {l}"),
+        other => NAMED
+            .iter()
+            .find(|(_, a, _)| a == other)
+            .map_or_else(|| format!("{other:?}"), |(_, _, t)| t.to_string()),
+    }
+}
+
+/// Parse "Ctrl+Shift+Z", "Alt+Down", "F1", "1".
+pub fn parse_shortcut(s: &str) -> Result<KeyboardShortcut, String> {
+    let mut mods = Modifiers::NONE;
+    let parts: Vec<&str> = s.split('+').map(str::trim).collect();
+    let (key_name, mod_names) = parts
+        .split_last()
+        .ok_or_else(|| format!("empty shortcut {s:?}"))?;
+    for m in mod_names {
+        match m.to_ascii_lowercase().as_str() {
+            "ctrl" | "cmd" | "command" => mods |= Modifiers::COMMAND,
+            "shift" => mods |= Modifiers::SHIFT,
+            "alt" | "option" => mods |= Modifiers::ALT,
+            other => return Err(format!("unknown modifier {other:?} in {s:?}")),
+        }
+    }
+    let key = Key::from_name(key_name)
+        .or_else(|| Key::from_name(&key_name.to_ascii_uppercase()))
+        .ok_or_else(|| format!("unknown key {key_name:?} in {s:?}"))?;
+    Ok(KeyboardShortcut::new(mods, key))
+}
+
+/// The key table in force: actions with their shortcuts, label hotkeys included.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    pub bindings: Vec<(Action, KeyboardShortcut)>,
+    /// Problems in the user's keymap file, shown once.
+    pub problems: Vec<String>,
+}
+
+impl Keymap {
+    /// Defaults, then the user's overrides (`name = ["Ctrl+K", ...]` per line in
+    /// `keymap.toml`), then one key per label from the schema.
+    pub fn new(schema: &Schema, overrides: Option<&str>) -> Self {
+        let mut problems = Vec::new();
+        let mut table: Vec<(String, Vec<String>)> = DEFAULT_KEYMAP
+            .iter()
+            .map(|(n, keys)| (n.to_string(), keys.iter().map(|k| k.to_string()).collect()))
+            .collect();
+        if let Some(text) = overrides {
+            match toml::from_str::<toml::Table>(text) {
+                Ok(t) => {
+                    for (name, value) in t {
+                        let keys: Option<Vec<String>> = value.as_array().map(|a| {
+                            a.iter()
+                                .filter_map(|v| v.as_str().map(str::to_string))
+                                .collect()
+                        });
+                        match (action_by_name(&name), keys) {
+                            (Some(_), Some(keys)) => match table.iter_mut().find(|(n, _)| *n == name) {
+                                Some(entry) => entry.1 = keys,
+                                None => table.push((name, keys)),
+                            },
+                            (None, _) => problems.push(format!("keymap: unknown action {name:?}")),
+                            (_, None) => problems.push(format!(
+                                "keymap: {name} must be a list of shortcuts, e.g. {name} = [\"Ctrl+K\"]"
+                            )),
+                        }
+                    }
+                }
+                Err(e) => problems.push(format!("keymap: {}", e.message())),
+            }
+        }
+        let mut bindings = Vec::new();
+        for (name, keys) in &table {
+            let Some(action) = action_by_name(name) else {
+                continue;
+            };
+            for k in keys {
+                match parse_shortcut(k) {
+                    Ok(sc) => bindings.push((action.clone(), sc)),
+                    Err(e) => problems.push(format!("keymap: {e}")),
+                }
+            }
+        }
+        for label in &schema.labels {
+            if let Some(k) = &label.hotkey {
+                match parse_shortcut(k) {
+                    Ok(sc) => bindings.push((Action::ApplyLabel(label.name.clone()), sc)),
+                    Err(e) => problems.push(format!("label {}: {e}", label.name)),
+                }
+            }
+        }
+        // Most modifiers first, so Shift+Tab wins over Tab when both match.
+        bindings.sort_by_key(|(_, sc)| std::cmp::Reverse(modifier_count(sc.modifiers)));
+        Self { bindings, problems }
+    }
+
+    /// The first shortcut of an action, for menus.
+    pub fn shortcut_of(&self, action: &Action) -> Option<KeyboardShortcut> {
+        self.bindings
+            .iter()
+            .find(|(a, _)| a == action)
+            .map(|(_, sc)| *sc)
+    }
+
+    /// All shortcuts of an action, formatted.
+    pub fn shortcuts_text(&self, ctx: &egui::Context, action: &Action) -> String {
+        self.bindings
+            .iter()
+            .filter(|(a, _)| a == action)
+            .map(|(_, sc)| ctx.format_shortcut(sc))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn modifier_count(m: Modifiers) -> u8 {
+    m.alt as u8 + m.shift as u8 + m.command as u8 + m.ctrl as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_names_an_action_and_parses() {
+        let km = Keymap::new(&Schema::news_default(), None);
+        assert!(km.problems.is_empty(), "{:?}", km.problems);
+        for (name, _) in DEFAULT_KEYMAP {
+            assert!(action_by_name(name).is_some(), "{name}");
+        }
+        assert_eq!(
+            km.shortcut_of(&Action::ApplyLabel("GPE".into())),
+            Some(KeyboardShortcut::new(Modifiers::NONE, Key::Num3))
+        );
+        assert_eq!(
+            km.shortcut_of(&Action::Redo),
+            Some(KeyboardShortcut::new(
+                Modifiers::COMMAND | Modifiers::SHIFT,
+                Key::Z
+            ))
+        );
+    }
+
+    #[test]
+    fn overrides_replace_and_report() {
+        let km = Keymap::new(
+            &Schema::news_default(),
+            Some("undo = [\"Ctrl+U\"]\nnope = [\"X\"]\nredo = [\"Hyper+Z\"]\n"),
+        );
+        assert_eq!(
+            km.shortcut_of(&Action::Undo),
+            Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::U))
+        );
+        assert_eq!(km.problems.len(), 2, "{:?}", km.problems);
+    }
+}

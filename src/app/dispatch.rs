@@ -1,0 +1,414 @@
+//! The dispatcher: the only place the UI changes the model (through
+//! `Workspace::apply`, `undo`, `redo`).
+
+use super::{Action, EntitleApp};
+use crate::edit::{Applied, Command, EditError};
+use crate::model::{DocStatus, Span};
+use crate::session::Severity;
+use crate::text::{self, CharSpan};
+use chrono::Utc;
+
+impl EntitleApp {
+    pub(crate) fn dispatch_pending(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        for action in pending {
+            self.dispatch(action);
+        }
+    }
+
+    fn dispatch(&mut self, action: Action) {
+        match action {
+            Action::ApplyLabel(label) => self.apply_label(&label),
+            Action::DeleteSpan => self.delete_span(),
+            Action::ClearSelection => {
+                if let Some(v) = self.view.as_mut() {
+                    v.selection = None;
+                    v.selected_span = None;
+                }
+            }
+            Action::Undo => {
+                let r = self.session.as_mut().map(|s| s.workspace.undo());
+                self.after_history(r, "UNDO");
+            }
+            Action::Redo => {
+                let r = self.session.as_mut().map(|s| s.workspace.redo());
+                self.after_history(r, "REDO");
+            }
+            Action::NextDoc => self.step_doc(1),
+            Action::PrevDoc => self.step_doc(-1),
+            Action::OpenDoc(id) => self.show_doc(&id),
+            Action::ToggleDone => self.toggle_done(),
+            Action::SelectNextSpan => self.step_span(1),
+            Action::SelectPrevSpan => self.step_span(-1),
+            Action::SelectNextWord => self.step_word(1, false),
+            Action::SelectPrevWord => self.step_word(-1, false),
+            Action::ExtendRight => self.step_word(1, true),
+            Action::ExtendLeft => self.step_word(-1, true),
+            Action::ToggleWordSnap => {
+                self.prefs.word_snap = !self.prefs.word_snap;
+                let state = if self.prefs.word_snap { "on" } else { "off" };
+                self.message(
+                    Severity::Info,
+                    format!("Snap selections to words: {state} (hold Alt while dragging for the other mode)"),
+                );
+            }
+            Action::FocusFilter => self.focus_filter = true,
+            Action::ShowShortcuts => self.show_shortcuts = !self.show_shortcuts,
+            Action::OpenFolder => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .set_title("Open a project or a folder of .txt files")
+                    .pick_folder()
+                {
+                    self.open_project(&p);
+                }
+            }
+            Action::OpenFile => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .set_title("Open a .txt document")
+                    .add_filter("Text", &["txt"])
+                    .pick_file()
+                {
+                    self.open_project(&p);
+                }
+            }
+            Action::OpenSample => self.open_sample(),
+            Action::Reanchor => self.reanchor(),
+            Action::Quit => self.quit = true,
+        }
+    }
+
+    /// Tag the selection, or relabel the selected span.
+    fn apply_label(&mut self, label: &str) {
+        let annotator = self.annotator();
+        let (Some(session), Some(view)) = (self.session.as_mut(), self.view.as_mut()) else {
+            return;
+        };
+        let doc = view.id.clone();
+        let Some(state) = session.workspace.doc(&doc) else {
+            return;
+        };
+        let outcome: Result<Option<String>, EditError> = if let Some(range) = view.selection {
+            let span = Span {
+                id: state.set.next_id(),
+                range,
+                label: label.into(),
+                annotator: annotator.as_str().into(),
+                created: Utc::now(),
+                modified: None,
+            };
+            let id = span.id;
+            let text = view
+                .layout
+                .as_ref()
+                .map(|l| l.doc().slice(range.range()).to_string())
+                .unwrap_or_default();
+            let mut cmds = vec![Command::AddSpan {
+                doc: doc.clone(),
+                span,
+            }];
+            if state.set.status == DocStatus::New {
+                cmds.push(Command::SetStatus {
+                    doc: doc.clone(),
+                    status: DocStatus::InProgress,
+                });
+            }
+            session
+                .workspace
+                .apply(Command::Batch(cmds), format!("Add {label} “{text}”"))
+                .map(|_| {
+                    view.selection = None;
+                    view.selected_span = Some(id);
+                    Some(format!(
+                        "ADD {doc} {id} {label} {} {} {text:?}",
+                        range.start(),
+                        range.end()
+                    ))
+                })
+        } else if let Some(id) = view.selected_span {
+            match state.set.get(id) {
+                Some(s) if &*s.label != label => {
+                    let old = s.label.clone();
+                    session
+                        .workspace
+                        .apply(
+                            Command::Relabel {
+                                doc: doc.clone(),
+                                id,
+                                label: label.into(),
+                                modified: Some(Utc::now()),
+                            },
+                            format!("Relabel {old} to {label}"),
+                        )
+                        .map(|_| Some(format!("RELABEL {doc} {id} {label}")))
+                }
+                _ => Ok(None),
+            }
+        } else {
+            self.message(
+                Severity::Info,
+                "Select some text first (drag across it, or double-click a word), or click a span to relabel it.".into(),
+            );
+            return;
+        };
+        match outcome {
+            Ok(Some(line)) => self.log(&line),
+            Ok(None) => {}
+            Err(e) => self.edit_error(e),
+        }
+    }
+
+    fn delete_span(&mut self) {
+        let (Some(session), Some(view)) = (self.session.as_mut(), self.view.as_mut()) else {
+            return;
+        };
+        let Some(id) = view.selected_span else {
+            return;
+        };
+        let doc = view.id.clone();
+        let label = session
+            .workspace
+            .doc(&doc)
+            .and_then(|d| d.set.get(id))
+            .map(|s| s.label.to_string())
+            .unwrap_or_default();
+        let r = session.workspace.apply(
+            Command::RemoveSpan {
+                doc: doc.clone(),
+                id,
+            },
+            format!("Delete {label}"),
+        );
+        match r {
+            Ok(_) => {
+                view.selected_span = None;
+                self.log(&format!("DELETE {doc} {id}"));
+            }
+            Err(e) => self.edit_error(e),
+        }
+    }
+
+    fn toggle_done(&mut self) {
+        let (Some(session), Some(view)) = (self.session.as_mut(), self.view.as_ref()) else {
+            return;
+        };
+        let doc = view.id.clone();
+        let Some(state) = session.workspace.doc(&doc) else {
+            return;
+        };
+        let (status, title) = if state.set.status == DocStatus::Done {
+            let back = if state.set.is_empty() {
+                DocStatus::New
+            } else {
+                DocStatus::InProgress
+            };
+            (back, "Mark not done")
+        } else {
+            (DocStatus::Done, "Mark done")
+        };
+        if let Err(e) = session
+            .workspace
+            .apply(Command::SetStatus { doc, status }, title)
+        {
+            self.edit_error(e);
+        }
+    }
+
+    /// After undo/redo: show the document and span it touched.
+    fn after_history(&mut self, r: Option<Result<Applied, EditError>>, what: &str) {
+        match r {
+            Some(Ok(applied)) => {
+                if let Some(doc) = &applied.doc {
+                    self.show_doc(doc);
+                }
+                let focus_char = self.session.as_ref().and_then(|s| {
+                    let doc = applied.doc.as_ref()?;
+                    let id = applied.focus?;
+                    Some(s.workspace.doc(doc)?.set.get(id)?.range.start())
+                });
+                if let Some(v) = self.view.as_mut() {
+                    v.selection = None;
+                    v.selected_span = focus_char.and(applied.focus);
+                    if let (Some(c), Some(l)) = (focus_char, v.layout.as_mut()) {
+                        l.scroll_to = Some(c);
+                    }
+                }
+                self.log(&format!("{what} {}", applied.title));
+            }
+            Some(Err(EditError::NothingTo(w))) => {
+                self.message(Severity::Info, format!("Nothing to {w}."));
+            }
+            Some(Err(e)) => self.edit_error(e),
+            None => {}
+        }
+    }
+
+    fn edit_error(&mut self, e: EditError) {
+        let text = match &e {
+            EditError::ReadOnly { doc, reason } => {
+                format!("{doc} cannot be changed: {reason}.")
+            }
+            other => format!("{other}."),
+        };
+        self.message(Severity::Warning, text);
+    }
+
+    fn step_doc(&mut self, delta: isize) {
+        let Some(session) = self.session.as_ref() else {
+            return;
+        };
+        let docs = session.project.docs();
+        let order: Vec<usize> = if self.filter.is_empty() {
+            (0..docs.len()).collect()
+        } else {
+            self.filtered.clone()
+        };
+        if order.is_empty() {
+            return;
+        }
+        let current = self
+            .view
+            .as_ref()
+            .and_then(|v| order.iter().position(|&i| docs[i].id == v.id));
+        let next = match current {
+            Some(p) => p as isize + delta,
+            None => 0,
+        };
+        if next < 0 || next >= order.len() as isize {
+            return;
+        }
+        let id = docs[order[next as usize]].id.clone();
+        self.show_doc(&id);
+    }
+
+    /// Select the next/previous span after/before the current selection.
+    fn step_span(&mut self, delta: isize) {
+        let (Some(session), Some(view)) = (self.session.as_ref(), self.view.as_mut()) else {
+            return;
+        };
+        let Some(state) = session.workspace.doc(&view.id) else {
+            return;
+        };
+        let spans = state.set.spans();
+        if spans.is_empty() {
+            return;
+        }
+        let current = view
+            .selected_span
+            .and_then(|id| spans.iter().position(|s| s.id == id));
+        let next = match current {
+            Some(p) => (p as isize + delta).rem_euclid(spans.len() as isize) as usize,
+            None => {
+                let from = view.selection.map_or(0, |s| s.start());
+                if delta > 0 {
+                    spans
+                        .iter()
+                        .position(|s| s.range.start() >= from)
+                        .unwrap_or(0)
+                } else {
+                    spans
+                        .iter()
+                        .rposition(|s| s.range.start() < from.max(1))
+                        .unwrap_or(spans.len() - 1)
+                }
+            }
+        };
+        view.selected_span = Some(spans[next].id);
+        view.selection = None;
+        if let Some(l) = view.layout.as_mut() {
+            l.scroll_to = Some(spans[next].range.start());
+        }
+    }
+
+    /// Keyboard selection by words: move to the next/previous word, or (extend) move
+    /// only the end of the selection.
+    fn step_word(&mut self, delta: isize, extend: bool) {
+        let Some(view) = self.view.as_mut() else {
+            return;
+        };
+        let Some(layout) = view.layout.as_ref() else {
+            return;
+        };
+        let doc = layout.doc();
+        let (text, index) = (doc.text(), doc.index());
+        let len = index.len_chars();
+        if len == 0 {
+            return;
+        }
+        // Next word starting at or after `from`, or the previous one ending before it.
+        let next_word = |from: usize| -> Option<CharSpan> {
+            let mut c = from;
+            while c < len {
+                if let Some(w) = text::word_at(text, index, c) {
+                    return Some(w);
+                }
+                c += 1;
+            }
+            None
+        };
+        let prev_word = |before: usize| -> Option<CharSpan> {
+            let mut c = before;
+            while c > 0 {
+                c -= 1;
+                if let Some(w) = text::word_at(text, index, c) {
+                    return Some(w);
+                }
+            }
+            None
+        };
+        let current = view.selection.or_else(|| {
+            view.selected_span.and_then(|id| {
+                self.session
+                    .as_ref()?
+                    .workspace
+                    .doc(&view.id)?
+                    .set
+                    .get(id)
+                    .map(|s| s.range)
+            })
+        });
+        let new = match (current, extend) {
+            (None, _) => {
+                let from = layout.visible_chars().map_or(0, |r| r.start);
+                next_word(from)
+            }
+            (Some(cur), false) if delta > 0 => next_word(cur.end()),
+            (Some(cur), false) => prev_word(cur.start()),
+            (Some(cur), true) if delta > 0 => {
+                next_word(cur.end()).and_then(|w| CharSpan::new(cur.start(), w.end(), len).ok())
+            }
+            (Some(cur), true) => prev_word(cur.end())
+                .filter(|w| w.start() > cur.start())
+                .and_then(|w| {
+                    let end = prev_word(w.start()).map_or(w.start(), |p| p.end());
+                    CharSpan::new(cur.start(), end.max(cur.start() + 1), len).ok()
+                }),
+        };
+        if let Some(sel) = new {
+            view.selection = Some(sel);
+            view.selected_span = None;
+            if let Some(l) = view.layout.as_mut() {
+                l.scroll_to = Some(sel.end() - 1);
+            }
+        }
+    }
+
+    fn reanchor(&mut self) {
+        let Some(id) = self.view.as_ref().map(|v| v.id.clone()) else {
+            return;
+        };
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        if let Err(e) = session.reanchor(&id) {
+            self.message(Severity::Error, e);
+        }
+        let notices = self
+            .session
+            .as_mut()
+            .map(|s| s.take_notices())
+            .unwrap_or_default();
+        for n in notices {
+            self.message(n.severity, n.text);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The document area: problems of the document, then the annotated text with mouse
+//! selection (drag, double-click, click on spans).
+
+use crate::app::widgets::annotated_text::Overlay;
+use crate::app::{Action, EntitleApp};
+use crate::session::DocProblem;
+use crate::text::{self, CharSpan};
+
+pub fn welcome_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
+    ui.add_space(40.0);
+    ui.vertical_centered(|ui| {
+        ui.heading("Entitle");
+        ui.label("Open a project folder, a folder of .txt files, or one .txt file.");
+        ui.add_space(12.0);
+        if ui.button("Open folder…").clicked() {
+            app.pending.push(Action::OpenFolder);
+        }
+        if ui.button("Open file…").clicked() {
+            app.pending.push(Action::OpenFile);
+        }
+        if ui.button("Open sample project").clicked() {
+            app.pending.push(Action::OpenSample);
+        }
+        ui.add_space(8.0);
+        ui.weak("You can also drop a folder or a .txt file on this window.");
+    });
+}
+
+pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
+    let (Some(session), Some(view)) = (app.session.as_ref(), app.view.as_mut()) else {
+        ui.label("No document is open. Pick one in the list on the left.");
+        return;
+    };
+    let problem = session.open_doc(&view.id).and_then(|o| o.problem.clone());
+    match &problem {
+        Some(DocProblem::Unreadable(msg)) => {
+            ui.add_space(20.0);
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("⛔ {} cannot be shown", view.id),
+            );
+            ui.label(msg);
+            return;
+        }
+        Some(DocProblem::TextChanged { file, .. }) => {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "⚠ This text changed since it was annotated. Its {} spans are held back so that none lands in the wrong place.",
+                        file.spans.len()
+                    ),
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Re-anchor annotations").on_hover_text(
+                        "Keep spans whose text is still at the same place, move the others to the nearest place their text occurs, list those not found. The previous file is backed up first.",
+                    ).clicked() {
+                        app.pending.push(Action::Reanchor);
+                    }
+                });
+            });
+        }
+        Some(DocProblem::ReadOnly(reason)) => {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("🔒 Read-only: {reason}"),
+            );
+        }
+        None => {}
+    }
+    let Some(layout) = view.layout.as_mut() else {
+        return;
+    };
+    if layout.doc().len_chars() == 0 {
+        ui.add_space(20.0);
+        ui.label(format!(
+            "{} is empty: there is nothing to annotate.",
+            view.id
+        ));
+        return;
+    }
+    let Some(state) = session.workspace.doc(&view.id) else {
+        return;
+    };
+    let hide_spans = matches!(problem, Some(DocProblem::TextChanged { .. }));
+    let overlay = Overlay {
+        spans: &state.set,
+        colors: &app.colors,
+        selection: view.selection,
+        selected_span: view.selected_span,
+        hovered_spans: &view.hovered,
+        hide_spans,
+    };
+    let response = layout.show(ui, &overlay);
+
+    // ----- pointer interaction: view state only (no undo entries) -----
+    let (alt, shift, press_origin, pointer) = ui.input(|i| {
+        (
+            i.modifiers.alt,
+            i.modifiers.shift,
+            i.pointer.press_origin(),
+            i.pointer.interact_pos(),
+        )
+    });
+    let exact = alt == app.prefs.word_snap;
+    let doc = layout.doc().clone();
+    let select = |a: (usize, usize), b: (usize, usize)| -> Option<CharSpan> {
+        let lo = a.0.min(b.0);
+        let hi = (a.0 + a.1).max(b.0 + b.1);
+        if exact {
+            CharSpan::new(lo, hi, doc.len_chars()).ok()
+        } else {
+            text::snap_to_words(doc.text(), doc.index(), lo..hi)
+        }
+    };
+    if response.drag_started() {
+        view.drag_anchor = press_origin.and_then(|p| layout.char_at(p));
+        view.selected_span = None;
+    }
+    if (response.dragged() || response.drag_stopped())
+        && let (Some(anchor), Some(p)) = (view.drag_anchor, pointer)
+        && let Some(cur) = layout.char_at(p)
+    {
+        view.selection = select(anchor, cur);
+    }
+    if response.drag_stopped() {
+        view.drag_anchor = None;
+    }
+    if response.double_clicked() {
+        if let Some((c, _)) = pointer.and_then(|p| layout.char_at(p)) {
+            view.selection = text::word_at(doc.text(), doc.index(), c);
+            view.selected_span = None;
+        }
+    } else if response.clicked()
+        && let Some((c, len)) = pointer.and_then(|p| layout.char_at(p))
+    {
+        if shift && let Some(sel) = view.selection {
+            let anchor = (sel.start(), 1);
+            let end = (sel.end() - 1, 1);
+            let far = if c < sel.start() { end } else { anchor };
+            view.selection = select(far, (c, len));
+        } else {
+            // Click a span to select it; clicking again selects the next one there
+            // (innermost first), so nested spans can all be reached.
+            let here = state.set.at(c);
+            if here.is_empty() || hide_spans {
+                view.selection = None;
+                view.selected_span = None;
+            } else {
+                let next = view
+                    .selected_span
+                    .and_then(|id| here.iter().position(|s| s.id == id))
+                    .map_or(0, |p| (p + 1) % here.len());
+                view.selected_span = Some(here[next].id);
+                view.selection = None;
+            }
+        }
+    }
+
+    // Hover: outline the spans under the pointer and describe them.
+    view.hovered.clear();
+    if !response.dragged()
+        && !hide_spans
+        && let Some(p) = response.hover_pos()
+        && let Some((c, _)) = layout.char_at(p)
+    {
+        ui.ctx().set_cursor_icon(egui::CursorIcon::Text);
+        let here = state.set.at(c);
+        view.hovered = here.iter().map(|s| s.id).collect();
+        if !here.is_empty() {
+            let lines: Vec<String> = here
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} “{}” ({}–{}) · {} by {}, {}",
+                        s.label,
+                        doc.slice(s.range.range()),
+                        s.range.start(),
+                        s.range.end(),
+                        s.id,
+                        s.annotator,
+                        s.modified.unwrap_or(s.created).format("%Y-%m-%d %H:%M")
+                    )
+                })
+                .collect();
+            response.on_hover_text_at_pointer(lines.join("\n"));
+        }
+    }
+}

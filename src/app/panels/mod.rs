@@ -1,0 +1,9 @@
+//! Panels: each draws part of the window from the model and pushes [`super::Action`]s.
+
+pub mod doc_list;
+pub mod doc_view;
+pub mod menu;
+pub mod messages;
+pub mod palette;
+pub mod shortcuts;
+pub mod status_bar;

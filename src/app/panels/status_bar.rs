@@ -1,0 +1,109 @@
+//! The status bar: annotator, document, span count, saving state, selection.
+
+use crate::app::EntitleApp;
+use crate::session::SaveState;
+
+pub fn status_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
+    egui::Panel::bottom("status").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            // Annotator: click to change (reopens this annotator's layer of the project).
+            match app.annotator_edit.as_mut() {
+                Some(name) => {
+                    let r = ui.add(
+                        egui::TextEdit::singleline(name)
+                            .desired_width(120.0)
+                            .hint_text("annotator name"),
+                    );
+                    r.request_focus();
+                    if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                        let new = crate::project::sanitize_annotator(name);
+                        app.annotator_edit = None;
+                        switch_annotator(app, new);
+                    } else if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                        app.annotator_edit = None;
+                    }
+                }
+                None => {
+                    let name = app.annotator();
+                    if ui
+                        .button(format!("👤 {name}"))
+                        .on_hover_text("Annotator: your spans are saved under annotations/<name>/. Click to change.")
+                        .clicked()
+                    {
+                        app.annotator_edit = Some(name);
+                    }
+                }
+            }
+            ui.separator();
+            let Some(session) = app.session.as_ref() else {
+                ui.label("No project open");
+                return;
+            };
+            ui.label(session.project.name());
+            if let Some(v) = app.view.as_ref() {
+                ui.separator();
+                ui.label(v.id.as_str());
+                let n = session.summary(&v.id).spans;
+                ui.label(format!("{n} span{}", if n == 1 { "" } else { "s" }));
+            }
+            ui.separator();
+            match session.save_state() {
+                SaveState::Saved => ui.label("✔ Saved"),
+                SaveState::Saving => ui.label("Saving…"),
+                SaveState::Failed(e) => ui
+                    .label(egui::RichText::new("⛔ Not saved").color(ui.visuals().error_fg_color))
+                    .on_hover_text(e),
+            };
+            if let Some(v) = app.view.as_ref() {
+                ui.separator();
+                let doc = v.layout.as_ref().map(|l| l.doc());
+                if let (Some(sel), Some(doc)) = (v.selection, doc) {
+                    let text: String = doc.slice(sel.range()).chars().take(60).collect();
+                    ui.label(format!(
+                        "Selection {}–{} ({} chars) “{}”",
+                        sel.start(),
+                        sel.end(),
+                        sel.len(),
+                        text.replace(['\r', '\n'], " ")
+                    ));
+                } else if let (Some(id), Some(set)) = (
+                    v.selected_span,
+                    session.workspace.doc(&v.id).map(|d| &d.set),
+                ) && let Some(span) = set.get(id)
+                {
+                    ui.label(format!(
+                        "{} {} {}–{} by {} · Delete removes it, a label key relabels it",
+                        span.id,
+                        span.label,
+                        span.range.start(),
+                        span.range.end(),
+                        span.annotator
+                    ));
+                } else {
+                    let mode = if app.prefs.word_snap { "words" } else { "characters" };
+                    ui.weak(format!("Drag to select ({mode}; Alt for the other), then press a label key"));
+                }
+            }
+        });
+    });
+}
+
+fn switch_annotator(app: &mut EntitleApp, name: String) {
+    if Some(&name) == app.prefs.annotator.as_ref() {
+        return;
+    }
+    app.prefs.annotator = Some(name);
+    let current = app.view.as_ref().map(|v| v.id.clone());
+    if let Some(root) = app.session.as_ref().map(|s| s.project.root().to_path_buf()) {
+        if let Some(s) = app.session.as_mut() {
+            s.flush(std::time::Duration::from_secs(5));
+        }
+        // Release the old session's project lock before reopening.
+        app.session = None;
+        if app.open_project(&root)
+            && let Some(id) = current
+        {
+            app.show_doc(&id);
+        }
+    }
+}

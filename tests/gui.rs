@@ -1,0 +1,561 @@
+//! The real app, driven headlessly with egui_kittest: drag across text, press keys,
+//! click by accessible label; then check the model and the files on disk.
+
+#![cfg(feature = "gui")]
+
+use egui::{Event, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use entitle::app::{EntitleApp, Startup};
+use entitle::model::{DocId, DocStatus};
+use entitle::project::annotation_file;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const ALEPPO: &str = "docs/01-aleppo-souk-reopens";
+const NAIROBI: &str = "docs/02-nairobi-by-election";
+
+fn app(path: Option<PathBuf>, data_dir: &Path) -> Harness<'static, EntitleApp> {
+    let startup = Startup {
+        path,
+        annotator: Some("tester".into()),
+        data_dir: Some(data_dir.to_path_buf()),
+        ignore_prefs: true,
+    };
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_step_dt(1.0 / 60.0)
+        .build_eframe(move |cc| EntitleApp::new(cc, startup));
+    h.run();
+    h
+}
+
+/// A fresh copy of the bundled sample project, opened as a first run would.
+fn sample() -> (tempfile::TempDir, Harness<'static, EntitleApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let h = app(None, dir.path());
+    (dir, h)
+}
+
+fn sample_root(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("sample-project")
+}
+
+/// Char range of the `nth` occurrence of `needle` in the document on screen.
+fn find(h: &Harness<'_, EntitleApp>, needle: &str) -> (usize, usize) {
+    let doc = h.state().current_document().expect("a document is open");
+    let b = doc
+        .text()
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let start = doc.index().char_from_byte(b).unwrap();
+    (start, start + needle.chars().count())
+}
+
+fn center(h: &Harness<'_, EntitleApp>, c: usize) -> Pos2 {
+    h.state()
+        .char_rect(c)
+        .unwrap_or_else(|| panic!("char {c} is not on screen"))
+        .center()
+}
+
+/// Press on char `from`, move to char `to`, release: a mouse drag across the text.
+fn drag(h: &mut Harness<'_, EntitleApp>, from: usize, to: usize, modifiers: Modifiers) {
+    let (a, b) = (center(h, from), center(h, to));
+    let mid = Pos2::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+    h.event(Event::ModifiersChanged(modifiers));
+    h.hover_at(a);
+    h.event(Event::PointerButton {
+        pos: a,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers,
+    });
+    h.hover_at(mid);
+    h.hover_at(b);
+    h.event(Event::PointerButton {
+        pos: b,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers,
+    });
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+}
+
+fn click(h: &mut Harness<'_, EntitleApp>, c: usize) {
+    let p = center(h, c);
+    h.hover_at(p);
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+}
+
+fn key(h: &mut Harness<'_, EntitleApp>, k: egui::Key) {
+    h.key_press(k);
+    h.run();
+}
+
+fn key_mod(h: &mut Harness<'_, EntitleApp>, m: Modifiers, k: egui::Key) {
+    h.key_press_modifiers(m, k);
+    h.run();
+}
+
+/// (start, end, label, text) of the spans in the model for `doc`.
+fn model_spans(h: &Harness<'_, EntitleApp>, doc: &str) -> Vec<(usize, usize, String)> {
+    let s = h.state().session().unwrap();
+    let id = DocId::new(doc).unwrap();
+    s.workspace
+        .doc(&id)
+        .map(|d| {
+            d.set
+                .iter()
+                .map(|s| (s.range.start(), s.range.end(), s.label.to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// (start, end, label, text) of the spans in the file on disk, waiting up to `wait`
+/// for autosave to reach `expect` (or returning what is there).
+fn disk_spans(
+    root: &Path,
+    doc: &str,
+    expect: Option<usize>,
+    wait: Duration,
+) -> Vec<(usize, usize, String, String)> {
+    let path = root.join("annotations/tester").join(format!("{doc}.json"));
+    let t0 = Instant::now();
+    loop {
+        let spans: Vec<(usize, usize, String, String)> = std::fs::read(&path)
+            .ok()
+            .and_then(|b| annotation_file::parse(&b).ok())
+            .map(|p| {
+                p.spans
+                    .into_iter()
+                    .map(|s| (s.start, s.end, s.label, s.text))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if expect.is_none_or(|n| n == spans.len()) || t0.elapsed() > wait {
+            return spans;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn first_run_opens_the_sample_without_touching_the_repository() {
+    let (dir, h) = sample();
+    let s = h.state().session().unwrap();
+    assert!(s.project.docs().len() >= 6);
+    assert_eq!(h.state().current_doc().unwrap().as_str(), ALEPPO);
+    assert!(sample_root(&dir).join("entitle.toml").exists());
+    // The palette, the document list and the document view are there by name.
+    for label in ["PER", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT"] {
+        h.get_by_label(label);
+    }
+    h.get_by_label("Document text");
+    h.get_by_label("Filter");
+    let repo_sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample/annotations");
+    assert!(
+        !repo_sample.exists(),
+        "the repository copy must stay untouched"
+    );
+}
+
+#[test]
+fn drag_hotkey_relabel_delete_undo_redo_and_disk() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    // Drag from inside "Mahmoud" to inside "Halabi": snapped to the whole name.
+    let (s, e) = find(&h, "Mahmoud al-Halabi");
+    drag(&mut h, s + 2, e - 3, Modifiers::NONE);
+    assert_eq!(
+        h.state().selection().map(|r| (r.start(), r.end())),
+        Some((s, e))
+    );
+    key(&mut h, egui::Key::Num1);
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "PER".into())]);
+    // On disk within about a second, without any explicit save.
+    let disk = disk_spans(&root, ALEPPO, Some(1), Duration::from_millis(1500));
+    assert_eq!(disk, vec![(s, e, "PER".into(), "Mahmoud al-Halabi".into())]);
+
+    // The new span is selected: a label key relabels it, Delete removes it.
+    key(&mut h, egui::Key::Num2);
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "ORG".into())]);
+    key(&mut h, egui::Key::Delete);
+    assert!(model_spans(&h, ALEPPO).is_empty());
+    assert!(disk_spans(&root, ALEPPO, Some(0), Duration::from_millis(1500)).is_empty());
+
+    // One undo step per intention: delete, relabel, add.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "ORG".into())]);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "PER".into())]);
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::Z);
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "ORG".into())]);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Y);
+    assert!(model_spans(&h, ALEPPO).is_empty());
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    let disk = disk_spans(&root, ALEPPO, Some(1), Duration::from_millis(1500));
+    assert_eq!(disk, vec![(s, e, "ORG".into(), "Mahmoud al-Halabi".into())]);
+
+    // Provenance: who and when.
+    let set = &h
+        .state()
+        .session()
+        .unwrap()
+        .workspace
+        .doc(&DocId::new(ALEPPO).unwrap())
+        .unwrap()
+        .set;
+    assert_eq!(&*set.spans()[0].annotator, "tester");
+    assert!(set.spans()[0].modified.is_some());
+}
+
+#[test]
+fn arabic_name_selects_exact_offsets() {
+    let (_dir, mut h) = sample();
+    let (s, e) = find(&h, "محمود الحلبي");
+    // Drag across the two Arabic words: on screen they are reversed, but the logical
+    // offsets are those of the text.
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    assert_eq!(
+        h.state().selection().map(|r| (r.start(), r.end())),
+        Some((s, e))
+    );
+    let (s2, e2) = find(&h, "رانيا قاسم");
+    drag(&mut h, e2 - 1, s2, Modifiers::NONE);
+    assert_eq!(
+        h.state().selection().map(|r| (r.start(), r.end())),
+        Some((s2, e2))
+    );
+    key(&mut h, egui::Key::Num1);
+    let doc = h.state().current_document().unwrap();
+    assert_eq!(doc.slice(s2..e2), "رانيا قاسم");
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s2, e2, "PER".into())]);
+}
+
+#[test]
+fn alt_drag_selects_exact_characters_and_double_click_a_word() {
+    let (_dir, mut h) = sample();
+    let (s, _) = find(&h, "Aleppo’s covered");
+    // Alt: exactly "lepp", no snapping.
+    drag(&mut h, s + 1, s + 4, Modifiers::ALT);
+    assert_eq!(
+        h.state().selection().map(|r| (r.start(), r.end())),
+        Some((s + 1, s + 5))
+    );
+    // Without Alt the same drag snaps to "Aleppo" (not the possessive).
+    drag(&mut h, s + 1, s + 4, Modifiers::NONE);
+    assert_eq!(
+        h.state().selection().map(|r| (r.start(), r.end())),
+        Some((s, s + 6))
+    );
+    // Double-click selects one word.
+    let (w, we) = find(&h, "restoration");
+    let p = center(&h, w + 3);
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    assert_eq!(
+        h.state().selection().map(|r| (r.start(), r.end())),
+        Some((w, we))
+    );
+    // Escape clears it.
+    key(&mut h, egui::Key::Escape);
+    assert_eq!(h.state().selection(), None);
+}
+
+#[test]
+fn palette_click_tags_and_span_clicks_cycle_through_nested_spans() {
+    let (_dir, mut h) = sample();
+    let (s, e) = find(&h, "United Nations Development Programme");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    h.get_by_label("ORG").click();
+    h.run();
+    let (g, ge) = find(&h, "United Nations");
+    drag(&mut h, g, ge - 1, Modifiers::NONE);
+    h.get_by_label("GPE").click();
+    h.run();
+    assert_eq!(
+        model_spans(&h, ALEPPO),
+        vec![(s, e, "ORG".into()), (g, ge, "GPE".into())]
+    );
+    // Clicking on "United" selects the innermost span, clicking again the outer one.
+    key(&mut h, egui::Key::Escape);
+    click(&mut h, g + 2);
+    let inner = h.state().selected_span().unwrap();
+    click(&mut h, g + 2);
+    let outer = h.state().selected_span().unwrap();
+    assert_ne!(inner, outer);
+    let set = &h
+        .state()
+        .session()
+        .unwrap()
+        .workspace
+        .doc(&DocId::new(ALEPPO).unwrap())
+        .unwrap()
+        .set;
+    assert_eq!(&*set.get(inner).unwrap().label, "GPE");
+    assert_eq!(&*set.get(outer).unwrap().label, "ORG");
+    // Clicking plain text clears the span selection.
+    let (p, _) = find(&h, "restoration");
+    click(&mut h, p);
+    assert_eq!(h.state().selected_span(), None);
+}
+
+#[test]
+fn keyboard_only_annotation() {
+    let (_dir, mut h) = sample();
+    // Right selects the first word on screen, again the next; Shift+Right extends.
+    key(&mut h, egui::Key::ArrowRight);
+    let first = h.state().selection().unwrap();
+    let doc = h.state().current_document().unwrap().clone();
+    assert_eq!(doc.slice(first.range()), "Aleppo");
+    key(&mut h, egui::Key::ArrowRight);
+    key_mod(&mut h, Modifiers::SHIFT, egui::Key::ArrowRight);
+    let sel = h.state().selection().unwrap();
+    assert_eq!(doc.slice(sel.range()), "’s covered");
+    key(&mut h, egui::Key::Num4);
+    assert_eq!(model_spans(&h, ALEPPO).len(), 1);
+    // Tab walks spans.
+    key(&mut h, egui::Key::Escape);
+    key(&mut h, egui::Key::Tab);
+    assert!(h.state().selected_span().is_some());
+}
+
+#[test]
+fn switching_documents_and_undo_across_them() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    let (s, e) = find(&h, "Aga Khan Trust for Culture");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num2);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageDown);
+    assert_eq!(h.state().current_doc().unwrap().as_str(), NAIROBI);
+    // CRLF document: offsets count both characters of every line end.
+    let (n, ne) = find(&h, "Westlands");
+    let doc = h.state().current_document().unwrap().clone();
+    let crlfs_before = doc.text()[..doc.index().byte_from_char(n).unwrap()]
+        .matches("\r\n")
+        .count();
+    assert!(crlfs_before >= 1);
+    drag(&mut h, n, ne - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num3);
+    assert_eq!(model_spans(&h, NAIROBI), vec![(n, ne, "GPE".into())]);
+    let disk = disk_spans(&root, NAIROBI, Some(1), Duration::from_millis(1500));
+    assert_eq!(disk, vec![(n, ne, "GPE".into(), "Westlands".into())]);
+    // Back with the other key, forward again with the document list.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageUp);
+    assert_eq!(h.state().current_doc().unwrap().as_str(), ALEPPO);
+    h.get_by_label_contains("Kenyan electoral body").click();
+    h.run();
+    assert_eq!(h.state().current_doc().unwrap().as_str(), NAIROBI);
+    // Undo twice: first the Nairobi span, then it switches to Aleppo and undoes there.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert!(model_spans(&h, NAIROBI).is_empty());
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(h.state().current_doc().unwrap().as_str(), ALEPPO);
+    assert!(model_spans(&h, ALEPPO).is_empty());
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Y);
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "ORG".into())]);
+    // Mark done, shown in the summary.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::D);
+    let id = DocId::new(ALEPPO).unwrap();
+    assert_eq!(
+        h.state().session().unwrap().summary(&id).status,
+        DocStatus::Done
+    );
+}
+
+#[test]
+fn reopening_shows_exactly_what_was_there() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    let (s, e) = find(&h, "Rania Qassem");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num1);
+    let (g, ge) = find(&h, "Aleppo was");
+    drag(&mut h, g, g + 2, Modifiers::NONE);
+    key(&mut h, egui::Key::Num3);
+    let before = model_spans(&h, ALEPPO);
+    assert_eq!(before.len(), 2);
+    let _ = ge;
+    // No flush, no exit hook: like a killed process, after autosave had a second.
+    disk_spans(&root, ALEPPO, Some(2), Duration::from_millis(1500));
+    drop(h);
+    let mut h2 = app(Some(root.clone()), dir.path());
+    h2.run();
+    assert_eq!(h2.state().current_doc().unwrap().as_str(), ALEPPO);
+    assert_eq!(model_spans(&h2, ALEPPO), before);
+    assert_eq!(
+        h2.state()
+            .session()
+            .unwrap()
+            .summary(&DocId::new(ALEPPO).unwrap())
+            .spans,
+        2
+    );
+}
+
+#[test]
+fn bad_inputs_get_clear_messages_and_the_app_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("corpus");
+    std::fs::create_dir_all(p.join("annotations/tester")).unwrap();
+    std::fs::write(p.join("a-good.txt"), "Rami Abdel Rahman said in Homs.").unwrap();
+    std::fs::write(p.join("b-binary.txt"), b"\x89PNG\r\n\x1a\n\x00\x00").unwrap();
+    std::fs::write(p.join("c-latin1.txt"), b"Caf\xe9 in S\xe3o Paulo").unwrap();
+    std::fs::write(p.join("d-empty.txt"), b"").unwrap();
+    std::fs::write(
+        p.join("annotations/tester/a-good.json"),
+        b"{ \"entitle_annotations\": 1,\n  \"spans\": [ oops",
+    )
+    .unwrap();
+    let mut h = app(Some(p.clone()), dir.path());
+    // The damaged annotation file: kept aside, never overwritten, message says where.
+    let msgs: Vec<String> = h
+        .state()
+        .messages()
+        .iter()
+        .map(|m| m.text.clone())
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("a-good.json:2") && m.contains("kept as")),
+        "{msgs:#?}"
+    );
+    let aside: Vec<_> = std::fs::read_dir(p.join("annotations/tester"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains(".corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    // The good document still works.
+    let (s, e) = find(&h, "Homs");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num3);
+    assert_eq!(model_spans(&h, "a-good").len(), 1);
+    // Each bad text is shown as a clear problem instead of text.
+    for (doc, expect) in [
+        ("b-binary", "binary file"),
+        (
+            "c-latin1",
+            "not valid UTF-8: bad byte 0xE9 at byte 3 (line 1, column 4)",
+        ),
+        ("d-empty", "is empty"),
+    ] {
+        key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageDown);
+        assert_eq!(h.state().current_doc().unwrap().as_str(), doc);
+        h.get_by_label_contains(expect);
+    }
+    // Label keys on an unreadable document do nothing harmful.
+    key(&mut h, egui::Key::Num1);
+    assert!(h.state_mut().flush());
+    assert_eq!(
+        std::fs::read(p.join("c-latin1.txt")).unwrap(),
+        b"Caf\xe9 in S\xe3o Paulo",
+        "user files are never rewritten"
+    );
+}
+
+#[test]
+fn missing_folder_is_a_message_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(Some(dir.path().join("no-such-folder")), dir.path());
+    let msgs: Vec<String> = h
+        .state()
+        .messages()
+        .iter()
+        .map(|m| m.text.clone())
+        .collect();
+    assert!(
+        msgs.iter().any(|m| m.contains("does not exist")),
+        "{msgs:#?}"
+    );
+    // The app still offers a way forward and works.
+    h.get_by_label("Open sample project").click();
+    h.run();
+    assert!(h.state().session().is_some());
+}
+
+#[test]
+fn changed_text_holds_spans_back_until_reanchored() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    let (s, e) = find(&h, "Rania Qassem");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num1);
+    assert!(h.state_mut().flush());
+    drop(h);
+    let text_path = root.join(format!("{ALEPPO}.txt"));
+    let text = std::fs::read_to_string(&text_path).unwrap();
+    std::fs::write(&text_path, format!("UPDATED: {text}")).unwrap();
+    let mut h = app(Some(root.clone()), dir.path());
+    assert!(
+        model_spans(&h, ALEPPO).is_empty(),
+        "spans must not be placed on changed text"
+    );
+    h.get_by_label_contains("spans are held back");
+    h.get_by_label("Re-anchor annotations").click();
+    h.run();
+    let (s2, e2) = find(&h, "Rania Qassem");
+    assert_eq!(s2, s + 9);
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s2, e2, "PER".into())]);
+    // Autosave writes the re-anchored spans within about a second.
+    let t0 = Instant::now();
+    let disk = loop {
+        let disk = disk_spans(&root, ALEPPO, None, Duration::ZERO);
+        if disk.first().map(|d| d.0) == Some(s2) || t0.elapsed() > Duration::from_millis(1500) {
+            break disk;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(disk, vec![(s2, e2, "PER".into(), "Rania Qassem".into())]);
+    // The file from before the change was backed up, not lost.
+    let backups = std::fs::read_dir(root.join("annotations/tester/docs"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".before-reanchor-")
+        })
+        .count();
+    assert_eq!(backups, 1);
+}
