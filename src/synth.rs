@@ -166,24 +166,24 @@ pub fn news_document(target_bytes: usize, bytes_per_span: usize, seed: u64) -> S
 /// A set of spans made by annotator `synth` at time 0, ids from 1.
 pub fn annotation_set(doc: &SynthDoc) -> AnnotationSet {
     let len = doc.text.chars().count();
-    let mut set = AnnotationSet::new();
-    for (i, &(s, e, label)) in doc.spans.iter().enumerate() {
-        let Ok(range) = CharSpan::new(s, e, len) else {
-            continue;
-        };
-        let _ = set.insert(
-            Span {
+    let mut seen = std::collections::HashSet::new();
+    let spans: Vec<Span> = doc
+        .spans
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| seen.insert(**s))
+        .filter_map(|(i, &(s, e, label))| {
+            Some(Span {
                 id: SpanId(i as u64 + 1),
-                range,
+                range: CharSpan::new(s, e, len).ok()?,
                 label: label.into(),
                 annotator: "synth".into(),
                 created: DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default(),
                 modified: None,
-            },
-            len,
-        );
-    }
-    set
+            })
+        })
+        .collect();
+    AnnotationSet::from_spans(spans, len).unwrap_or_default()
 }
 
 /// Write a project folder with one generated document `name` and its annotations by

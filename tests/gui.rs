@@ -175,6 +175,26 @@ fn first_run_opens_the_sample_without_touching_the_repository() {
 }
 
 #[test]
+fn idle_frames_do_not_relayout_the_document() {
+    // A long first line (the title) and a five-digit span count in the list.
+    let dir = tempfile::tempdir().unwrap();
+    let doc = entitle::synth::news_document(600_000, 14, 3);
+    entitle::synth::write_project(dir.path(), "long", &doc, "tester").unwrap();
+    let mut h = app(Some(dir.path().to_path_buf()), dir.path());
+    let spans = h
+        .state()
+        .session()
+        .unwrap()
+        .summary(&DocId::new("long").unwrap())
+        .spans;
+    assert!(spans >= 10_000, "{spans}");
+    let before = h.state().layout_resets();
+    h.run_steps(30);
+    // A panel that grows by a pixel per frame would re-lay out everything every frame.
+    assert_eq!(h.state().layout_resets(), before);
+}
+
+#[test]
 fn drag_hotkey_relabel_delete_undo_redo_and_disk() {
     let (dir, mut h) = sample();
     let root = sample_root(&dir);

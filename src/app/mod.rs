@@ -469,9 +469,29 @@ impl EntitleApp {
             l.scroll_to = Some(c);
         }
     }
+    /// How often the document layout was rebuilt from scratch (for tests: it must not
+    /// happen while nothing changes size).
+    pub fn layout_resets(&self) -> Option<u64> {
+        Some(self.view.as_ref()?.layout.as_ref()?.resets())
+    }
+    /// Scroll offset of the document view (points from the top).
+    pub fn scroll_offset(&self) -> Option<f32> {
+        Some(self.view.as_ref()?.layout.as_ref()?.scroll_offset())
+    }
     /// Chars of the current document visible in the last frame.
     pub fn visible_chars(&self) -> Option<std::ops::Range<usize>> {
         self.view.as_ref()?.layout.as_ref()?.visible_chars()
+    }
+    /// Open a project folder, plain folder or .txt file (as File > Open does).
+    pub fn open(&mut self, path: &Path) -> bool {
+        self.open_project(path)
+    }
+    /// Set the text selection of the current document (as a drag would).
+    pub fn select(&mut self, range: Option<CharSpan>) {
+        if let Some(v) = self.view.as_mut() {
+            v.selection = range;
+            v.selected_span = None;
+        }
     }
     /// Queue an action as if from a key or menu.
     pub fn push_action(&mut self, action: Action) {

@@ -206,17 +206,20 @@ impl ParsedFile {
         if self.fingerprint != doc.fingerprint() {
             return Ok(Checked::TextChanged(self));
         }
-        let mut set = AnnotationSet::new();
+        let mut spans = Vec::with_capacity(self.spans.len());
         for s in &self.spans {
-            let line = span_line(&self.raw, s.id);
-            let span =
-                stored_to_span(s, doc).map_err(|message| FileProblem::Invalid { line, message })?;
-            set.insert(span, doc.len_chars())
-                .map_err(|e| FileProblem::Invalid {
-                    line,
-                    message: format!("span {}: {e}", s.id),
-                })?;
+            let span = stored_to_span(s, doc).map_err(|message| FileProblem::Invalid {
+                line: span_line(&self.raw, s.id),
+                message,
+            })?;
+            spans.push(span);
         }
+        let mut set = AnnotationSet::from_spans(spans, doc.len_chars()).map_err(|(id, e)| {
+            FileProblem::Invalid {
+                line: span_line(&self.raw, id.0),
+                message: format!("span {}: {e}", id.0),
+            }
+        })?;
         set.reserve_ids_below(self.next_span_id);
         set.status = self.status;
         Ok(Checked::Current(set))
@@ -333,6 +336,8 @@ pub fn reanchor(file: &ParsedFile, doc: &Document) -> Reanchored {
     out.set.reserve_ids_below(file.next_span_id);
     out.set.status = file.status;
     let text = doc.text();
+    let mut placed_spans = Vec::with_capacity(file.spans.len());
+    let mut taken = std::collections::HashSet::new();
     for s in &file.spans {
         let placed = if let Ok(span) = stored_to_span(s, doc) {
             out.unchanged += 1;
@@ -359,13 +364,15 @@ pub fn reanchor(file: &ParsedFile, doc: &Document) -> Reanchored {
             })
         };
         match placed {
-            Some(span) => {
-                if out.set.insert(span, doc.len_chars()).is_err() {
-                    out.lost.push(s.clone());
-                }
-            }
-            None => out.lost.push(s.clone()),
+            // Two spans moved onto the same place with the same label: keep one.
+            Some(span) if taken.insert((span.range, span.label.clone())) => placed_spans.push(span),
+            _ => out.lost.push(s.clone()),
         }
+    }
+    if let Ok(mut set) = AnnotationSet::from_spans(placed_spans, doc.len_chars()) {
+        set.reserve_ids_below(file.next_span_id);
+        set.status = file.status;
+        out.set = set;
     }
     out
 }

@@ -51,15 +51,26 @@ fn units_around(text: &str, index: &TextIndex, c: usize) -> Vec<(usize, usize)> 
     units
 }
 
-/// Push `seg` (starting at char `pos`) as one unit, or two if it ends in a possessive.
+/// Push `seg` (starting at char `pos`) as units: split before a possessive `’s`, and
+/// around a full stop with no space after it between a lower-case and an upper-case
+/// letter ("jihadists.Meanwhile", wire copy), which UAX #29 keeps as one word.
+/// Abbreviations ("U.S.", "e.g.") and domains ("example.com") stay whole.
 fn split_possessive(seg: &str, pos: usize, out: &mut Vec<(usize, usize)>) {
     let chars: Vec<char> = seg.chars().collect();
     let n = chars.len();
-    if n >= 3 && is_apostrophe(chars[n - 2]) && matches!(chars[n - 1], 's' | 'S') {
-        out.push((pos, pos + n - 2));
+    let mut start = 0;
+    for i in 1..n.saturating_sub(1) {
+        if chars[i] == '.' && chars[i - 1].is_lowercase() && chars[i + 1].is_uppercase() {
+            out.push((pos + start, pos + i));
+            out.push((pos + i, pos + i + 1));
+            start = i + 1;
+        }
+    }
+    if n - start >= 3 && is_apostrophe(chars[n - 2]) && matches!(chars[n - 1], 's' | 'S') {
+        out.push((pos + start, pos + n - 2));
         out.push((pos + n - 2, pos + n));
-    } else {
-        out.push((pos, pos + n));
+    } else if start < n {
+        out.push((pos + start, pos + n));
     }
 }
 
@@ -142,6 +153,15 @@ mod tests {
         assert_eq!(snap(t, "uss", "uss"), "Russia");
         assert_eq!(snap(t, "حل", "حل"), "حلب");
         assert_eq!(snap(t, "af", "af"), "Café");
+    }
+
+    #[test]
+    fn missing_space_after_full_stop_splits_but_abbreviations_do_not() {
+        let t = "killed jihadists.Meanwhile, the U.S. envoy wrote to example.com";
+        assert_eq!(snap(t, "Mean", "while"), "Meanwhile");
+        assert_eq!(snap(t, "jiha", "dists"), "jihadists");
+        assert_eq!(snap(t, "U.", "S"), "U.S");
+        assert_eq!(snap(t, "exam", "ple"), "example.com");
     }
 
     #[test]

@@ -85,14 +85,16 @@ pub fn doc_list_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                         };
                         let selected = current.as_ref() == Some(&d.id);
                         let text = format!("{status} {}", d.title);
+                        // The count first (right to left), then the title takes exactly
+                        // what is left: a row wider than the panel would make the panel
+                        // grow every frame.
                         let r = ui
-                            .horizontal(|ui| {
-                                let r = ui.add_sized(
-                                    [ui.available_width() - 40.0, row_h],
-                                    egui::Button::selectable(selected, text).truncate(),
-                                );
+                            .with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                                 ui.weak(s.spans.to_string());
-                                r
+                                ui.add_sized(
+                                    [ui.available_width(), row_h],
+                                    egui::Button::selectable(selected, text).truncate(),
+                                )
                             })
                             .inner;
                         let r = r.on_hover_text(format!(

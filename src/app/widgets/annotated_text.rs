@@ -27,6 +27,8 @@ use std::sync::Arc;
 pub const MAX_BLOCK_CHARS: usize = 2000;
 /// Laid-out blocks kept in memory (the ones nearest the viewport stay).
 const CACHE_BLOCKS: usize = 400;
+/// New blocks laid out per frame in the margins above and below the view.
+const MARGIN_BUDGET: usize = 4;
 
 /// Vertical metrics of one text row: a band for label tags above the text, the text,
 /// and a band for span underlines (one bar per nesting level) below.
@@ -173,6 +175,8 @@ pub struct DocLayout {
     viewport: Rect,
     /// Scroll offset to apply in the next frame.
     pending_offset: Option<f32>,
+    /// How often all blocks were re-estimated (width, font or scale changed).
+    resets: u64,
     /// Char to bring into view in the next frame.
     pub scroll_to: Option<usize>,
     last_offset: f32,
@@ -196,6 +200,7 @@ impl DocLayout {
             pending_offset: None,
             scroll_to: None,
             last_offset: 0.0,
+            resets: 0,
         }
     }
 
@@ -217,6 +222,10 @@ impl DocLayout {
     pub fn laid_out_blocks(&self) -> usize {
         self.cache.len()
     }
+    /// How often the whole layout was thrown away; stays put while nothing changes size.
+    pub fn resets(&self) -> u64 {
+        self.resets
+    }
 
     fn estimate(&self, b: &Block, m: &Metrics) -> f32 {
         let chars = (b.end - b.start) as f32;
@@ -228,6 +237,7 @@ impl DocLayout {
 
     /// Reset estimates and cache for a new width or font state.
     fn reset(&mut self, width: f32, m: Metrics) {
+        self.resets += 1;
         self.width = width;
         self.metrics = Some(m);
         self.cache.clear();
@@ -298,22 +308,34 @@ impl DocLayout {
         let view_h = ui.available_height().max(50.0);
         let mut offset = self.pending_offset.take().unwrap_or(self.last_offset);
         let mut set_offset = self.pending_offset.is_some();
-        // Pre-measure a screen above and below, keeping the block at the top fixed.
+        // Pre-measure a screen above and below. Blocks above the one at the top of the
+        // view may change height when measured: shift the offset by the same amount so
+        // the text on screen does not jump.
         if !self.blocks.is_empty() {
             let anchor = self.heights.find(offset);
-            let within = offset - self.heights.top(anchor);
+            let anchor_top = self.heights.top(anchor);
             let lo = self.heights.find((offset - view_h).max(0.0));
             let hi_y = offset + 2.0 * view_h;
+            // Blocks on screen are always laid out; those in the margins at most
+            // MARGIN_BUDGET per frame, so a jump to an unseen place costs one screen.
             ui.ctx().fonts_mut(|fonts| {
+                let mut budget = MARGIN_BUDGET;
                 let mut i = lo;
                 while i < self.blocks.len() && self.heights.top(i) < hi_y {
-                    self.geom(fonts, i);
+                    let top = self.heights.top(i);
+                    let on_screen = top < offset + view_h && top + self.heights.values[i] > offset;
+                    if on_screen || self.cache.contains_key(&i) {
+                        self.geom(fonts, i);
+                    } else if budget > 0 {
+                        budget -= 1;
+                        self.geom(fonts, i);
+                    }
                     i += 1;
                 }
             });
-            let new_offset = self.heights.top(anchor) + within.min(self.heights.values[anchor]);
-            if (new_offset - offset).abs() > 0.01 {
-                offset = new_offset;
+            let shift = self.heights.top(anchor) - anchor_top;
+            if shift.abs() > 0.01 {
+                offset += shift;
                 set_offset = true;
             }
             if let Some(c) = self.scroll_to.take() {

@@ -1,0 +1,197 @@
+//! UI benchmarks of the real app, headless (no GPU): the time of `EntitleApp::ui_root`
+//! inside `egui::Context::run_ui`, which is all per-frame UI work (layout, hit-testing,
+//! shape building) except tessellation and GPU upload.
+//!
+//! (a) open a 1 MB document with 20,000 spans to its first frame,
+//! (b) one frame while scrolling it (wheel steps, and jumps to unseen places),
+//! (c) add one span and draw it in the next frame,
+//! (d) the same for a 10 KB article.
+//!
+//! Run: `cargo bench --bench frame`. Figures are in BENCHMARKS.md.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui::{Event, Pos2, RawInput, Rect, Vec2, vec2};
+use entitle::app::{Action, EntitleApp, Startup};
+use entitle::synth;
+use entitle::text::CharSpan;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const SCREEN: Vec2 = vec2(1280.0, 800.0);
+
+fn input(events: Vec<Event>) -> RawInput {
+    // Time advances one 60 Hz frame per call, so scroll animations progress.
+    thread_local!(static FRAME: std::cell::Cell<u64> = const { std::cell::Cell::new(0) });
+    let n = FRAME.with(|f| {
+        f.set(f.get() + 1);
+        f.get()
+    });
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SCREEN)),
+        time: Some(n as f64 / 60.0),
+        predicted_dt: 1.0 / 60.0,
+        events,
+        ..Default::default()
+    }
+}
+
+/// One frame of the app; returns the time spent in the UI code.
+fn frame(ctx: &egui::Context, app: &mut EntitleApp, events: Vec<Event>) -> Duration {
+    let t = Instant::now();
+    let mut out = ctx.run_ui(input(events), |ui| app.ui_root(ui));
+    let dt = t.elapsed();
+    out.textures_delta.clear();
+    black_box(out.shapes.len());
+    dt
+}
+
+fn project(dir: &Path, bytes: usize, seed: u64) {
+    let doc = synth::news_document(bytes, if bytes > 100_000 { 52 } else { 60 }, seed);
+    synth::write_project(dir, "article", &doc, "bench").expect("write project");
+}
+
+fn app_on(ctx: &egui::Context, path: &Path, data: &Path) -> EntitleApp {
+    let mut app = EntitleApp::new_headless(
+        ctx,
+        Startup {
+            path: Some(path.to_path_buf()),
+            annotator: Some("bench".into()),
+            data_dir: Some(data.to_path_buf()),
+            ignore_prefs: true,
+        },
+    );
+    // Settle: first frames build fonts and lay out the first screen.
+    for _ in 0..3 {
+        frame(ctx, &mut app, vec![]);
+    }
+    app
+}
+
+fn bench_open(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big");
+    let small = dir.path().join("small");
+    project(&big, 1 << 20, 7);
+    project(&small, 10 << 10, 11);
+    let ctx = egui::Context::default();
+    // A running app (fonts loaded) opens the document: read, decode, fingerprint,
+    // index, parse and check 20,000 spans, first frame.
+    let mut app = app_on(&ctx, &small, dir.path());
+    let mut g = c.benchmark_group("open_to_first_frame");
+    g.sample_size(20);
+    g.bench_function("1MB_20k_spans", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t = Instant::now();
+                assert!(app.open(&big));
+                frame(&ctx, &mut app, vec![]);
+                total += t.elapsed();
+            }
+            total
+        })
+    });
+    g.bench_function("10KB_article", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t = Instant::now();
+                assert!(app.open(&small));
+                frame(&ctx, &mut app, vec![]);
+                total += t.elapsed();
+            }
+            total
+        })
+    });
+    g.finish();
+}
+
+fn bench_scroll(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big");
+    project(&big, 1 << 20, 7);
+    let ctx = egui::Context::default();
+    let mut app = app_on(&ctx, &big, dir.path());
+    let len = app.current_document().unwrap().len_chars();
+    let mut g = c.benchmark_group("scroll_frame_1MB");
+    // Mouse-wheel steps (3 lines) through the document, as a reader scrolls.
+    let wheel = Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: vec2(0.0, -120.0),
+        modifiers: egui::Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    };
+    let pointer = Event::PointerMoved(Pos2::new(700.0, 400.0));
+    let mut starts = std::collections::HashSet::new();
+    g.bench_function("wheel_step", |b| {
+        b.iter(|| {
+            if app.visible_chars().is_some_and(|r| r.end + 5000 > len) {
+                app.scroll_to_char(0);
+            }
+            let dt = frame(&ctx, &mut app, vec![pointer.clone(), wheel.clone()]);
+            starts.insert(app.visible_chars().map(|r| r.start));
+            dt
+        })
+    });
+    // The frames measured really scrolled through the document.
+    assert!(
+        starts.len() > 100,
+        "the wheel did not scroll: {} positions",
+        starts.len()
+    );
+    // Jumps to places never seen at this width: worst case, all blocks new.
+    g.bench_function("jump_to_unseen", |b| {
+        let mut pos = 0usize;
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                pos = (pos + 104_729) % len;
+                app.scroll_to_char(pos);
+                total += frame(&ctx, &mut app, vec![]);
+            }
+            total
+        })
+    });
+    g.finish();
+}
+
+fn bench_add_span(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut g = c.benchmark_group("add_span_and_draw");
+    for (name, bytes) in [("1MB_20k_spans", 1usize << 20), ("10KB_article", 10 << 10)] {
+        let root = dir.path().join(name);
+        project(&root, bytes, 7);
+        let ctx = egui::Context::default();
+        let mut app = app_on(&ctx, &root, dir.path());
+        // A word in view that has no span yet: "Officials" starts sentences without one.
+        let doc = app.current_document().unwrap().clone();
+        let visible = app.visible_chars().unwrap();
+        let from = doc.index().byte_from_char(visible.start).unwrap();
+        let b = from + doc.text()[from..].find("Officials").unwrap();
+        let s = doc.index().char_from_byte(b).unwrap();
+        let range = CharSpan::new(s, s + 9, doc.len_chars()).unwrap();
+        g.bench_function(name, |bench| {
+            bench.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    app.select(Some(range));
+                    app.push_action(Action::ApplyLabel("ORG".into()));
+                    // The frame that applies the action draws the new span.
+                    total += frame(&ctx, &mut app, vec![]);
+                    assert!(app.selected_span().is_some());
+                    // Not timed: undo, so every iteration adds the same span.
+                    app.push_action(Action::Undo);
+                    frame(&ctx, &mut app, vec![]);
+                }
+                total
+            })
+        });
+        app.flush();
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_open, bench_scroll, bench_add_span);
+criterion_main!(benches);

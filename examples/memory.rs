@@ -1,0 +1,73 @@
+//! Resident memory with the 1 MB / 20,000-span document open, headless: opens it,
+//! scrolls through all of it, and prints VmRSS / VmHWM from /proc (Linux).
+//!
+//! Run: `cargo run --release --example memory`
+
+use egui::{Pos2, RawInput, Rect, vec2};
+use entitle::app::{EntitleApp, Startup};
+
+fn status(field: &str) -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_else(|| "n/a".into())
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("big");
+    let doc = entitle::synth::news_document(1 << 20, 52, 7);
+    entitle::synth::write_project(&root, "article", &doc, "bench").expect("write project");
+    println!("before opening: VmRSS {}", status("VmRSS"));
+    let ctx = egui::Context::default();
+    let mut app = EntitleApp::new_headless(
+        &ctx,
+        Startup {
+            path: Some(root),
+            annotator: Some("bench".into()),
+            data_dir: Some(dir.path().to_path_buf()),
+            ignore_prefs: true,
+        },
+    );
+    let run = |app: &mut EntitleApp| {
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))),
+            ..Default::default()
+        };
+        let mut out = ctx.run_ui(input, |ui| app.ui_root(ui));
+        out.textures_delta.clear();
+    };
+    run(&mut app);
+    let len = app.current_document().expect("open").len_chars();
+    let spans = app
+        .session()
+        .map(|s| s.summary(app.current_doc().unwrap()).spans);
+    println!("document: {len} chars, {spans:?} spans");
+    println!("after first frame: VmRSS {}", status("VmRSS"));
+    let mut c = 0;
+    let t = std::time::Instant::now();
+    let mut frames = 0u32;
+    while c < len {
+        app.scroll_to_char(c);
+        let t1 = std::time::Instant::now();
+        run(&mut app);
+        if frames < 5 || frames % 50 == 0 {
+            eprintln!("frame {frames} at {c}: {:?}", t1.elapsed());
+        }
+        frames += 1;
+        c += 3000;
+    }
+    eprintln!(
+        "{frames} frames, {:?} per frame",
+        t.elapsed() / frames.max(1)
+    );
+    println!(
+        "after scrolling through all of it: VmRSS {}, peak VmHWM {}",
+        status("VmRSS"),
+        status("VmHWM")
+    );
+}
