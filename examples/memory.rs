@@ -2,6 +2,7 @@
 //! scrolls through all of it, and prints VmRSS / VmHWM from /proc (Linux).
 //!
 //! Run: `cargo run --release --example memory`
+//! (`-- --write DIR` writes that project to DIR instead, to open it in the real app).
 
 use egui::{Pos2, RawInput, Rect, vec2};
 use entitle::app::{EntitleApp, Startup};
@@ -18,6 +19,16 @@ fn status(field: &str) -> String {
 }
 
 fn main() {
+    // `--write DIR`: only write the test project (for measuring the real app on it).
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, dir] = &args[..]
+        && flag == "--write"
+    {
+        let doc = entitle::synth::news_document(1 << 20, 52, 7);
+        entitle::synth::write_project(std::path::Path::new(dir), "article", &doc, "bench")
+            .expect("write project");
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("big");
     let doc = entitle::synth::news_document(1 << 20, 52, 7);

@@ -372,10 +372,20 @@ fn keyboard_only_annotation() {
     assert_eq!(doc.slice(sel.range()), "’s covered");
     key(&mut h, egui::Key::Num4);
     assert_eq!(model_spans(&h, ALEPPO).len(), 1);
-    // Tab walks spans.
+    // Tab walks spans, Shift+Tab back.
+    let (w, we) = find(&h, "Mahmoud al-Halabi");
+    drag(&mut h, w, we - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num1);
     key(&mut h, egui::Key::Escape);
     key(&mut h, egui::Key::Tab);
-    assert!(h.state().selected_span().is_some());
+    let a = h.state().selected_span().unwrap();
+    key(&mut h, egui::Key::Tab);
+    let b = h.state().selected_span().unwrap();
+    assert_ne!(a, b);
+    key(&mut h, egui::Key::Tab);
+    assert_eq!(h.state().selected_span(), Some(a), "wraps around");
+    key_mod(&mut h, Modifiers::SHIFT, egui::Key::Tab);
+    assert_eq!(h.state().selected_span(), Some(b));
 }
 
 #[test]

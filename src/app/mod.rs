@@ -421,12 +421,22 @@ impl EntitleApp {
                 }
             }
         });
-        if fired
-            .iter()
-            .any(|a| matches!(a, Action::SelectNextSpan | Action::SelectPrevSpan))
-        {
-            // Tab is ours in the document view: keep egui from moving focus with it.
+        let navigates = |a: &Action| {
+            matches!(
+                a,
+                Action::SelectNextSpan
+                    | Action::SelectPrevSpan
+                    | Action::SelectNextWord
+                    | Action::SelectPrevWord
+                    | Action::ExtendRight
+                    | Action::ExtendLeft
+            )
+        };
+        if fired.iter().any(navigates) {
+            // Tab and the arrows are ours in the document view: cancel the focus move
+            // egui started for them, and drop focus from any button.
             ctx.memory_mut(|m| {
+                m.move_focus(egui::FocusDirection::None);
                 if let Some(id) = m.focused() {
                     m.surrender_focus(id);
                 }

@@ -89,13 +89,17 @@ pub fn doc_list_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                         // what is left: a row wider than the panel would make the panel
                         // grow every frame.
                         let r = ui
-                            .with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                ui.weak(s.spans.to_string());
-                                ui.add_sized(
-                                    [ui.available_width(), row_h],
-                                    egui::Button::selectable(selected, text).truncate(),
-                                )
-                            })
+                            .allocate_ui_with_layout(
+                                egui::vec2(ui.available_width(), row_h),
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    ui.weak(s.spans.to_string());
+                                    ui.add_sized(
+                                        [ui.available_width(), row_h],
+                                        egui::Button::selectable(selected, text).truncate(),
+                                    )
+                                },
+                            )
                             .inner;
                         let r = r.on_hover_text(format!(
                             "{}\n{} · {} spans",
