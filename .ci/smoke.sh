@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Smoke test of the real app in an X window (Xvfb, Mesa software GL), driven by xdotool:
+# first run installs the sample, the keyboard tags a word, the process is killed with
+# SIGKILL, a restart finds the span and deletes it, Ctrl+Q quits. Asserts on the event
+# log (ENTITLE_EVENT_LOG) and on the annotation file.
+set -euo pipefail
+BIN=$(realpath "${1:-target/debug/entitle}")
+work=$(mktemp -d)
+export ENTITLE_DATA_DIR="$work/data" ENTITLE_EVENT_LOG="$work/events.log"
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/xdg-data" LIBGL_ALWAYS_SOFTWARE=1
+display=:$((90 + RANDOM % 100))
+Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb=$!
+export DISPLAY=$display
+app=""
+cleanup() {
+  [ -n "$app" ] && kill -9 "$app" 2>/dev/null || true
+  kill "$xvfb" 2>/dev/null || true
+}
+trap cleanup EXIT
+sleep 1
+
+start_app() {
+  "$BIN" --annotator smoke >"$work/app.log" 2>&1 &
+  app=$!
+  for _ in $(seq 1 150); do
+    win=$(xdotool search --name '^Entitle$' 2>/dev/null | head -1 || true)
+    [ -n "$win" ] && break
+    sleep 0.2
+  done
+  if [ -z "${win:-}" ]; then
+    echo "no window appeared"; cat "$work/app.log"; exit 1
+  fi
+  sleep 1.5
+  xdotool windowfocus "$win"
+  sleep 0.5
+}
+
+fail() { echo "SMOKE FAILED: $*"; echo "--- events"; cat "$ENTITLE_EVENT_LOG" || true; echo "--- app"; cat "$work/app.log"; exit 1; }
+
+ann="$ENTITLE_DATA_DIR/sample-project/annotations/smoke/docs/01-aleppo-souk-reopens.json"
+
+start_app
+grep -q '^OPEN docs/01-aleppo-souk-reopens$' "$ENTITLE_EVENT_LOG" || fail "sample did not open"
+xdotool key Right; sleep 0.4          # select the first word
+xdotool key 3; sleep 1.0              # tag it GPE; autosave has a second
+grep -q '^ADD docs/01-aleppo-souk-reopens T1 GPE 0 6 "Aleppo"$' "$ENTITLE_EVENT_LOG" || fail "no ADD event"
+grep -q '"start":0,"end":6,"label":"GPE","text":"Aleppo"' "$ann" || fail "span not on disk within a second"
+kill -9 "$app"; wait "$app" 2>/dev/null || true; app=""
+echo "killed with SIGKILL; the span survived on disk"
+
+start_app
+xdotool key Tab; sleep 0.4            # select the span found on disk
+xdotool key Delete; sleep 1.0
+grep -q '^DELETE docs/01-aleppo-souk-reopens T1$' "$ENTITLE_EVENT_LOG" || fail "span not found after restart"
+grep -q '"spans": \[\]' "$ann" || fail "deletion not on disk"
+xdotool key ctrl+q
+for _ in $(seq 1 50); do kill -0 "$app" 2>/dev/null || break; sleep 0.2; done
+kill -0 "$app" 2>/dev/null && fail "Ctrl+Q did not quit"
+app=""
+echo "smoke test passed"

@@ -1,0 +1,75 @@
+//! The headless CLI as a user runs it: exit codes and messages.
+
+use std::process::Command;
+
+fn entitle(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .args(args)
+        .output()
+        .expect("run entitle");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn check_a_missing_folder_is_a_usage_error_with_the_same_message_as_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let (code, _, err) = entitle(&["check", missing.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("does not exist. Check the path, or open a folder of .txt files"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_lists_every_problem_as_file_line_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("good.txt"), "Rami Abdel Rahman said.").unwrap();
+    std::fs::write(p.join("binary.txt"), b"\x00\x01\x02").unwrap();
+    std::fs::write(p.join("latin1.txt"), b"S\xe3o Paulo").unwrap();
+    std::fs::write(p.join("empty.txt"), b"").unwrap();
+    std::fs::create_dir_all(p.join("annotations/ann")).unwrap();
+    std::fs::write(
+        p.join("annotations/ann/good.json"),
+        b"{\n  \"entitle_annotations\": 1,\n  \"document\": 7\n}",
+    )
+    .unwrap();
+    let (code, out, err) = entitle(&["check", p.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[0].ends_with("binary.txt: looks like a binary file, not text (a NUL byte at byte 0). Entitle annotates UTF-8 plain text (.txt); export the text from the original program first"), "{}", lines[0]);
+    assert!(lines[1].contains("good.json:3: column"), "{}", lines[1]);
+    assert!(
+        lines[2]
+            .contains("latin1.txt: is not valid UTF-8: bad byte 0xE3 at byte 1 (line 1, column 2)"),
+        "{}",
+        lines[2]
+    );
+    assert!(err.contains("4 documents checked, 3 problems"), "{err}");
+    // Checking changes nothing.
+    assert!(p.join("annotations/ann/good.json").exists());
+    assert!(!p.join("entitle.toml").exists());
+}
+
+#[test]
+fn check_of_a_clean_project_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Homs").unwrap();
+    let (code, out, err) = entitle(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.is_empty());
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let (code, _, err) = entitle(&["check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Usage"), "{err}");
+}
