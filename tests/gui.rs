@@ -359,6 +359,72 @@ fn palette_click_tags_and_span_clicks_cycle_through_nested_spans() {
 }
 
 #[test]
+fn dragging_past_the_bottom_scrolls_and_extends_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = entitle::synth::news_document(100_000, 60, 5);
+    entitle::synth::write_project(dir.path(), "long", &doc, "tester").unwrap();
+    let mut h = app(Some(dir.path().to_path_buf()), dir.path());
+    let visible = h.state().visible_chars().unwrap();
+    let a = center(&h, 2);
+    h.hover_at(a);
+    h.event(Event::PointerButton {
+        pos: a,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    let below = Pos2::new(a.x + 200.0, 796.0);
+    for _ in 0..40 {
+        h.hover_at(below);
+    }
+    // Holding the pointer there keeps scrolling (and repainting): step, don't settle.
+    h.step();
+    h.event(Event::PointerButton {
+        pos: below,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    assert!(
+        h.state().scroll_offset().unwrap() > 100.0,
+        "{:?}",
+        h.state().scroll_offset()
+    );
+    let sel = h.state().selection().unwrap();
+    assert_eq!(sel.start(), 0);
+    assert!(sel.end() > visible.end, "{sel:?} vs {visible:?}");
+}
+
+#[test]
+fn each_document_keeps_its_scroll_position() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, seed) in [("a", 1), ("b", 2)] {
+        let doc = entitle::synth::news_document(60_000, 60, seed);
+        entitle::synth::write_project(dir.path(), name, &doc, "tester").unwrap();
+    }
+    let mut h = app(Some(dir.path().to_path_buf()), dir.path());
+    assert_eq!(h.state().current_doc().unwrap().as_str(), "a");
+    h.state_mut().scroll_to_char(30_000);
+    h.run();
+    let there = h.state().visible_chars().unwrap();
+    assert!(there.start > 20_000, "{there:?}");
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageDown);
+    assert_eq!(h.state().current_doc().unwrap().as_str(), "b");
+    assert_eq!(
+        h.state().visible_chars().unwrap().start,
+        0,
+        "a new document starts at the top"
+    );
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageUp);
+    assert_eq!(
+        h.state().visible_chars().unwrap().start,
+        there.start,
+        "back at the same line"
+    );
+}
+
+#[test]
 fn keyboard_only_annotation() {
     let (_dir, mut h) = sample();
     // Right selects the first word on screen, again the next; Shift+Right extends.

@@ -106,7 +106,8 @@ pub struct EntitleApp {
     pub(crate) keymap: Keymap,
     pub(crate) colors: HashMap<String, Rgb>,
     pub(crate) view: Option<DocView>,
-    pub(crate) scroll_offsets: HashMap<DocId, f32>,
+    /// First visible char of each document seen, to come back to the same place.
+    pub(crate) scroll_offsets: HashMap<DocId, usize>,
     pub(crate) pending: Vec<Action>,
     pub(crate) messages: Vec<Message>,
     next_message: u64,
@@ -292,10 +293,11 @@ impl EntitleApp {
             self.notice(n);
         }
         let layout = opened.doc.map(|d| {
+            // The scroll area is shared by all documents: always set where this one was
+            // (by character: pixel offsets change as blocks get laid out).
             let mut l = DocLayout::new(d);
-            if let Some(y) = self.scroll_offsets.get(id) {
-                l.set_scroll_offset(*y);
-            }
+            l.set_scroll_offset(0.0);
+            l.top_char = self.scroll_offsets.get(id).copied();
             l
         });
         self.view = Some(DocView {
@@ -312,8 +314,9 @@ impl EntitleApp {
     fn remember_scroll(&mut self) {
         if let Some(v) = &self.view
             && let Some(l) = &v.layout
+            && let Some(visible) = l.visible_chars()
         {
-            self.scroll_offsets.insert(v.id.clone(), l.scroll_offset());
+            self.scroll_offsets.insert(v.id.clone(), visible.start);
         }
     }
 

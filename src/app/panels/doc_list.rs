@@ -1,5 +1,6 @@
 //! The document list: status, title, span count, and a filter box.
 
+use crate::app::widgets::bidi::label_job;
 use crate::app::{Action, EntitleApp};
 use crate::model::DocStatus;
 
@@ -84,7 +85,13 @@ pub fn doc_list_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                             _ => "○",
                         };
                         let selected = current.as_ref() == Some(&d.id);
-                        let text = format!("{status} {}", d.title);
+                        let font = egui::TextStyle::Button.resolve(ui.style());
+                        let text = label_job(
+                            &format!("{status} {}", d.title),
+                            font,
+                            // Coloured by the button (selected, hovered).
+                            egui::Color32::PLACEHOLDER,
+                        );
                         // The count first (right to left), then the title takes exactly
                         // what is left: a row wider than the panel would make the panel
                         // grow every frame.

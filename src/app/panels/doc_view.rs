@@ -2,6 +2,7 @@
 //! selection (drag, double-click, click on spans).
 
 use crate::app::widgets::annotated_text::Overlay;
+use crate::app::widgets::bidi::label_job;
 use crate::app::{Action, EntitleApp};
 use crate::session::DocProblem;
 use crate::text::{self, CharSpan};
@@ -126,6 +127,25 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
     if response.drag_stopped() {
         view.drag_anchor = None;
     }
+    // Dragging past the top or bottom edge scrolls, faster the further out.
+    if response.dragged()
+        && view.drag_anchor.is_some()
+        && let Some(p) = pointer
+    {
+        let area = ui.clip_rect();
+        let edge = 24.0;
+        let dy = if p.y < area.top() + edge {
+            -(area.top() + edge - p.y).min(80.0)
+        } else if p.y > area.bottom() - edge {
+            (p.y - (area.bottom() - edge)).min(80.0)
+        } else {
+            0.0
+        };
+        if dy != 0.0 {
+            layout.set_scroll_offset((layout.scroll_offset() + dy * 0.5).max(0.0));
+            ui.ctx().request_repaint();
+        }
+    }
     if response.double_clicked() {
         if let Some((c, _)) = pointer.and_then(|p| layout.char_at(p)) {
             view.selection = text::word_at(doc.text(), doc.index(), c);
@@ -183,7 +203,13 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                     )
                 })
                 .collect();
-            response.on_hover_text_at_pointer(lines.join("\n"));
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let color = ui.visuals().text_color();
+            response.on_hover_ui_at_pointer(|ui| {
+                for line in &lines {
+                    ui.label(label_job(line, font.clone(), color));
+                }
+            });
         }
     }
 }

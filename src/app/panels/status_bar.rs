@@ -1,6 +1,7 @@
 //! The status bar: annotator, document, span count, saving state, selection.
 
 use crate::app::EntitleApp;
+use crate::app::widgets::bidi::label_job;
 use crate::session::SaveState;
 
 pub fn status_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
@@ -59,13 +60,14 @@ pub fn status_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 let doc = v.layout.as_ref().map(|l| l.doc());
                 if let (Some(sel), Some(doc)) = (v.selection, doc) {
                     let text: String = doc.slice(sel.range()).chars().take(60).collect();
-                    ui.label(format!(
-                        "Selection {}–{} ({} chars) “{}”",
+                    let line = format!(
+                        "Selection {}–{} ({} chars) “{text}”",
                         sel.start(),
                         sel.end(),
                         sel.len(),
-                        text.replace(['\r', '\n'], " ")
-                    ));
+                    );
+                    let font = egui::TextStyle::Body.resolve(ui.style());
+                    ui.label(label_job(&line, font, ui.visuals().text_color()));
                 } else if let (Some(id), Some(set)) = (
                     v.selected_span,
                     session.workspace.doc(&v.id).map(|d| &d.set),

@@ -179,6 +179,8 @@ pub struct DocLayout {
     resets: u64,
     /// Char to bring into view in the next frame.
     pub scroll_to: Option<usize>,
+    /// Char whose row should be at the top of the view in the next frame.
+    pub top_char: Option<usize>,
     last_offset: f32,
 }
 
@@ -199,6 +201,7 @@ impl DocLayout {
             viewport: Rect::NOTHING,
             pending_offset: None,
             scroll_to: None,
+            top_char: None,
             last_offset: 0.0,
             resets: 0,
         }
@@ -306,8 +309,9 @@ impl DocLayout {
         }
 
         let view_h = ui.available_height().max(50.0);
-        let mut offset = self.pending_offset.take().unwrap_or(self.last_offset);
-        let mut set_offset = self.pending_offset.is_some();
+        let pending = self.pending_offset.take();
+        let mut offset = pending.unwrap_or(self.last_offset);
+        let mut set_offset = pending.is_some();
         // Pre-measure a screen above and below. Blocks above the one at the top of the
         // view may change height when measured: shift the offset by the same amount so
         // the text on screen does not jump.
@@ -336,6 +340,16 @@ impl DocLayout {
             let shift = self.heights.top(anchor) - anchor_top;
             if shift.abs() > 0.01 {
                 offset += shift;
+                set_offset = true;
+            }
+            if let Some(c) = self.top_char.take() {
+                let b = self.block_of(c);
+                let geom = ui.ctx().fonts_mut(|fonts| self.geom(fonts, b));
+                let row = geom
+                    .boxes
+                    .get(c.saturating_sub(self.blocks[b].start))
+                    .map_or(0, |bx| bx.row);
+                offset = self.heights.top(b) + row as f32 * metrics.pitch();
                 set_offset = true;
             }
             if let Some(c) = self.scroll_to.take() {
@@ -460,7 +474,20 @@ impl DocLayout {
         }
         let a = self.heights.find(self.viewport.min.y);
         let b = self.heights.find(self.viewport.max.y);
-        Some(self.blocks[a].start..self.blocks[b].end)
+        // Start at the first row on screen, not at the start of its paragraph.
+        let start = match (self.cache.get(&a), self.metrics) {
+            (Some(geom), Some(m)) => {
+                let row = ((self.viewport.min.y - self.heights.top(a)) / m.pitch())
+                    .floor()
+                    .max(0.0) as usize;
+                geom.rows
+                    .get(row)
+                    .and_then(|hits| hits.iter().map(|h| h.logical as usize).min())
+                    .map_or(self.blocks[a].start, |l| self.blocks[a].start + l)
+            }
+            _ => self.blocks[a].start,
+        };
+        Some(start..self.blocks[b].end)
     }
 }
 

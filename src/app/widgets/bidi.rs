@@ -257,3 +257,55 @@ mod tests {
         assert!(needs_bidi("x حلب"));
     }
 }
+
+/// A one-line label for text that may contain Arabic or Hebrew: plain egui labels reverse
+/// the word order of right-to-left text (shared/rtl.md), so such text gets one section
+/// per cluster in visual order, like the document view. Line breaks become spaces.
+pub fn label_job(text: &str, font: egui::FontId, color: egui::Color32) -> egui::text::LayoutJob {
+    use egui::text::{LayoutJob, LayoutSection, TextFormat};
+    let one_line: String = text
+        .chars()
+        .map(|c| {
+            if crate::text::is_line_break(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let format = TextFormat::simple(font, color);
+    if !needs_bidi(&one_line) {
+        return LayoutJob::single_section(one_line, format);
+    }
+    let shaped = shape(&one_line);
+    let mut job = LayoutJob::default();
+    for k in visual_order(&shaped.clusters, shaped.paragraph_level) {
+        let c = &shaped.clusters[k];
+        let start = job.text.len();
+        job.text.push_str(&shaped.display[c.display.clone()]);
+        job.sections.push(LayoutSection {
+            leading_space: 0.0,
+            byte_range: egui::epaint::text::ByteIndex(start)
+                ..egui::epaint::text::ByteIndex(job.text.len()),
+            format: format.clone(),
+        });
+    }
+    job
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn labels_keep_latin_as_is_and_order_arabic_visually() {
+        let f = egui::FontId::proportional(12.0);
+        let c = egui::Color32::WHITE;
+        assert_eq!(label_job("Rami\r\nsaid", f.clone(), c).text, "Rami  said");
+        let job = label_job("PER “محمود الحلبي”", f, c);
+        assert!(job.text.starts_with("PER “"));
+        assert_eq!(job.sections.len(), job.text.chars().count());
+        // The first logical word (starting with meem) is drawn to the right of the second.
+        assert!(job.text.find('\u{FEE3}').unwrap() > job.text.find('\u{FE8D}').unwrap());
+    }
+}
