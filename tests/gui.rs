@@ -59,26 +59,26 @@ fn center(h: &Harness<'_, EntitleApp>, c: usize) -> Pos2 {
         .center()
 }
 
+/// Queue a primary-button press or release at `pos`.
+fn button(h: &Harness<'_, EntitleApp>, pos: Pos2, pressed: bool, modifiers: Modifiers) {
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers,
+    });
+}
+
 /// Press on char `from`, move to char `to`, release: a mouse drag across the text.
 fn drag(h: &mut Harness<'_, EntitleApp>, from: usize, to: usize, modifiers: Modifiers) {
     let (a, b) = (center(h, from), center(h, to));
     let mid = Pos2::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
     h.event(Event::ModifiersChanged(modifiers));
     h.hover_at(a);
-    h.event(Event::PointerButton {
-        pos: a,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers,
-    });
+    button(h, a, true, modifiers);
     h.hover_at(mid);
     h.hover_at(b);
-    h.event(Event::PointerButton {
-        pos: b,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers,
-    });
+    button(h, b, false, modifiers);
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run();
 }
@@ -86,18 +86,8 @@ fn drag(h: &mut Harness<'_, EntitleApp>, from: usize, to: usize, modifiers: Modi
 fn click(h: &mut Harness<'_, EntitleApp>, c: usize) {
     let p = center(h, c);
     h.hover_at(p);
-    h.event(Event::PointerButton {
-        pos: p,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    h.event(Event::PointerButton {
-        pos: p,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
+    button(h, p, true, Modifiers::NONE);
+    button(h, p, false, Modifiers::NONE);
     h.run();
 }
 
@@ -286,30 +276,10 @@ fn alt_drag_selects_exact_characters_and_double_click_a_word() {
     // Double-click selects one word.
     let (w, we) = find(&h, "restoration");
     let p = center(&h, w + 3);
-    h.event(Event::PointerButton {
-        pos: p,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    h.event(Event::PointerButton {
-        pos: p,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
-    h.event(Event::PointerButton {
-        pos: p,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    h.event(Event::PointerButton {
-        pos: p,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
+    button(&h, p, true, Modifiers::NONE);
+    button(&h, p, false, Modifiers::NONE);
+    button(&h, p, true, Modifiers::NONE);
+    button(&h, p, false, Modifiers::NONE);
     h.run();
     assert_eq!(
         h.state().selection().map(|r| (r.start(), r.end())),
@@ -367,24 +337,14 @@ fn dragging_past_the_bottom_scrolls_and_extends_the_selection() {
     let visible = h.state().visible_chars().unwrap();
     let a = center(&h, 2);
     h.hover_at(a);
-    h.event(Event::PointerButton {
-        pos: a,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
+    button(&h, a, true, Modifiers::NONE);
     let below = Pos2::new(a.x + 200.0, 796.0);
     for _ in 0..40 {
         h.hover_at(below);
     }
     // Holding the pointer there keeps scrolling (and repainting): step, don't settle.
     h.step();
-    h.event(Event::PointerButton {
-        pos: below,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
+    button(&h, below, false, Modifiers::NONE);
     h.run();
     assert!(
         h.state().scroll_offset().unwrap() > 100.0,

@@ -297,12 +297,7 @@ impl Project {
     /// it is never overwritten. Returns where it went.
     pub fn set_aside(&self, path: &Path) -> std::io::Result<PathBuf> {
         self.check_inside(path)?;
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let aside = path.with_file_name(format!("{name}.corrupt-{stamp}"));
+        let aside = stamped_sibling(path, "corrupt");
         std::fs::rename(path, &aside)?;
         Ok(aside)
     }
@@ -310,12 +305,7 @@ impl Project {
     /// Copy a file aside before it is replaced by re-anchored annotations.
     pub fn back_up(&self, path: &Path) -> std::io::Result<PathBuf> {
         self.check_inside(path)?;
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let backup = path.with_file_name(format!("{name}.before-reanchor-{stamp}"));
+        let backup = stamped_sibling(path, "before-reanchor");
         let bytes = std::fs::read(path)?;
         atomic_write(&backup, &bytes)?;
         Ok(backup)
@@ -357,6 +347,16 @@ impl std::fmt::Display for AnnotationReadError {
             AnnotationReadError::Problem(p) => p.fmt(f),
         }
     }
+}
+
+/// `dir/name.json` → `dir/name.json.<tag>-<UTC time>`.
+fn stamped_sibling(path: &Path, tag: &str) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!("{name}.{tag}-{stamp}"))
 }
 
 /// An annotator name usable as a folder name: letters, digits, `.`, `_` and `-`; other

@@ -282,6 +282,17 @@ impl DocLayout {
             .min(self.blocks.len().saturating_sub(1))
     }
 
+    /// Content y of the top of the row holding char `c` (laying out its block).
+    fn row_top_of_char(&mut self, ctx: &egui::Context, c: usize, m: &Metrics) -> f32 {
+        let b = self.block_of(c);
+        let geom = ctx.fonts_mut(|fonts| self.geom(fonts, b));
+        let row = geom
+            .boxes
+            .get(c.saturating_sub(self.blocks[b].start))
+            .map_or(0, |bx| bx.row);
+        self.heights.top(b) + row as f32 * m.pitch()
+    }
+
     /// Lay out, paint and return the response of the whole view (click and drag).
     pub fn show(&mut self, ui: &mut egui::Ui, overlay: &Overlay<'_>) -> egui::Response {
         let width = (ui.available_width() - 8.0).max(120.0);
@@ -343,23 +354,11 @@ impl DocLayout {
                 set_offset = true;
             }
             if let Some(c) = self.top_char.take() {
-                let b = self.block_of(c);
-                let geom = ui.ctx().fonts_mut(|fonts| self.geom(fonts, b));
-                let row = geom
-                    .boxes
-                    .get(c.saturating_sub(self.blocks[b].start))
-                    .map_or(0, |bx| bx.row);
-                offset = self.heights.top(b) + row as f32 * metrics.pitch();
+                offset = self.row_top_of_char(ui.ctx(), c, &metrics);
                 set_offset = true;
             }
             if let Some(c) = self.scroll_to.take() {
-                let b = self.block_of(c);
-                let geom = ui.ctx().fonts_mut(|fonts| self.geom(fonts, b));
-                let row = geom
-                    .boxes
-                    .get(c.saturating_sub(self.blocks[b].start))
-                    .map_or(0, |bx| bx.row);
-                let y = self.heights.top(b) + row as f32 * metrics.pitch();
+                let y = self.row_top_of_char(ui.ctx(), c, &metrics);
                 if y < offset + 4.0 || y + metrics.pitch() > offset + view_h - 4.0 {
                     offset = (y - view_h / 3.0).max(0.0);
                     set_offset = true;
