@@ -380,6 +380,8 @@ impl Session {
                 status: d.set.status,
                 next_span_id: d.set.next_id().0,
                 spans: d.set.spans().to_vec(),
+                relations: d.set.relations().to_vec(),
+                next_relation_id: d.set.next_relation_id().0,
                 revision: d.revision,
             };
             let t = self.tracks.entry(id).or_default();
@@ -448,6 +450,7 @@ mod tests {
             annotator: "alice".into(),
             created: chrono::Utc::now(),
             modified: None,
+            extra: None,
         };
         s.workspace
             .apply(

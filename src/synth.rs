@@ -180,6 +180,7 @@ pub fn annotation_set(doc: &SynthDoc) -> AnnotationSet {
                 annotator: "synth".into(),
                 created: DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default(),
                 modified: None,
+                extra: None,
             })
         })
         .collect();

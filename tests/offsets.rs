@@ -122,6 +122,7 @@ fn annotation_files_keep_exact_offsets_through_a_session() {
                 annotator: "alice".into(),
                 created: chrono::Utc::now(),
                 modified: None,
+                extra: None,
             };
             s.workspace
                 .apply(

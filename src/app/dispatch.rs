@@ -95,6 +95,7 @@ impl EntitleApp {
                 annotator: annotator.as_str().into(),
                 created: Utc::now(),
                 modified: None,
+                extra: None,
             };
             let id = span.id;
             let text = view

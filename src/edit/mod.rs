@@ -5,7 +5,7 @@
 //! replay inverses through the same code path. One user intention is one history entry
 //! (a [`Command::Batch`] groups several changes under one title).
 
-use crate::model::{AnnotationSet, DocId, DocStatus, SetError, Span, SpanId};
+use crate::model::{AnnotationSet, DocId, DocStatus, Relation, RelationId, SetError, Span, SpanId};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,6 +31,14 @@ pub enum Command {
         doc: DocId,
         status: DocStatus,
     },
+    AddRelation {
+        doc: DocId,
+        relation: Relation,
+    },
+    RemoveRelation {
+        doc: DocId,
+        id: RelationId,
+    },
     /// Several commands as one undo step, applied in order and undone in reverse.
     Batch(Vec<Command>),
 }
@@ -42,7 +50,9 @@ impl Command {
             Command::AddSpan { doc, .. }
             | Command::RemoveSpan { doc, .. }
             | Command::Relabel { doc, .. }
-            | Command::SetStatus { doc, .. } => Some(doc),
+            | Command::SetStatus { doc, .. }
+            | Command::AddRelation { doc, .. }
+            | Command::RemoveRelation { doc, .. } => Some(doc),
             Command::Batch(v) => v.iter().find_map(Command::doc),
         }
     }
@@ -272,10 +282,44 @@ impl Workspace {
                 }
             }
             Command::RemoveSpan { doc: d, id } => {
+                // Relations need both ends: they go with the span and come back with it.
+                let relation_ids: Vec<RelationId> =
+                    doc.set.relations_of(*id).iter().map(|r| r.id).collect();
+                if doc.set.get(*id).is_none() {
+                    return Err(SetError::UnknownSpan(*id).into());
+                }
+                let mut relations = Vec::new();
+                for rid in relation_ids {
+                    relations.push(doc.set.remove_relation(rid)?);
+                }
                 let span = doc.set.remove(*id)?;
-                Command::AddSpan {
+                let add = Command::AddSpan {
                     doc: d.clone(),
                     span,
+                };
+                if relations.is_empty() {
+                    add
+                } else {
+                    let mut v = vec![add];
+                    v.extend(relations.into_iter().map(|relation| Command::AddRelation {
+                        doc: d.clone(),
+                        relation,
+                    }));
+                    Command::Batch(v)
+                }
+            }
+            Command::AddRelation { doc: d, relation } => {
+                doc.set.insert_relation(relation.clone())?;
+                Command::RemoveRelation {
+                    doc: d.clone(),
+                    id: relation.id,
+                }
+            }
+            Command::RemoveRelation { doc: d, id } => {
+                let relation = doc.set.remove_relation(*id)?;
+                Command::AddRelation {
+                    doc: d.clone(),
+                    relation,
                 }
             }
             Command::Relabel {
@@ -340,6 +384,7 @@ mod tests {
             annotator: "a".into(),
             created: Utc::now(),
             modified: None,
+            extra: None,
         }
     }
 
@@ -416,6 +461,56 @@ mod tests {
         );
         assert!(err.is_err());
         assert_eq!(w.doc(&a).unwrap().set.spans(), before.spans());
+    }
+
+    #[test]
+    fn removing_a_span_takes_its_relations_and_undo_brings_both_back() {
+        let (mut w, a, _) = ws("[PER Rami] heads [ORG SOHR] in [GPE London]");
+        let rel = |id: u64, from: u64, to: u64| Relation {
+            id: RelationId(id),
+            label: "works_for".into(),
+            from: SpanId(from),
+            to: SpanId(to),
+            annotator: "a".into(),
+            created: Utc::now(),
+        };
+        w.apply(
+            Command::AddRelation {
+                doc: a.clone(),
+                relation: rel(1, 1, 2),
+            },
+            "rel",
+        )
+        .unwrap();
+        w.apply(
+            Command::AddRelation {
+                doc: a.clone(),
+                relation: rel(2, 2, 3),
+            },
+            "rel",
+        )
+        .unwrap();
+        let err = w.apply(
+            Command::AddRelation {
+                doc: a.clone(),
+                relation: rel(3, 1, 9),
+            },
+            "rel",
+        );
+        assert!(err.is_err(), "a relation to a missing span is refused");
+        w.apply(
+            Command::RemoveSpan {
+                doc: a.clone(),
+                id: SpanId(2),
+            },
+            "del",
+        )
+        .unwrap();
+        assert!(w.doc(&a).unwrap().set.relations().is_empty());
+        w.undo().unwrap();
+        let set = &w.doc(&a).unwrap().set;
+        assert_eq!(set.relations().len(), 2);
+        assert!(set.get(SpanId(2)).is_some());
     }
 
     #[derive(Debug, Clone)]

@@ -24,6 +24,8 @@ impl fmt::Display for SpanId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
     pub id: SpanId,
+    /// The whole extent; for a discontinuous span, from the first fragment's start to
+    /// the last fragment's end (the fragments are in [`SpanExtra::fragments`]).
     pub range: CharSpan,
     /// The label's name (shared, so cloning a set is cheap).
     pub label: Arc<str>,
@@ -33,6 +35,105 @@ pub struct Span {
     pub created: DateTime<Utc>,
     /// When its label last changed, if it did.
     pub modified: Option<DateTime<Utc>>,
+    /// What most spans do not have (kept out of line so spans stay small to copy).
+    pub extra: Option<Box<SpanExtra>>,
+}
+
+/// A link from a span to an entry in a knowledge base (brat `N` lines).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Normalization {
+    /// Knowledge base, e.g. `Wikidata`, `GeoNames`.
+    pub db: String,
+    /// Entry id in it, e.g. `Q1297`.
+    pub id: String,
+    /// Human-readable name of the entry, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Rarely present parts of a span, imported from richer formats and kept through
+/// every edit so nothing is lost on the way back out.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpanExtra {
+    /// Discontinuous spans: two or more ordered, non-overlapping fragments. Empty for
+    /// ordinary spans.
+    pub fragments: Vec<CharSpan>,
+    /// A free-text note (brat `AnnotatorNotes`).
+    pub note: Option<String>,
+    /// Attributes: name and value (`"true"` for a binary flag).
+    pub attributes: Vec<(String, String)>,
+    pub normalizations: Vec<Normalization>,
+}
+
+impl Span {
+    /// A plain span (no fragments, note, attributes or normalizations).
+    pub fn new(
+        id: SpanId,
+        range: CharSpan,
+        label: impl Into<Arc<str>>,
+        annotator: impl Into<Arc<str>>,
+        created: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            range,
+            label: label.into(),
+            annotator: annotator.into(),
+            created,
+            modified: None,
+            extra: None,
+        }
+    }
+
+    /// The fragments of the span: its range, or its discontinuous pieces.
+    pub fn fragments(&self) -> Vec<CharSpan> {
+        match &self.extra {
+            Some(x) if !x.fragments.is_empty() => x.fragments.clone(),
+            _ => vec![self.range],
+        }
+    }
+    pub fn is_discontinuous(&self) -> bool {
+        self.extra.as_ref().is_some_and(|x| x.fragments.len() > 1)
+    }
+    pub fn note(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|x| x.note.as_deref())
+    }
+    pub fn attributes(&self) -> &[(String, String)] {
+        self.extra.as_ref().map_or(&[], |x| &x.attributes)
+    }
+    pub fn normalizations(&self) -> &[Normalization] {
+        self.extra.as_ref().map_or(&[], |x| &x.normalizations)
+    }
+    /// Mutable access to the extra parts, created on demand.
+    pub fn extra_mut(&mut self) -> &mut SpanExtra {
+        self.extra.get_or_insert_with(Default::default)
+    }
+}
+
+/// A relation id, unique within one annotation set.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RelationId(pub u64);
+
+impl fmt::Debug for RelationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "R{}", self.0)
+    }
+}
+impl fmt::Display for RelationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "R{}", self.0)
+    }
+}
+
+/// A directed, labelled relation between two spans of the same set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relation {
+    pub id: RelationId,
+    pub label: Arc<str>,
+    pub from: SpanId,
+    pub to: SpanId,
+    pub annotator: Arc<str>,
+    pub created: DateTime<Utc>,
 }
 
 /// Workflow status of one document for one annotator.
@@ -71,6 +172,16 @@ pub enum SetError {
     UnknownSpan(SpanId),
     #[error("span {range} ends after the end of the text ({len} characters)")]
     OutOfBounds { range: CharSpan, len: usize },
+    #[error("relation id {0} is already used")]
+    DuplicateRelationId(RelationId),
+    #[error("no relation with id {0}")]
+    UnknownRelation(RelationId),
+    #[error("relation {id} refers to span {span}, which does not exist")]
+    DanglingRelation { id: RelationId, span: SpanId },
+    #[error(
+        "span {0}: discontinuous fragments must be in order, not overlap, and lie inside its range"
+    )]
+    BadFragments(SpanId),
 }
 
 /// One annotator's spans on one document, ordered by (start, longer first, id), with
@@ -84,7 +195,20 @@ pub struct AnnotationSet {
     /// `a - max_len`, which bounds the range scan. Never shrinks (stays correct).
     max_len: usize,
     next_id: u64,
+    relations: Vec<Relation>,
+    next_relation_id: u64,
     pub status: DocStatus,
+}
+
+/// Fragments (if any) are ordered, disjoint, inside the range, and span it exactly.
+fn fragments_ok(s: &Span) -> bool {
+    let Some(x) = &s.extra else { return true };
+    if x.fragments.is_empty() {
+        return true;
+    }
+    x.fragments.first().map(|f| f.start()) == Some(s.range.start())
+        && x.fragments.last().map(|f| f.end()) == Some(s.range.end())
+        && x.fragments.windows(2).all(|w| w[0].end() <= w[1].start())
 }
 
 fn order_key(s: &Span) -> (usize, std::cmp::Reverse<usize>, SpanId) {
@@ -156,12 +280,17 @@ impl AnnotationSet {
             max_len = max_len.max(span.range.len());
             next_id = next_id.max(span.id.0 + 1);
         }
+        if let Some(bad) = spans.iter().find(|s| !fragments_ok(s)) {
+            return Err((bad.id, SetError::BadFragments(bad.id)));
+        }
         spans.sort_by_key(order_key);
         Ok(Self {
             spans,
             ids,
             max_len,
             next_id,
+            relations: Vec::new(),
+            next_relation_id: 1,
             status: DocStatus::New,
         })
     }
@@ -177,6 +306,9 @@ impl AnnotationSet {
         }
         if self.ids.contains(&span.id) {
             return Err(SetError::DuplicateId(span.id));
+        }
+        if !fragments_ok(&span) {
+            return Err(SetError::BadFragments(span.id));
         }
         if self
             .overlapping(span.range.range())
@@ -224,6 +356,52 @@ impl AnnotationSet {
         Ok(old)
     }
 
+    pub fn relations(&self) -> &[Relation] {
+        &self.relations
+    }
+    pub fn relation(&self, id: RelationId) -> Option<&Relation> {
+        self.relations.iter().find(|r| r.id == id)
+    }
+    /// The id the next new relation gets.
+    pub fn next_relation_id(&self) -> RelationId {
+        RelationId(self.next_relation_id.max(1))
+    }
+    pub fn reserve_relation_ids_below(&mut self, next: u64) {
+        self.next_relation_id = self.next_relation_id.max(next);
+    }
+    /// Add a relation between two spans of this set.
+    pub fn insert_relation(&mut self, r: Relation) -> Result<(), SetError> {
+        if self.relation(r.id).is_some() {
+            return Err(SetError::DuplicateRelationId(r.id));
+        }
+        for end in [r.from, r.to] {
+            if !self.ids.contains(&end) {
+                return Err(SetError::DanglingRelation {
+                    id: r.id,
+                    span: end,
+                });
+            }
+        }
+        self.next_relation_id = self.next_relation_id.max(r.id.0 + 1);
+        self.relations.push(r);
+        Ok(())
+    }
+    pub fn remove_relation(&mut self, id: RelationId) -> Result<Relation, SetError> {
+        let at = self
+            .relations
+            .iter()
+            .position(|r| r.id == id)
+            .ok_or(SetError::UnknownRelation(id))?;
+        Ok(self.relations.remove(at))
+    }
+    /// Relations that start or end at a span.
+    pub fn relations_of(&self, span: SpanId) -> Vec<&Relation> {
+        self.relations
+            .iter()
+            .filter(|r| r.from == span || r.to == span)
+            .collect()
+    }
+
     /// Spans sharing at least one character with `range`, in set order.
     pub fn overlapping(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &Span> {
         let lo = range.start.saturating_sub(self.max_len);
@@ -260,6 +438,7 @@ mod tests {
             annotator: "t".into(),
             created: DateTime::<Utc>::from_timestamp(0, 0).unwrap(),
             modified: None,
+            extra: None,
         }
     }
 

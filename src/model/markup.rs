@@ -70,6 +70,7 @@ pub fn parse_set(markup: &str) -> Result<(String, AnnotationSet), String> {
             annotator: "test".into(),
             created: DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default(),
             modified: None,
+            extra: None,
         };
         set.insert(span, len).map_err(|e| e.to_string())?;
     }

@@ -5,6 +5,9 @@ mod document;
 pub mod markup;
 mod schema;
 
-pub use annotations::{AnnotationSet, DocStatus, SetError, Span, SpanId};
+pub use annotations::{
+    AnnotationSet, DocStatus, Normalization, Relation, RelationId, SetError, Span, SpanExtra,
+    SpanId,
+};
 pub use document::{DocId, DocIdError, Document, MAX_DOCUMENT_BYTES, TextError, decode_text};
 pub use schema::{LabelDef, Rgb, Schema};

@@ -24,7 +24,10 @@
 //! reader can check every span, and so spans can be re-anchored when the document text
 //! changes (its fingerprint then differs from `text_fingerprint`).
 
-use crate::model::{AnnotationSet, DocStatus, Document, Span, SpanId};
+use crate::model::{
+    AnnotationSet, DocStatus, Document, Normalization, Relation, RelationId, Span, SpanExtra,
+    SpanId,
+};
 use crate::project::config::line_col;
 use crate::text::CharSpan;
 use chrono::{DateTime, Utc};
@@ -46,6 +49,21 @@ struct WireFile {
     #[serde(default)]
     next_span_id: u64,
     spans: Vec<StoredSpan>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    relations: Vec<StoredRelation>,
+    #[serde(default)]
+    next_relation_id: u64,
+}
+
+/// A relation as stored on disk: span ids of its two ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRelation {
+    pub id: u64,
+    pub label: String,
+    pub from: u64,
+    pub to: u64,
+    pub annotator: String,
+    pub created: DateTime<Utc>,
 }
 
 /// A span as stored on disk, before it is checked against the document.
@@ -60,6 +78,16 @@ pub struct StoredSpan {
     pub created: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<DateTime<Utc>>,
+    /// Discontinuous spans only: `[start, end]` of each fragment, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fragments: Vec<[usize; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// `[name, value]` pairs (`"true"` for a flag).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<[String; 2]>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub normalizations: Vec<Normalization>,
 }
 
 /// Just enough of a file to fill the document list without reading the document.
@@ -103,6 +131,8 @@ pub struct ParsedFile {
     pub status: DocStatus,
     pub next_span_id: u64,
     pub spans: Vec<StoredSpan>,
+    pub relations: Vec<StoredRelation>,
+    pub next_relation_id: u64,
     raw: String,
 }
 
@@ -164,6 +194,8 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
         status: wire.status,
         next_span_id: wire.next_span_id,
         spans: wire.spans,
+        relations: wire.relations,
+        next_relation_id: wire.next_relation_id,
         raw: raw.to_string(),
     })
 }
@@ -220,9 +252,39 @@ impl ParsedFile {
                 message: format!("span {}: {e}", id.0),
             }
         })?;
+        for r in &self.relations {
+            set.insert_relation(stored_to_relation(r))
+                .map_err(|e| FileProblem::Invalid {
+                    line: relation_line(&self.raw, r.id),
+                    message: e.to_string(),
+                })?;
+        }
         set.reserve_ids_below(self.next_span_id);
+        set.reserve_relation_ids_below(self.next_relation_id);
         set.status = self.status;
         Ok(Checked::Current(set))
+    }
+}
+
+fn stored_to_relation(r: &StoredRelation) -> Relation {
+    Relation {
+        id: RelationId(r.id),
+        label: r.label.as_str().into(),
+        from: SpanId(r.from),
+        to: SpanId(r.to),
+        annotator: r.annotator.as_str().into(),
+        created: r.created,
+    }
+}
+
+/// The line a relation is written on (one per line, after the spans).
+fn relation_line(raw: &str, id: u64) -> usize {
+    let key = format!("{{\"id\":{id},\"label\"");
+    match raw.find("\"relations\"") {
+        Some(from) => raw[from..]
+            .find(&key)
+            .map_or(1, |b| line_col(raw, from + b).0),
+        None => 1,
     }
 }
 
@@ -239,30 +301,91 @@ fn stored_to_span(s: &StoredSpan, doc: &Document) -> Result<Span, String> {
     if s.label.trim().is_empty() {
         return Err(format!("span {} has an empty label", s.id));
     }
-    Ok(Span {
-        id: SpanId(s.id),
+    let mut span = Span::new(
+        SpanId(s.id),
         range,
-        label: s.label.as_str().into(),
-        annotator: s.annotator.as_str().into(),
+        s.label.as_str(),
+        s.annotator.as_str(),
+        s.created,
+    );
+    span.modified = s.modified;
+    let has_extra = !s.fragments.is_empty()
+        || s.note.is_some()
+        || !s.attributes.is_empty()
+        || !s.normalizations.is_empty();
+    if has_extra {
+        let fragments = s
+            .fragments
+            .iter()
+            .map(|[a, b]| CharSpan::new(*a, *b, doc.len_chars()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("span {}: fragment {e}", s.id))?;
+        span.extra = Some(Box::new(SpanExtra {
+            fragments,
+            note: s.note.clone(),
+            attributes: s
+                .attributes
+                .iter()
+                .map(|[k, v]| (k.clone(), v.clone()))
+                .collect(),
+            normalizations: s.normalizations.clone(),
+        }));
+    }
+    Ok(span)
+}
+
+fn span_to_stored(s: &Span, doc: &Document) -> StoredSpan {
+    StoredSpan {
+        id: s.id.0,
+        start: s.range.start(),
+        end: s.range.end(),
+        label: s.label.to_string(),
+        text: doc.slice(s.range.range()).to_string(),
+        annotator: s.annotator.to_string(),
         created: s.created,
         modified: s.modified,
-    })
+        fragments: if s.is_discontinuous() {
+            s.fragments().iter().map(|f| [f.start(), f.end()]).collect()
+        } else {
+            Vec::new()
+        },
+        note: s.note().map(str::to_string),
+        attributes: s
+            .attributes()
+            .iter()
+            .map(|(k, v)| [k.clone(), v.clone()])
+            .collect(),
+        normalizations: s.normalizations().to_vec(),
+    }
 }
 
 /// Serialise one document's annotations. `doc` supplies the fingerprint and span texts.
 pub fn encode(doc: &Document, annotator: &str, set: &AnnotationSet) -> Vec<u8> {
-    encode_spans(doc, annotator, set.status, set.next_id().0, set.spans())
+    encode_parts(
+        doc,
+        annotator,
+        &Parts {
+            status: set.status,
+            next_span_id: set.next_id().0,
+            spans: set.spans(),
+            relations: set.relations(),
+            next_relation_id: set.next_relation_id().0,
+        },
+    )
 }
 
-/// Serialise from parts (the autosave thread holds a snapshot, not a set).
-pub fn encode_spans(
-    doc: &Document,
-    annotator: &str,
-    status: DocStatus,
-    next_span_id: u64,
-    spans: &[Span],
-) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256 + spans.len() * 160);
+/// What goes into a file, borrowed (the autosave thread holds a snapshot, not a set).
+pub struct Parts<'a> {
+    pub status: DocStatus,
+    pub next_span_id: u64,
+    pub spans: &'a [Span],
+    pub relations: &'a [Relation],
+    pub next_relation_id: u64,
+}
+
+/// Serialise from parts.
+pub fn encode_parts(doc: &Document, annotator: &str, parts: &Parts<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256 + parts.spans.len() * 160);
     let header = |key: &str, value: String| format!("  {}: {},\n", json(key), value);
     out.extend_from_slice(b"{\n");
     let mut head = String::new();
@@ -272,30 +395,38 @@ pub fn encode_spans(
     head += &header("offset_unit", json(OFFSET_UNIT));
     head += &header("text_fingerprint", json(doc.fingerprint()));
     head += &header("text_length", doc.len_chars().to_string());
-    head += &header("status", json(status_name(status)));
-    head += &header("next_span_id", next_span_id.to_string());
+    head += &header("status", json(status_name(parts.status)));
+    head += &header("next_span_id", parts.next_span_id.to_string());
+    head += &header("next_relation_id", parts.next_relation_id.to_string());
     out.extend_from_slice(head.as_bytes());
     out.extend_from_slice(b"  \"spans\": [");
-    for (i, s) in spans.iter().enumerate() {
-        let stored = StoredSpan {
-            id: s.id.0,
-            start: s.range.start(),
-            end: s.range.end(),
-            label: s.label.to_string(),
-            text: doc.slice(s.range.range()).to_string(),
-            annotator: s.annotator.to_string(),
-            created: s.created,
-            modified: s.modified,
-        };
+    for (i, s) in parts.spans.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
         // Serialising plain strings, integers and timestamps cannot fail.
-        let _ = serde_json::to_writer(&mut out, &stored);
+        let _ = serde_json::to_writer(&mut out, &span_to_stored(s, doc));
     }
-    out.extend_from_slice(if spans.is_empty() {
-        b"]\n}\n"
+    out.extend_from_slice(if parts.spans.is_empty() {
+        b"]"
     } else {
-        b"\n  ]\n}\n"
+        b"\n  ]"
     });
+    if !parts.relations.is_empty() {
+        out.extend_from_slice(b",\n  \"relations\": [");
+        for (i, r) in parts.relations.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            let stored = StoredRelation {
+                id: r.id.0,
+                label: r.label.to_string(),
+                from: r.from.0,
+                to: r.to.0,
+                annotator: r.annotator.to_string(),
+                created: r.created,
+            };
+            let _ = serde_json::to_writer(&mut out, &stored);
+        }
+        out.extend_from_slice(b"\n  ]");
+    }
+    out.extend_from_slice(b"\n}\n");
     out
 }
 
@@ -321,6 +452,8 @@ pub struct Reanchored {
     pub moved: usize,
     /// Spans whose text no longer occurs in the document.
     pub lost: Vec<StoredSpan>,
+    /// Relations dropped because one of their spans was lost.
+    pub lost_relations: usize,
 }
 
 /// Place stored spans on the current text: each keeps its offsets if its text is still
@@ -332,6 +465,7 @@ pub fn reanchor(file: &ParsedFile, doc: &Document) -> Reanchored {
         unchanged: 0,
         moved: 0,
         lost: Vec::new(),
+        lost_relations: 0,
     };
     out.set.reserve_ids_below(file.next_span_id);
     out.set.status = file.status;
@@ -370,7 +504,14 @@ pub fn reanchor(file: &ParsedFile, doc: &Document) -> Reanchored {
         }
     }
     if let Ok(mut set) = AnnotationSet::from_spans(placed_spans, doc.len_chars()) {
+        for r in &file.relations {
+            // A relation survives if both of its spans did.
+            if set.insert_relation(stored_to_relation(r)).is_err() {
+                out.lost_relations += 1;
+            }
+        }
         set.reserve_ids_below(file.next_span_id);
+        set.reserve_relation_ids_below(file.next_relation_id);
         set.status = file.status;
         out.set = set;
     }
@@ -381,6 +522,7 @@ pub fn reanchor(file: &ParsedFile, doc: &Document) -> Reanchored {
 mod tests {
     use super::*;
     use crate::model::{DocId, markup};
+    use crate::text::CharSpan;
 
     fn doc(text: &str) -> Document {
         Document::new(DocId::new("docs/a").unwrap(), text)
@@ -409,6 +551,64 @@ mod tests {
     }
 
     #[test]
+    fn relations_and_span_extras_round_trip() {
+        use crate::model::{Normalization, Relation, RelationId, SpanExtra};
+        let (text, mut set) =
+            markup::parse_set("[PER Amal] met [ORG Nordlicht AG] on [DATE Friday]").unwrap();
+        let len = text.chars().count();
+        // Make span 3 discontinuous ("met" … "Friday") and give span 1 extras.
+        let mut meeting = set.get(SpanId(3)).unwrap().clone();
+        set.remove(SpanId(3)).unwrap();
+        meeting.range = CharSpan::new(5, 31, len).unwrap();
+        meeting.extra = Some(Box::new(SpanExtra {
+            fragments: vec![
+                CharSpan::new(5, 8, len).unwrap(),
+                CharSpan::new(25, 31, len).unwrap(),
+            ],
+            ..Default::default()
+        }));
+        set.insert(meeting, len).unwrap();
+        let mut amal = set.get(SpanId(1)).unwrap().clone();
+        set.remove(SpanId(1)).unwrap();
+        let x = amal.extra_mut();
+        x.note = Some("byline".into());
+        x.attributes = vec![("Confidence".into(), "High".into())];
+        x.normalizations = vec![Normalization {
+            db: "Wikidata".into(),
+            id: "Q1".into(),
+            name: None,
+        }];
+        set.insert(amal, len).unwrap();
+        set.insert_relation(Relation {
+            id: RelationId(1),
+            label: "works_for".into(),
+            from: SpanId(1),
+            to: SpanId(2),
+            annotator: "a".into(),
+            created: DateTime::<Utc>::from_timestamp(0, 0).unwrap(),
+        })
+        .unwrap();
+        let d = doc(&text);
+        let bytes = encode(&d, "a", &set);
+        let Checked::Current(back) = parse(&bytes).unwrap().check(&d).unwrap() else {
+            panic!()
+        };
+        assert_eq!(back.spans(), set.spans());
+        assert_eq!(back.relations(), set.relations());
+        assert_eq!(back.next_relation_id(), RelationId(2));
+        // A relation pointing at a missing span is a problem with a line number.
+        let bad = String::from_utf8(bytes)
+            .unwrap()
+            .replace("\"to\":2", "\"to\":9");
+        let e = parse(bad.as_bytes()).unwrap().check(&d).unwrap_err();
+        assert!(
+            e.to_string().contains("span T9, which does not exist"),
+            "{e}"
+        );
+        assert!(e.line().unwrap() > 12);
+    }
+
+    #[test]
     fn problems_name_the_line() {
         let d = doc("Rami said");
         let e = parse(b"{\n  \"entitle_annotations\": 1,\n  oops\n}").unwrap_err();
@@ -419,7 +619,7 @@ mod tests {
         let good = String::from_utf8(encode(&d, "a", &set)).unwrap();
         let bad = good.replace(r#""text":"Rami""#, r#""text":"Ramy""#);
         let e = parse(bad.as_bytes()).unwrap().check(&d).unwrap_err();
-        assert_eq!(e.line(), Some(11), "{e}");
+        assert_eq!(e.line(), Some(12), "{e}");
         assert!(e.to_string().contains("\"Ramy\""));
     }
 

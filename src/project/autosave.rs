@@ -9,7 +9,7 @@
 
 use super::annotation_file;
 use super::atomic::atomic_write;
-use crate::model::{DocId, DocStatus, Document, Span};
+use crate::model::{DocId, DocStatus, Document, Relation, Span};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -25,6 +25,8 @@ pub struct SaveRequest {
     pub status: DocStatus,
     pub next_span_id: u64,
     pub spans: Vec<Span>,
+    pub relations: Vec<Relation>,
+    pub next_relation_id: u64,
     pub revision: u64,
 }
 
@@ -129,12 +131,16 @@ fn writer_loop(rx: Receiver<Msg>, done: Sender<SaveOutcome>) {
             let Some(req) = pending.remove(&path) else {
                 continue;
             };
-            let bytes = annotation_file::encode_spans(
+            let bytes = annotation_file::encode_parts(
                 &req.doc,
                 &req.annotator,
-                req.status,
-                req.next_span_id,
-                &req.spans,
+                &annotation_file::Parts {
+                    status: req.status,
+                    next_span_id: req.next_span_id,
+                    spans: &req.spans,
+                    relations: &req.relations,
+                    next_relation_id: req.next_relation_id,
+                },
             );
             let outcome = match atomic_write(&req.path, &bytes) {
                 Ok(()) => SaveOutcome::Saved {
@@ -175,6 +181,8 @@ mod tests {
                 status: set.status,
                 next_span_id: set.next_id().0,
                 spans: set.spans()[..(rev as usize).min(2)].to_vec(),
+                relations: vec![],
+                next_relation_id: 1,
                 revision: rev,
             });
         }
@@ -202,6 +210,8 @@ mod tests {
             status: DocStatus::New,
             next_span_id: 1,
             spans: vec![],
+            relations: vec![],
+            next_relation_id: 1,
             revision: 1,
         });
         assert!(saver.flush(Duration::from_secs(10)));

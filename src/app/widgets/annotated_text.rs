@@ -870,6 +870,26 @@ fn pieces(geom: &BlockGeom, range: Range<usize>) -> Vec<(u32, f32, f32)> {
     out
 }
 
+/// Pieces of a span inside a block: only its fragments when it is discontinuous.
+fn span_pieces(
+    geom: &BlockGeom,
+    s: &crate::model::Span,
+    block: &Range<usize>,
+) -> Vec<(u32, f32, f32)> {
+    let local = |r: Range<usize>| {
+        r.start.max(block.start) - block.start..r.end.min(block.end).max(block.start) - block.start
+    };
+    match &s.extra {
+        Some(x) if !x.fragments.is_empty() => x
+            .fragments
+            .iter()
+            .filter(|f| f.overlaps_range(block.clone()))
+            .flat_map(|f| pieces(geom, local(f.range())))
+            .collect(),
+        _ => pieces(geom, local(s.range.range())),
+    }
+}
+
 fn paint_block(
     painter: &egui::Painter,
     geom: &BlockGeom,
@@ -915,7 +935,7 @@ fn paint_block(
     // 1. Fills behind the text.
     for (s, _) in &spans {
         let fill = super::super::theme::span_fill(color_of(&s.label), colors.dark);
-        for (row, x0, x1) in pieces(geom, local(s.range.range())) {
+        for (row, x0, x1) in span_pieces(geom, s, &block) {
             painter.rect_filled(row_rect(row, x0, x1).expand2(vec2(0.5, 1.0)), 2.0, fill);
         }
     }
@@ -935,7 +955,7 @@ fn paint_block(
         let lv = (*level).min(levels - 1) as f32;
         let selected = overlay.selected_span == Some(s.id);
         let hovered = overlay.hovered_spans.contains(&s.id);
-        for (row, x0, x1) in pieces(geom, local(s.range.range())) {
+        for (row, x0, x1) in span_pieces(geom, s, &block) {
             let r = row_rect(row, x0, x1);
             let y = r.max.y + 1.0 + lv * (m.bar + 1.0);
             painter.rect_filled(
@@ -967,7 +987,7 @@ fn paint_block(
         .iter()
         .filter(|(s, _)| s.range.start() >= block.start && s.range.start() < block.end)
         .filter_map(|(s, _)| {
-            let first = pieces(geom, local(s.range.range()))
+            let first = span_pieces(geom, s, &block)
                 .into_iter()
                 .find(|(row, _, _)| {
                     Some(*row) == geom.boxes.get(s.range.start() - block.start).map(|b| b.row)
