@@ -27,12 +27,15 @@
 //! - [`project`]: the folder on disk, atomic writes, locking, the autosave thread.
 //! - [`session`]: one annotator on one project: open documents, their problems,
 //!   autosave policy. Shared by the app and the CLI.
+//! - [`formats`]: import and export of brat, CoNLL, spaCy, doccano, Label Studio,
+//!   Prodigy, WebAnno TSV, JSONL, CSV and plain text.
 //! - [`cli`]: headless subcommands.
 //! - `app` (feature `gui`): the eframe desktop app.
 //! - [`synth`]: generated news-like documents for benchmarks and tests.
 
 pub mod cli;
 pub mod edit;
+pub mod formats;
 pub mod model;
 pub mod project;
 pub mod session;

@@ -122,7 +122,8 @@ pub struct Document {
     pub id: DocId,
     text: Arc<str>,
     index: Arc<TextIndex>,
-    fingerprint: String,
+    /// Computed on first use: conversions never need it, project files always do.
+    fingerprint: Arc<std::sync::OnceLock<String>>,
     /// The file started with a UTF-8 BOM, which is not part of the text (offset 0 is the
     /// character after it).
     pub had_bom: bool,
@@ -133,12 +134,11 @@ impl Document {
     pub fn new(id: DocId, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
         let index = Arc::new(TextIndex::new(&text));
-        let fingerprint = fingerprint(&text);
         Self {
             id,
             text,
             index,
-            fingerprint,
+            fingerprint: Arc::new(std::sync::OnceLock::new()),
             had_bom: false,
         }
     }
@@ -163,7 +163,7 @@ impl Document {
         &self.index
     }
     pub fn fingerprint(&self) -> &str {
-        &self.fingerprint
+        self.fingerprint.get_or_init(|| fingerprint(&self.text))
     }
     pub fn len_chars(&self) -> usize {
         self.index.len_chars()

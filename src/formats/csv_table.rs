@@ -1,0 +1,69 @@
+//! CSV entity table for analysts (export only): one row per span with the columns
+//! `document, start, end, label, text, annotator, note`. Offsets are code points, end
+//! exclusive. A `.tsv` output file gets tabs instead of commas. Written with the `csv`
+//! crate (RFC 4180 quoting), UTF-8 without a byte-order mark.
+
+use super::{AtomicFile, Format, Keeps, Record, Warning, WriteError, expressible};
+use std::path::Path;
+
+pub struct Writer {
+    table: csv::Writer<AtomicFile>,
+}
+
+impl Writer {
+    pub fn new(path: &Path) -> Result<Self, WriteError> {
+        let tsv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+        let mut table = csv::WriterBuilder::new()
+            .delimiter(if tsv { b'\t' } else { b',' })
+            .from_writer(AtomicFile::create(path)?);
+        table
+            .write_record([
+                "document",
+                "start",
+                "end",
+                "label",
+                "text",
+                "annotator",
+                "note",
+            ])
+            .map_err(|e| WriteError::io(path, e.into()))?;
+        Ok(Self { table })
+    }
+}
+
+impl super::Writer for Writer {
+    fn write(&mut self, rec: &Record) -> Result<Vec<Warning>, WriteError> {
+        let keeps = Keeps {
+            notes: true,
+            overlaps: true,
+            ..Keeps::default()
+        };
+        let (spans, warnings) = expressible(rec, Format::Csv, keeps);
+        for s in spans {
+            let row = [
+                rec.name.clone(),
+                s.range.start().to_string(),
+                s.range.end().to_string(),
+                s.label.to_string(),
+                rec.doc.slice(s.range.range()).to_string(),
+                s.annotator.to_string(),
+                s.note().unwrap_or("").to_string(),
+            ];
+            let path = self.table.get_ref().path().to_path_buf();
+            self.table
+                .write_record(&row)
+                .map_err(|e| WriteError::io(&path, e.into()))?;
+        }
+        Ok(warnings)
+    }
+
+    fn finish(self: Box<Self>) -> Result<Vec<Warning>, WriteError> {
+        let file = self.table.into_inner().map_err(|e| {
+            WriteError::Unsupported(format!("could not finish the table: {}", e.error()))
+        })?;
+        file.commit()?;
+        Ok(Vec::new())
+    }
+}

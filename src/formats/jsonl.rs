@@ -1,0 +1,771 @@
+//! JSON Lines formats: one JSON object per line, one document per object.
+//!
+//! | flavor | spans | unit |
+//! |---|---|---|
+//! | `jsonl` (Entitle) | `"spans": [{"id", "start", "end", "label", "fragments"?, "note"?, "attributes"?, "normalizations"?}]`, `"relations": [{"from", "to", "label"}]` | code points |
+//! | `spacy-jsonl` | `"entities": [[start, end, label]]` | code points |
+//! | `doccano` | `"label": [[start, end, label]]`, or `"entities": [{"id", "label", "start_offset", "end_offset"}]` + `"relations": [{"id", "from_id", "to_id", "type"}]` | **UTF-16 code units** |
+//! | `prodigy` | `"tokens": [{"text", "start", "end", "id", "ws"}]`, `"spans": [{"start", "end", "token_start", "token_end", "label"}]` | code points; `token_end` **inclusive** |
+//!
+//! Ends are exclusive everywhere. Every object may carry `"id"` (kept as it is) and
+//! `"meta"` (an object, kept). The `jsonl` reader also understands the span fields of
+//! the others (`entities` as spaCy, `label` as doccano — but in code points, since
+//! plain JSONL is the Python convention; use `--from doccano` for doccano's UTF-16).
+
+use super::tokenize::{Token, tokenize};
+use super::{
+    AtomicFile, Format, FormatError, Keeps, Origin, RawRelation, RawSpan, ReadOptions, Record,
+    Warning, WriteError, expressible,
+};
+use crate::model::{Normalization, Span};
+use serde_json::{Map, Value, json};
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Entitle,
+    Spacy,
+    Doccano,
+    Prodigy,
+}
+
+impl Flavor {
+    pub fn from_format(f: Format) -> Self {
+        match f {
+            Format::SpacyJsonl => Flavor::Spacy,
+            Format::Doccano => Flavor::Doccano,
+            Format::Prodigy => Flavor::Prodigy,
+            _ => Flavor::Entitle,
+        }
+    }
+    fn format(self) -> Format {
+        match self {
+            Flavor::Entitle => Format::Jsonl,
+            Flavor::Spacy => Format::SpacyJsonl,
+            Flavor::Doccano => Format::Doccano,
+            Flavor::Prodigy => Format::Prodigy,
+        }
+    }
+}
+
+/// Read a JSONL file (or every `.jsonl` file of a folder), one record per line.
+pub fn read(
+    path: &Path,
+    flavor: Flavor,
+    options: &ReadOptions,
+) -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
+    let files = super::txt::files(path, "jsonl");
+    let options = options.clone();
+    Box::new(files.into_iter().flat_map(
+        move |file| -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
+            let f = match std::fs::File::open(&file) {
+                Ok(f) => f,
+                Err(e) => {
+                    return Box::new(std::iter::once(Err(FormatError::new(
+                        &file,
+                        0,
+                        format!("cannot read: {e}"),
+                    ))));
+                }
+            };
+            let stem = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let options = options.clone();
+            let reader = std::io::BufReader::with_capacity(1 << 16, f);
+            let mut buf = String::new();
+            let mut reader = reader;
+            let mut line_no = 0usize;
+            Box::new(std::iter::from_fn(move || {
+                loop {
+                    buf.clear();
+                    line_no += 1;
+                    match reader.read_line(&mut buf) {
+                        Ok(0) => return None,
+                        Ok(_) => {}
+                        Err(e) => {
+                            let msg = if e.kind() == std::io::ErrorKind::InvalidData {
+                                "is not valid UTF-8; JSON Lines files are UTF-8".to_string()
+                            } else {
+                                format!("cannot read: {e}")
+                            };
+                            return Some(Err(FormatError::new(&file, line_no, msg)));
+                        }
+                    }
+                    let line = buf.trim_start_matches('\u{feff}').trim();
+                    if line.is_empty() {
+                        continue;
+                    }
+                    return Some(parse_line(line, &file, line_no, &stem, flavor, &options));
+                }
+            }))
+        },
+    ))
+}
+
+fn err(file: &Path, line: usize, msg: impl Into<String>) -> FormatError {
+    FormatError::new(file, line, msg)
+}
+
+fn as_offset(v: &Value, file: &Path, line: usize, what: &str) -> Result<usize, FormatError> {
+    v.as_u64().map(|n| n as usize).ok_or_else(|| {
+        err(
+            file,
+            line,
+            format!("{what} must be a non-negative integer, found {v}"),
+        )
+    })
+}
+
+fn as_label(v: &Value, file: &Path, line: usize) -> Result<String, FormatError> {
+    v.as_str().map(str::to_string).ok_or_else(|| {
+        err(
+            file,
+            line,
+            format!("a span label must be a string, found {v}"),
+        )
+    })
+}
+
+/// `[start, end, label]` triples (spaCy `entities`, doccano `label`).
+fn triples(v: &Value, key: &str, file: &Path, line: usize) -> Result<Vec<RawSpan>, FormatError> {
+    let list = v.as_array().ok_or_else(|| {
+        err(
+            file,
+            line,
+            format!("\"{key}\" must be a list of [start, end, label]"),
+        )
+    })?;
+    list.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let t = t.as_array().filter(|t| t.len() >= 3).ok_or_else(|| {
+                err(
+                    file,
+                    line,
+                    format!("\"{key}\"[{i}] must be [start, end, label], found {t}"),
+                )
+            })?;
+            Ok(RawSpan {
+                key: i.to_string(),
+                fragments: vec![(
+                    as_offset(&t[0], file, line, "a start offset")?,
+                    as_offset(&t[1], file, line, "an end offset")?,
+                )],
+                label: as_label(&t[2], file, line)?,
+                line,
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+fn key_of(v: Option<&Value>, i: usize) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => i.to_string(),
+    }
+}
+
+/// Span objects: Entitle's and Prodigy's (`start`, `end`, `label`, more optional).
+fn span_objects(v: &Value, file: &Path, line: usize) -> Result<Vec<RawSpan>, FormatError> {
+    let list = v.as_array().ok_or_else(|| {
+        err(
+            file,
+            line,
+            "\"spans\" must be a list of {\"start\", \"end\", \"label\"} objects",
+        )
+    })?;
+    let mut out = Vec::with_capacity(list.len());
+    for (i, s) in list.iter().enumerate() {
+        let o = s.as_object().ok_or_else(|| {
+            err(
+                file,
+                line,
+                format!("\"spans\"[{i}] must be an object, found {s}"),
+            )
+        })?;
+        let get = |k: &str| {
+            o.get(k)
+                .ok_or_else(|| err(file, line, format!("\"spans\"[{i}] has no \"{k}\"")))
+        };
+        let start = as_offset(get("start")?, file, line, "\"start\"")?;
+        let end = as_offset(get("end")?, file, line, "\"end\"")?;
+        let mut raw = RawSpan {
+            key: key_of(o.get("id"), i),
+            fragments: vec![(start, end)],
+            label: as_label(get("label")?, file, line)?,
+            text: o.get("text").and_then(Value::as_str).map(str::to_string),
+            note: o.get("note").and_then(Value::as_str).map(str::to_string),
+            annotator: o
+                .get("annotator")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            line,
+            ..Default::default()
+        };
+        if let Some(frags) = o.get("fragments").and_then(Value::as_array) {
+            raw.fragments = frags
+                .iter()
+                .map(|f| {
+                    let p = f.as_array().filter(|p| p.len() == 2).ok_or_else(|| {
+                        err(
+                            file,
+                            line,
+                            format!("\"spans\"[{i}].fragments must be [[start, end], ...]"),
+                        )
+                    })?;
+                    Ok((
+                        as_offset(&p[0], file, line, "a fragment start")?,
+                        as_offset(&p[1], file, line, "a fragment end")?,
+                    ))
+                })
+                .collect::<Result<_, FormatError>>()?;
+        }
+        if let Some(attrs) = o.get("attributes").and_then(Value::as_object) {
+            raw.attributes = attrs
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    )
+                })
+                .collect();
+        }
+        if let Some(norms) = o.get("normalizations") {
+            raw.normalizations = serde_json::from_value::<Vec<Normalization>>(norms.clone())
+                .map_err(|e| err(file, line, format!("\"spans\"[{i}].normalizations: {e}")))?;
+        }
+        out.push(raw);
+    }
+    Ok(out)
+}
+
+fn parse_line(
+    line: &str,
+    file: &Path,
+    line_no: usize,
+    stem: &str,
+    flavor: Flavor,
+    options: &ReadOptions,
+) -> Result<Record, FormatError> {
+    let value: Value = serde_json::from_str(line).map_err(|e| {
+        err(
+            file,
+            line_no,
+            format!(
+                "column {}: not valid JSON: {}",
+                e.column(),
+                strip_at(&e.to_string())
+            ),
+        )
+    })?;
+    let Value::Object(mut obj) = value else {
+        return Err(err(
+            file,
+            line_no,
+            "each line must be a JSON object with a \"text\" field",
+        ));
+    };
+    let text = match obj.remove("text") {
+        Some(Value::String(t)) => t,
+        Some(other) => {
+            return Err(err(
+                file,
+                line_no,
+                format!("\"text\" must be a string, found {}", kind(&other)),
+            ));
+        }
+        None => {
+            return Err(err(
+                file,
+                line_no,
+                "no \"text\" field; every line needs the document text",
+            ));
+        }
+    };
+    let external_id = obj.remove("id");
+    let name = match &external_id {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => format!("{stem}-{line_no}"),
+    };
+    let mut meta = match obj.remove("meta") {
+        Some(Value::Object(m)) => m,
+        Some(Value::Null) | None => Map::new(),
+        Some(other) => {
+            return Err(err(
+                file,
+                line_no,
+                format!("\"meta\" must be an object, found {}", kind(&other)),
+            ));
+        }
+    };
+    let mut spans = Vec::new();
+    let mut relations = Vec::new();
+    let mut utf16 = false;
+    match flavor {
+        Flavor::Doccano => {
+            utf16 = true;
+            if let Some(v) = obj.remove("label") {
+                spans = triples(&v, "label", file, line_no)?;
+            } else if let Some(v) = obj.remove("entities") {
+                let list = v
+                    .as_array()
+                    .ok_or_else(|| err(file, line_no, "\"entities\" must be a list"))?;
+                for (i, e) in list.iter().enumerate() {
+                    let o = e.as_object().ok_or_else(|| err(file, line_no, format!("\"entities\"[{i}] must be an object with start_offset, end_offset and label")))?;
+                    let get = |k: &str| {
+                        o.get(k).ok_or_else(|| {
+                            err(file, line_no, format!("\"entities\"[{i}] has no \"{k}\""))
+                        })
+                    };
+                    spans.push(RawSpan {
+                        key: key_of(o.get("id"), i),
+                        fragments: vec![(
+                            as_offset(get("start_offset")?, file, line_no, "\"start_offset\"")?,
+                            as_offset(get("end_offset")?, file, line_no, "\"end_offset\"")?,
+                        )],
+                        label: as_label(get("label")?, file, line_no)?,
+                        line: line_no,
+                        ..Default::default()
+                    });
+                }
+                if let Some(v) = obj.remove("relations") {
+                    let list = v
+                        .as_array()
+                        .ok_or_else(|| err(file, line_no, "\"relations\" must be a list"))?;
+                    for (i, r) in list.iter().enumerate() {
+                        let o = r.as_object().ok_or_else(|| {
+                            err(
+                                file,
+                                line_no,
+                                format!("\"relations\"[{i}] must be an object"),
+                            )
+                        })?;
+                        relations.push(RawRelation {
+                            key: key_of(o.get("id"), i),
+                            label: o
+                                .get("type")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string(),
+                            from: key_of(o.get("from_id"), usize::MAX),
+                            to: key_of(o.get("to_id"), usize::MAX),
+                            line: line_no,
+                        });
+                    }
+                }
+            }
+            obj.remove("Comments");
+            // doccano spreads an example's metadata over the top level.
+            for (k, v) in std::mem::take(&mut obj) {
+                meta.insert(k, v);
+            }
+        }
+        Flavor::Prodigy => {
+            if let Some(v) = obj.remove("spans") {
+                spans = span_objects(&v, file, line_no)?;
+            }
+            if let Some(Value::Array(rels)) = obj.remove("relations") {
+                for (i, r) in rels.iter().enumerate() {
+                    let find = |k: &str| -> Option<String> {
+                        let s = r.get(k)?;
+                        let (a, b) = (
+                            s.get("start")?.as_u64()? as usize,
+                            s.get("end")?.as_u64()? as usize,
+                        );
+                        spans
+                            .iter()
+                            .find(|x| x.fragments[0] == (a, b))
+                            .map(|x| x.key.clone())
+                    };
+                    relations.push(RawRelation {
+                        key: i.to_string(),
+                        label: r
+                            .get("label")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                        from: find("head_span").unwrap_or_default(),
+                        to: find("child_span").unwrap_or_default(),
+                        line: line_no,
+                    });
+                }
+            }
+            obj.remove("tokens");
+            for k in [
+                "answer",
+                "_view_id",
+                "_annotator_id",
+                "_session_id",
+                "_input_hash",
+                "_task_hash",
+                "_timestamp",
+            ] {
+                if let Some(v) = obj.remove(k) {
+                    meta.insert(k.to_string(), v);
+                }
+            }
+        }
+        Flavor::Spacy | Flavor::Entitle => {
+            if let Some(v) = obj.remove("spans") {
+                spans = span_objects(&v, file, line_no)?;
+            } else if let Some(v) = obj.remove("entities") {
+                spans = triples(&v, "entities", file, line_no)?;
+            } else if let Some(v) = obj.remove("label")
+                && flavor == Flavor::Entitle
+            {
+                spans = triples(&v, "label", file, line_no)?;
+            }
+            if let Some(Value::Array(rels)) = obj.remove("relations") {
+                for (i, r) in rels.iter().enumerate() {
+                    relations.push(RawRelation {
+                        key: key_of(r.get("id"), i),
+                        label: r
+                            .get("label")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                        from: key_of(r.get("from"), usize::MAX),
+                        to: key_of(r.get("to"), usize::MAX),
+                        line: line_no,
+                    });
+                }
+            }
+        }
+    }
+    if utf16 {
+        let to_cp = super::utf16_to_cp(&text);
+        for s in &mut spans {
+            for f in &mut s.fragments {
+                let (a, b) = *f;
+                match (to_cp(a), to_cp(b)) {
+                    (Some(a), Some(b)) => *f = (a, b),
+                    _ => {
+                        return Err(err(
+                            file,
+                            line_no,
+                            format!(
+                                "span {} {} {a}..{b}: not a valid UTF-16 offset in this text (inside a surrogate pair or past the end, {} UTF-16 units); doccano offsets are UTF-16 code units",
+                                s.key,
+                                s.label,
+                                text.encode_utf16().count()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    let mut rec = super::build_record(
+        &name,
+        external_id,
+        text,
+        spans,
+        relations,
+        Origin {
+            path: file.to_path_buf(),
+            line: line_no,
+        },
+        options,
+    )?;
+    rec.meta = meta;
+    Ok(rec)
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn strip_at(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(p) => msg[..p].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Streaming JSONL writer (one line per document) for the four flavors.
+pub struct Writer {
+    out: AtomicFile,
+    flavor: Flavor,
+}
+
+impl Writer {
+    pub fn new(path: &Path, format: Format) -> Result<Self, WriteError> {
+        Ok(Self {
+            out: AtomicFile::create(path)?,
+            flavor: Flavor::from_format(format),
+        })
+    }
+}
+
+fn id_value(rec: &Record) -> Value {
+    rec.external_id
+        .clone()
+        .unwrap_or_else(|| Value::String(rec.name.clone()))
+}
+
+/// Entitle's lossless JSONL object for a record.
+pub fn entitle_object(rec: &Record) -> Value {
+    let spans: Vec<Value> = rec
+        .set
+        .iter()
+        .map(|s| {
+            let mut o = json!({
+                "id": s.id.to_string(),
+                "start": s.range.start(),
+                "end": s.range.end(),
+                "label": &*s.label,
+            });
+            let m = o.as_object_mut().expect("json! object");
+            if s.is_discontinuous() {
+                m.insert(
+                    "fragments".into(),
+                    s.fragments()
+                        .iter()
+                        .map(|f| json!([f.start(), f.end()]))
+                        .collect(),
+                );
+            }
+            if let Some(n) = s.note() {
+                m.insert("note".into(), n.into());
+            }
+            if !s.attributes().is_empty() {
+                m.insert(
+                    "attributes".into(),
+                    Value::Object(
+                        s.attributes()
+                            .iter()
+                            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                            .collect(),
+                    ),
+                );
+            }
+            if !s.normalizations().is_empty() {
+                m.insert(
+                    "normalizations".into(),
+                    serde_json::to_value(s.normalizations()).unwrap_or_default(),
+                );
+            }
+            o
+        })
+        .collect();
+    let mut o = Map::new();
+    o.insert("id".into(), id_value(rec));
+    o.insert("text".into(), rec.doc.text().into());
+    if !rec.meta.is_empty() {
+        o.insert("meta".into(), Value::Object(rec.meta.clone()));
+    }
+    o.insert("spans".into(), Value::Array(spans));
+    if !rec.set.relations().is_empty() {
+        o.insert(
+            "relations".into(),
+            rec.set
+                .relations()
+                .iter()
+                .map(|r| json!({"from": r.from.to_string(), "to": r.to.to_string(), "label": &*r.label}))
+                .collect(),
+        );
+    }
+    Value::Object(o)
+}
+
+fn doccano_object(rec: &Record) -> (Value, Vec<Warning>) {
+    let (spans, warnings) = expressible(
+        rec,
+        Format::Doccano,
+        Keeps {
+            relations: true,
+            overlaps: true,
+            ..Keeps::default()
+        },
+    );
+    let index = rec.doc.index();
+    let u16 = |c: usize| index.utf16_from_char(c).unwrap_or(c);
+    let mut o = Map::new();
+    o.insert("text".into(), rec.doc.text().into());
+    if rec.set.relations().is_empty() {
+        let mut label: Vec<(usize, usize, &str)> = spans
+            .iter()
+            .map(|s| (u16(s.range.start()), u16(s.range.end()), &*s.label))
+            .collect();
+        label.sort();
+        o.insert(
+            "label".into(),
+            label
+                .into_iter()
+                .map(|(a, b, l)| json!([a, b, l]))
+                .collect(),
+        );
+    } else {
+        let kept: std::collections::HashSet<_> = spans.iter().map(|s| s.id).collect();
+        o.insert(
+            "entities".into(),
+            spans.iter().map(|s| json!({"id": s.id.0, "label": &*s.label, "start_offset": u16(s.range.start()), "end_offset": u16(s.range.end())})).collect(),
+        );
+        o.insert(
+            "relations".into(),
+            rec.set
+                .relations()
+                .iter()
+                .filter(|r| kept.contains(&r.from) && kept.contains(&r.to))
+                .map(|r| json!({"id": r.id.0, "from_id": r.from.0, "to_id": r.to.0, "type": &*r.label}))
+                .collect(),
+        );
+    }
+    o.insert("Comments".into(), Value::Array(Vec::new()));
+    if let Some(id) = &rec.external_id {
+        o.insert("id".into(), id.clone());
+    }
+    for (k, v) in &rec.meta {
+        o.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    (Value::Object(o), warnings)
+}
+
+fn spacy_object(rec: &Record) -> (Value, Vec<Warning>) {
+    let (spans, warnings) = expressible(rec, Format::SpacyJsonl, Keeps::default());
+    let mut o = Map::new();
+    if let Some(id) = &rec.external_id {
+        o.insert("id".into(), id.clone());
+    }
+    o.insert("text".into(), rec.doc.text().into());
+    o.insert(
+        "entities".into(),
+        spans
+            .iter()
+            .map(|s| json!([s.range.start(), s.range.end(), &*s.label]))
+            .collect(),
+    );
+    if !rec.meta.is_empty() {
+        o.insert("meta".into(), Value::Object(rec.meta.clone()));
+    }
+    (Value::Object(o), warnings)
+}
+
+/// Token boundaries at every span start and end, so every span is whole tokens.
+pub fn span_tokens(rec: &Record, spans: &[&Span]) -> Vec<Token> {
+    let mut cuts: Vec<usize> = spans
+        .iter()
+        .flat_map(|s| [s.range.start(), s.range.end()])
+        .collect();
+    cuts.sort_unstable();
+    tokenize(rec.doc.text(), &cuts)
+}
+
+fn prodigy_object(rec: &Record) -> (Value, Vec<Warning>) {
+    let (spans, mut warnings) = expressible(
+        rec,
+        Format::Prodigy,
+        Keeps {
+            relations: true,
+            ..Keeps::default()
+        },
+    );
+    let tokens = span_tokens(rec, &spans);
+    let text = rec.doc.text();
+    let index = rec.doc.index();
+    let chars_of = |a: usize, b: usize| index.slice(text, a..b).to_string();
+    let token_at_start = |c: usize| tokens.partition_point(|t| t.start < c);
+    let token_at_end = |c: usize| tokens.partition_point(|t| t.end < c);
+    let len = rec.doc.len_chars();
+    let tok_json: Vec<Value> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let ws = t.end < len && index.slice(text, t.end..t.end + 1).chars().all(char::is_whitespace);
+            json!({"text": chars_of(t.start, t.end), "start": t.start, "end": t.end, "id": i, "ws": ws})
+        })
+        .collect();
+    let span_json = |s: &Span| {
+        json!({
+            "start": s.range.start(), "end": s.range.end(),
+            "token_start": token_at_start(s.range.start()),
+            "token_end": token_at_end(s.range.end()),
+            "label": &*s.label,
+            "text": chars_of(s.range.start(), s.range.end()),
+        })
+    };
+    let kept: std::collections::HashMap<_, _> = spans.iter().map(|s| (s.id, *s)).collect();
+    let mut relations = Vec::new();
+    for r in rec.set.relations() {
+        match (kept.get(&r.from), kept.get(&r.to)) {
+            (Some(a), Some(b)) => relations.push(json!({
+                "head": token_at_end(a.range.end()), "child": token_at_end(b.range.end()),
+                "label": &*r.label, "head_span": span_json(a), "child_span": span_json(b),
+            })),
+            _ => warnings.push(Warning {
+                doc: rec.name.clone(),
+                item: format!("relation {} {}", r.id, r.label),
+                reason: "one of its spans was dropped".into(),
+            }),
+        }
+    }
+    let mut o = Map::new();
+    o.insert("text".into(), text.into());
+    o.insert("tokens".into(), Value::Array(tok_json));
+    o.insert("spans".into(), spans.iter().map(|s| span_json(s)).collect());
+    if !relations.is_empty() {
+        o.insert("relations".into(), Value::Array(relations));
+    }
+    let mut meta = rec.meta.clone();
+    let answer = meta.remove("answer").unwrap_or_else(|| "accept".into());
+    o.insert("answer".into(), answer);
+    for k in [
+        "_view_id",
+        "_annotator_id",
+        "_session_id",
+        "_input_hash",
+        "_task_hash",
+        "_timestamp",
+    ] {
+        if let Some(v) = meta.remove(k) {
+            o.insert(k.into(), v);
+        }
+    }
+    if let Some(id) = &rec.external_id {
+        meta.insert("id".into(), id.clone());
+    }
+    if !meta.is_empty() {
+        o.insert("meta".into(), Value::Object(meta));
+    }
+    (Value::Object(o), warnings)
+}
+
+/// The JSON object a flavor writes for a record, and what it dropped.
+pub fn encode(rec: &Record, format: Format) -> (Value, Vec<Warning>) {
+    match Flavor::from_format(format) {
+        Flavor::Entitle => (entitle_object(rec), Vec::new()),
+        Flavor::Spacy => spacy_object(rec),
+        Flavor::Doccano => doccano_object(rec),
+        Flavor::Prodigy => prodigy_object(rec),
+    }
+}
+
+impl super::Writer for Writer {
+    fn write(&mut self, rec: &Record) -> Result<Vec<Warning>, WriteError> {
+        let (value, warnings) = encode(rec, self.flavor.format());
+        serde_json::to_writer(&mut self.out, &value)
+            .map_err(|e| WriteError::io(self.out.path(), e.into()))?;
+        self.out
+            .write_all(b"\n")
+            .map_err(|e| WriteError::io(self.out.path(), e))?;
+        Ok(warnings)
+    }
+    fn finish(self: Box<Self>) -> Result<Vec<Warning>, WriteError> {
+        self.out.commit()?;
+        Ok(Vec::new())
+    }
+}

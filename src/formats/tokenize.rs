@@ -1,0 +1,309 @@
+//! Tokens and sentences for the token-based formats (CoNLL, Prodigy, WebAnno TSV,
+//! spaCy DocBin).
+//!
+//! The rules are close to spaCy's English tokenizer, so exported tokens line up with
+//! what spaCy makes of the same text:
+//!
+//! - white space separates tokens and is never part of one;
+//! - opening quotes and brackets (`“ ‘ " ' ( [ { « ‹`) split off the front of a word;
+//! - closing punctuation (`, ; : ! ? ) ] } ” ’ " ' » › …`) splits off the end, and so
+//!   does a final `.` unless the word is an abbreviation (`U.S.`, `J.`, `Mr.`, `Sept.` …);
+//! - a possessive `’s` / `'s` and `n’t` / `n't` are their own tokens;
+//! - a hyphen between letters or digits is its own token (`Russia - backed`);
+//! - a full stop between a lower-case and an upper-case letter (wire copy without a
+//!   space: `jihadists.Meanwhile`) is its own token.
+//!
+//! On top of that every span boundary is a token boundary (tokens are split there), so
+//! every span of the document is made of whole tokens and no format has to move it.
+//!
+//! Sentences end at a line break, and after `.`, `!`, `?` or `…` (plus closing quotes or
+//! brackets) when the next token starts with an upper-case letter, a digit, or an
+//! opening quote or bracket — but never inside a span.
+
+use crate::text::{CharSpan, is_line_break};
+
+/// A token: `[start, end)` in code points of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+}
+
+const OPENING: &[char] = &['“', '‘', '"', '\'', '(', '[', '{', '«', '‹', '„', '¿', '¡'];
+const CLOSING: &[char] = &[
+    ',', ';', ':', '!', '?', ')', ']', '}', '”', '’', '"', '\'', '»', '›', '…',
+];
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "inc", "ltd", "co", "corp", "gen", "sen", "rep",
+    "gov", "prof", "lt", "col", "capt", "sgt", "vs", "etc", "no", "jan", "feb", "mar", "apr",
+    "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "est", "fig",
+];
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ')
+}
+
+/// Split one white-space-free chunk `[a, b)` of `chars` into tokens.
+fn split_chunk(chars: &[char], a: usize, b: usize, out: &mut Vec<Token>) {
+    let mut a = a;
+    let mut b = b;
+    while b - a > 1 && OPENING.contains(&chars[a]) {
+        out.push(Token {
+            start: a,
+            end: a + 1,
+        });
+        a += 1;
+    }
+    let mut tail: Vec<Token> = Vec::new();
+    loop {
+        if b - a <= 1 {
+            break;
+        }
+        let last = chars[b - 1];
+        if CLOSING.contains(&last) {
+            tail.push(Token {
+                start: b - 1,
+                end: b,
+            });
+            b -= 1;
+            continue;
+        }
+        if last == '.' {
+            let word: String = chars[a..b - 1].iter().collect();
+            let abbreviation = word.contains('.')
+                || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic))
+                || ABBREVIATIONS.contains(&word.to_lowercase().as_str());
+            if abbreviation {
+                break;
+            }
+            tail.push(Token {
+                start: b - 1,
+                end: b,
+            });
+            b -= 1;
+            continue;
+        }
+        // Possessive ’s and n’t.
+        if b - a >= 3 && matches!(last, 's' | 'S') && is_apostrophe(chars[b - 2]) {
+            tail.push(Token {
+                start: b - 2,
+                end: b,
+            });
+            b -= 2;
+            continue;
+        }
+        if b - a >= 4
+            && matches!(last, 't' | 'T')
+            && is_apostrophe(chars[b - 2])
+            && matches!(chars[b - 3], 'n' | 'N')
+        {
+            tail.push(Token {
+                start: b - 3,
+                end: b,
+            });
+            b -= 3;
+            continue;
+        }
+        break;
+    }
+    // Infixes: hyphens between alphanumerics, and "lower.Upper".
+    let mut start = a;
+    for i in a + 1..b.saturating_sub(1) {
+        let (l, c, r) = (chars[i - 1], chars[i], chars[i + 1]);
+        let hyphen = matches!(c, '-' | '–') && l.is_alphanumeric() && r.is_alphanumeric();
+        let stop = c == '.' && l.is_lowercase() && r.is_uppercase();
+        if (hyphen || stop) && i > start {
+            out.push(Token { start, end: i });
+            out.push(Token {
+                start: i,
+                end: i + 1,
+            });
+            start = i + 1;
+        }
+    }
+    if start < b {
+        out.push(Token { start, end: b });
+    }
+    out.extend(tail.into_iter().rev());
+}
+
+/// Tokens of `text`, split further at every offset in `boundaries` (span starts and
+/// ends), so spans are always made of whole tokens.
+pub fn tokenize(text: &str, boundaries: &[usize]) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::with_capacity(chars.len() / 4 + 1);
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let a = i;
+        while i < chars.len() && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        split_chunk(&chars, a, i, &mut tokens);
+    }
+    if boundaries.is_empty() {
+        return tokens;
+    }
+    let mut cuts: Vec<usize> = boundaries.to_vec();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::with_capacity(tokens.len() + cuts.len());
+    let mut k = 0;
+    for t in tokens {
+        while k < cuts.len() && cuts[k] <= t.start {
+            k += 1;
+        }
+        let mut s = t.start;
+        let mut j = k;
+        while j < cuts.len() && cuts[j] < t.end {
+            out.push(Token {
+                start: s,
+                end: cuts[j],
+            });
+            s = cuts[j];
+            j += 1;
+        }
+        out.push(Token {
+            start: s,
+            end: t.end,
+        });
+    }
+    out
+}
+
+/// Sentences as token index ranges. `protect` are spans a sentence break must not cut.
+pub fn sentences(
+    text: &str,
+    tokens: &[Token],
+    protect: &[CharSpan],
+) -> Vec<std::ops::Range<usize>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut inside = vec![false; chars.len() + 1];
+    for s in protect {
+        for flag in &mut inside[s.start() + 1..s.end()] {
+            *flag = true;
+        }
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 0..tokens.len() {
+        let Some(next) = tokens.get(i + 1) else { break };
+        let t = tokens[i];
+        if inside[next.start] {
+            continue;
+        }
+        let gap = &chars[t.end..next.start];
+        let line_break = gap.iter().any(|&c| is_line_break(c));
+        let word: String = chars[t.start..t.end].iter().collect();
+        let terminal = matches!(word.as_str(), "." | "!" | "?" | "…")
+            || (CLOSING.contains(&chars[t.start])
+                && t.end - t.start == 1
+                && i > 0
+                && matches!(chars[tokens[i - 1].start], '.' | '!' | '?'));
+        let first = chars[next.start];
+        let starts_sentence =
+            first.is_uppercase() || first.is_ascii_digit() || OPENING.contains(&first);
+        let closing_follows = CLOSING.contains(&first) && next.end - next.start == 1;
+        if line_break || (terminal && starts_sentence && !closing_follows) {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < tokens.len() {
+        out.push(start..tokens.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        tokenize(text, &[])
+            .iter()
+            .map(|t| chars[t.start..t.end].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn news_punctuation_like_spacy() {
+        assert_eq!(
+            words("“The fighting started,” Observatory head Rami said. Syria’s war isn't over."),
+            [
+                "“",
+                "The",
+                "fighting",
+                "started",
+                ",",
+                "”",
+                "Observatory",
+                "head",
+                "Rami",
+                "said",
+                ".",
+                "Syria",
+                "’s",
+                "war",
+                "is",
+                "n't",
+                "over",
+                "."
+            ]
+        );
+        assert_eq!(
+            words("Russia-backed U.S. forces (Mr. J. Smith)"),
+            [
+                "Russia", "-", "backed", "U.S.", "forces", "(", "Mr.", "J.", "Smith", ")"
+            ]
+        );
+        assert_eq!(
+            words("jihadists.Meanwhile 😀."),
+            ["jihadists", ".", "Meanwhile", "😀", "."]
+        );
+    }
+
+    #[test]
+    fn span_boundaries_split_tokens() {
+        let text = "NordlichtAG said";
+        let chars: Vec<char> = text.chars().collect();
+        let toks: Vec<String> = tokenize(text, &[9])
+            .iter()
+            .map(|t| chars[t.start..t.end].iter().collect())
+            .collect();
+        assert_eq!(toks, ["Nordlicht", "AG", "said"]);
+    }
+
+    #[test]
+    fn sentences_break_at_stops_and_lines_but_not_inside_spans() {
+        let text = "He left. She stayed in St. Louis.\r\nNew line “Quoted.” Next one";
+        let toks = tokenize(text, &[]);
+        let chars: Vec<char> = text.chars().collect();
+        let sent_text = |r: &std::ops::Range<usize>| -> String {
+            chars[toks[r.start].start..toks[r.end - 1].end]
+                .iter()
+                .collect()
+        };
+        let s: Vec<String> = sentences(text, &toks, &[]).iter().map(sent_text).collect();
+        assert_eq!(
+            s,
+            [
+                "He left.",
+                "She stayed in St. Louis.",
+                "New line “Quoted.”",
+                "Next one"
+            ]
+        );
+        // A span across "left. She" keeps the first two sentences together.
+        let protect = [CharSpan::new(3, 12, text.chars().count()).unwrap()];
+        let s: Vec<String> = sentences(text, &toks, &protect)
+            .iter()
+            .map(sent_text)
+            .collect();
+        assert_eq!(s[0], "He left. She stayed in St. Louis.");
+    }
+}
