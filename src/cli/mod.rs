@@ -2,6 +2,9 @@
 //!
 //! Exit codes: 0 ok, 1 problems found in the data, 2 usage or I/O error.
 
+mod interop;
+
+use crate::formats::{Format, Scheme};
 use crate::model::DocId;
 use crate::project::{self, Checked, Project};
 use clap::{Parser, Subcommand};
@@ -34,12 +37,67 @@ pub enum Command {
         /// A project folder, a folder of .txt files, or one .txt file.
         path: PathBuf,
     },
+    /// Convert annotated documents from one format to another, streaming.
+    Convert {
+        /// Input files or folders.
+        #[arg(required = true)]
+        input: Vec<PathBuf>,
+        #[arg(long, value_name = "FMT")]
+        from: Format,
+        #[arg(long, value_name = "FMT")]
+        to: Format,
+        /// Output file, or folder (brat always writes a folder; other formats write one
+        /// file per document into an existing folder or a path ending in /).
+        #[arg(long, value_name = "PATH")]
+        output: PathBuf,
+        /// Tagging scheme for CoNLL output.
+        #[arg(long, default_value = "iob2")]
+        scheme: Scheme,
+    },
+    /// Add documents and their annotations to a project (created if missing).
+    Import {
+        project: PathBuf,
+        #[arg(required = true)]
+        input: Vec<PathBuf>,
+        #[arg(long, value_name = "FMT")]
+        format: Format,
+    },
+    /// Export a project's documents and one annotator's annotations.
+    Export {
+        project: PathBuf,
+        #[arg(long, value_name = "FMT")]
+        format: Format,
+        #[arg(long, value_name = "PATH")]
+        output: PathBuf,
+        /// Tagging scheme for CoNLL output.
+        #[arg(long, default_value = "iob2")]
+        scheme: Scheme,
+    },
+    /// Read files and report every problem as FILE:LINE: message; exit 1 if any.
+    Validate {
+        #[arg(required = true)]
+        input: Vec<PathBuf>,
+        #[arg(long, value_name = "FMT")]
+        format: Format,
+    },
+    /// Documents, spans per label, per document and per annotator.
+    Stats {
+        project: PathBuf,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check { path }) => check(&path),
+        Some(Command::Convert { input, from, to, output, scheme }) => interop::convert(&input, from, to, &output, scheme),
+        Some(Command::Import { project, input, format }) => interop::import(&project, &input, format, cli.annotator.as_deref()),
+        Some(Command::Export { project, format, output, scheme }) => interop::export(&project, format, &output, scheme, cli.annotator.as_deref()),
+        Some(Command::Validate { input, format }) => interop::validate(&input, format),
+        Some(Command::Stats { project, json }) => interop::stats(&project, json),
         None => open_app(cli.path, cli.annotator),
     }
 }

@@ -214,13 +214,13 @@ pub fn parse_ann(
             'E' => warnings.push(Warning {
                 doc: doc_name.into(),
                 item: format!("event {id} ({data})"),
-                reason: "Entitle keeps entities and relations; the event's trigger span is kept"
+                reason: "not imported: Entitle keeps entities and relations; the event's trigger span is kept"
                     .into(),
             }),
             _ => warnings.push(Warning {
                 doc: doc_name.into(),
                 item: format!("equivalence {data}"),
-                reason: "Entitle has no equivalence sets".into(),
+                reason: "not imported: Entitle has no equivalence sets".into(),
             }),
         }
     }
@@ -232,7 +232,7 @@ pub fn parse_ann(
                 warnings.push(Warning {
                     doc: doc_name.into(),
                     item: format!("line {n} on {target}"),
-                    reason: "attributes, notes and normalizations are kept on spans only".into(),
+                    reason: "not imported: attributes, notes and normalizations are kept on spans only".into(),
                 });
                 continue;
             }
@@ -355,7 +355,7 @@ pub fn encode(rec: &Record) -> (String, Vec<Warning>) {
             warnings.push(Warning {
                 doc: rec.name.clone(),
                 item: describe_span(rec, s),
-                reason: "it covers only line breaks or tabs, which brat cannot store".into(),
+                reason: "dropped: it covers only line breaks or tabs, which brat cannot store".into(),
             });
             continue;
         }

@@ -12,8 +12,8 @@
 //! an entity, as conlleval does). CoNLL has no character offsets, so the text is
 //! rebuilt with this **spacing rule**: tokens are joined by one space, except that no
 //! space goes before `, . ; : ! ? % ) ] } ” ’ …` or a possessive/contraction token
-//! (`'s`, `’s`, `n't`), nor after `( [ { “ ‘ $ £ € ¿ ¡`; each sentence ends with a
-//! line break.
+//! (`'s`, `’s`, `n't`), nor after `( [ { “ ‘ $ £ € ¿ ¡`, nor between an apostrophe and
+//! `s t d ll re ve m`; each sentence ends with a line break.
 
 use super::tokenize::sentences;
 use super::{
@@ -116,6 +116,8 @@ impl Builder {
         let space = match &self.prev {
             None => false,
             Some(p) if p == "\n" => false,
+            // "Cook ’ s" → "Cook’s": a contraction split around its apostrophe.
+            Some(p) if matches!(p.as_str(), "’" | "'") && matches!(token, "s" | "S" | "t" | "d" | "ll" | "re" | "ve" | "m") => false,
             Some(p) => !NO_SPACE_AFTER.contains(&p.as_str()) && !NO_SPACE_BEFORE.contains(&token),
         };
         if space {

@@ -404,7 +404,7 @@ fn read_file(
             r.warnings.push(Warning {
                 doc: name.clone(),
                 item: "span groups (doc.spans)".into(),
-                reason: "only doc.ents are imported from a DocBin".into(),
+                reason: "not imported: only doc.ents are imported from a DocBin".into(),
             });
         }
         out.push(rec);

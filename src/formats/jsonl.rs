@@ -709,7 +709,7 @@ fn prodigy_object(rec: &Record) -> (Value, Vec<Warning>) {
             _ => warnings.push(Warning {
                 doc: rec.name.clone(),
                 item: format!("relation {} {}", r.id, r.label),
-                reason: "one of its spans was dropped".into(),
+                reason: "dropped: one of its spans was dropped".into(),
             }),
         }
     }

@@ -183,7 +183,7 @@ fn task_record(
                     .map(|v| v.to_string())
                     .unwrap_or_default()
             ),
-            reason: "one annotation per task is imported (the first)".into(),
+            reason: "not imported: one annotation per task is imported (the first)".into(),
         });
     }
     let results: Vec<Value> = chosen
@@ -304,7 +304,7 @@ fn task_record(
             other => warnings.push(Warning {
                 doc: name.clone(),
                 item: format!("result {k} of type {other:?}"),
-                reason: "only labels, relations and per-region text areas are imported".into(),
+                reason: "not imported: only labels, relations and per-region text areas are imported".into(),
             }),
         }
     }

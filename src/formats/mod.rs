@@ -196,7 +196,7 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} dropped: {}", self.doc, self.item, self.reason)
+        write!(f, "{}: {}: {}", self.doc, self.item, self.reason)
     }
 }
 
@@ -398,11 +398,20 @@ pub fn build_record(
         }
         let range = CharSpan::new(frags[0].start(), frags[frags.len() - 1].end(), len)
             .map_err(|e| err(e.to_string()))?;
+        if raw.text.is_none()
+            && let Some(hint) = cuts_a_word(&doc, range)
+        {
+            warnings.push(Warning {
+                doc: name.to_string(),
+                item: format!("span {} {} {}..{} {:?}", raw.key, raw.label, range.start(), range.end(), actual),
+                reason: hint,
+            });
+        }
         if !seen.insert((frags.clone(), raw.label.clone())) {
             warnings.push(Warning {
                 doc: name.to_string(),
                 item: format!("span {} {} {:?}", raw.key, raw.label, actual),
-                reason: "an identical span (same offsets and label) is already there".into(),
+                reason: "dropped: an identical span (same offsets and label) is already there".into(),
             });
             continue;
         }
@@ -449,14 +458,14 @@ pub fn build_record(
                     warnings.push(Warning {
                         doc: name.to_string(),
                         item: format!("relation {} {}", r.key, r.label),
-                        reason: e.to_string(),
+                        reason: format!("dropped: {e}"),
                     });
                 }
             }
             _ => warnings.push(Warning {
                 doc: name.to_string(),
                 item: format!("relation {} {} {}→{}", r.key, r.label, r.from, r.to),
-                reason: "it refers to a span that is not in the document".into(),
+                reason: "dropped: it refers to a span that is not in the document".into(),
             }),
         }
     }
@@ -469,6 +478,32 @@ pub fn build_record(
         origin,
         warnings,
     })
+}
+
+/// A warning when a span starts or ends inside a word: usually offsets in the wrong
+/// unit (UTF-16 or bytes where code points were expected). Kept, since some schemes
+/// annotate parts of words on purpose.
+fn cuts_a_word(doc: &Document, r: CharSpan) -> Option<String> {
+    let text = doc.text();
+    let index = doc.index();
+    let at = |c: usize| index.slice(text, c..c + 1).chars().next();
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let cut_start = r.start() > 0 && word(at(r.start() - 1)) && word(at(r.start()));
+    let cut_end = r.end() < index.len_chars() && word(at(r.end() - 1)) && word(at(r.end()));
+    if !(cut_start || cut_end) {
+        return None;
+    }
+    let (s16, e16) = (index.char_from_utf16(r.start()).ok(), index.char_from_utf16(r.end()).ok());
+    let utf16_hint = match (s16, e16) {
+        (Some(a), Some(b)) if a < b && (a, b) != (r.start(), r.end()) => {
+            format!("; read as UTF-16 offsets it would be {:?}", index.slice(text, a..b))
+        }
+        _ => String::new(),
+    };
+    Some(format!(
+        "kept, but it {} inside a word: are the offsets code points? (UTF-16 or byte offsets shift after emoji and non-ASCII text){utf16_hint}",
+        if cut_start { "starts" } else { "ends" }
+    ))
 }
 
 /// Describe a span for warnings: `T3 ORG 10..20 "Nordlicht AG"`.
@@ -507,7 +542,7 @@ pub fn expressible(
         warnings.push(Warning {
             doc: rec.name.clone(),
             item,
-            reason: format!("{format} cannot express {what}"),
+            reason: format!("dropped: {format} cannot express {what}"),
         })
     };
     let mut out: Vec<&Span> = Vec::new();

@@ -95,13 +95,13 @@ pub fn warnings(rec: &Record) -> Vec<Warning> {
         .map(|s| Warning {
             doc: rec.name.clone(),
             item: describe_span(rec, s),
-            reason: "txt keeps only the text".into(),
+            reason: "dropped: txt keeps only the text".into(),
         })
         .collect();
     w.extend(rec.set.relations().iter().map(|r| Warning {
         doc: rec.name.clone(),
         item: format!("relation {} {}", r.id, r.label),
-        reason: "txt keeps only the text".into(),
+        reason: "dropped: txt keeps only the text".into(),
     }));
     w
 }

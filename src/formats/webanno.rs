@@ -198,7 +198,7 @@ pub fn encode(rec: &Record) -> (Vec<u8>, Vec<Warning>) {
             warnings.push(Warning {
                 doc: rec.name.clone(),
                 item: format!("relation {} {}", r.id, r.label),
-                reason: "one of its spans was dropped".into(),
+                reason: "dropped: one of its spans was dropped".into(),
             });
             continue;
         };

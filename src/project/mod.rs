@@ -18,11 +18,13 @@ pub mod annotation_file;
 pub mod atomic;
 pub mod autosave;
 pub mod config;
+pub mod interop;
 pub mod sample;
 
 pub use annotation_file::{Checked, FileProblem, ParsedFile, Reanchored, Summary};
 pub use atomic::atomic_write;
 pub use config::{CONFIG_FILE, ProjectConfig};
+pub use interop::{ImportError, Imported, Stats};
 
 use crate::model::{DocId, Document, Schema, TextError};
 use std::fs::File;
