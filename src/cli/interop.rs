@@ -1,6 +1,8 @@
 //! `convert`, `import`, `export`, `validate`, `stats`.
 
-use crate::formats::{self, Format, FormatError, ReadOptions, Record, Scheme, Warning, WriteOptions};
+use crate::formats::{
+    self, Format, FormatError, ReadOptions, Record, Scheme, Warning, WriteOptions,
+};
 use crate::project::Project;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -43,23 +45,43 @@ struct Tally {
 
 impl Tally {
     fn exit(&self) -> ExitCode {
-        if self.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        if self.errors > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 }
 
 fn read_options(annotator: Option<&str>) -> ReadOptions {
     ReadOptions {
-        annotator: annotator.map_or_else(crate::project::default_annotator, crate::project::sanitize_annotator),
+        annotator: annotator.map_or_else(
+            crate::project::default_annotator,
+            crate::project::sanitize_annotator,
+        ),
         created: chrono::Utc::now(),
     }
 }
 
-pub fn convert(inputs: &[PathBuf], from: Format, to: Format, output: &Path, scheme: Scheme) -> ExitCode {
+pub fn convert(
+    inputs: &[PathBuf],
+    from: Format,
+    to: Format,
+    output: &Path,
+    scheme: Scheme,
+) -> ExitCode {
     if !from.can_import() {
         eprintln!("entitle: {from} is an export-only format; it cannot be read");
         return ExitCode::from(2);
     }
-    let mut writer = match formats::writer(to, output, &WriteOptions { scheme, schema: None }) {
+    let mut writer = match formats::writer(
+        to,
+        output,
+        &WriteOptions {
+            scheme,
+            schema: None,
+        },
+    ) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("entitle: {e}");
@@ -108,7 +130,11 @@ pub fn convert(inputs: &[PathBuf], from: Format, to: Format, output: &Path, sche
     pb.finish_and_clear();
     eprintln!(
         "entitle: {} documents, {} spans converted from {from} to {to} into {}; {} warnings, {} errors",
-        t.docs, t.spans, output.display(), t.warnings, t.errors
+        t.docs,
+        t.spans,
+        output.display(),
+        t.warnings,
+        t.errors
     );
     t.exit()
 }
@@ -120,7 +146,12 @@ fn open_project(path: &Path) -> Result<Project, ExitCode> {
     })
 }
 
-pub fn import(project: &Path, inputs: &[PathBuf], format: Format, annotator: Option<&str>) -> ExitCode {
+pub fn import(
+    project: &Path,
+    inputs: &[PathBuf],
+    format: Format,
+    annotator: Option<&str>,
+) -> ExitCode {
     if !format.can_import() {
         eprintln!("entitle: {format} is an export-only format; it cannot be imported");
         return ExitCode::from(2);
@@ -128,7 +159,10 @@ pub fn import(project: &Path, inputs: &[PathBuf], format: Format, annotator: Opt
     if !project.exists()
         && let Err(e) = std::fs::create_dir_all(project)
     {
-        eprintln!("entitle: cannot create the project folder {}: {e}", project.display());
+        eprintln!(
+            "entitle: cannot create the project folder {}: {e}",
+            project.display()
+        );
         return ExitCode::from(2);
     }
     let mut p = match open_project(project) {
@@ -171,12 +205,22 @@ pub fn import(project: &Path, inputs: &[PathBuf], format: Format, annotator: Opt
     pb.finish_and_clear();
     eprintln!(
         "entitle: imported {} documents with {} spans into {} as {annotator}; {} warnings, {} errors",
-        t.docs, t.spans, p.root().display(), t.warnings, t.errors
+        t.docs,
+        t.spans,
+        p.root().display(),
+        t.warnings,
+        t.errors
     );
     t.exit()
 }
 
-pub fn export(project: &Path, format: Format, output: &Path, scheme: Scheme, annotator: Option<&str>) -> ExitCode {
+pub fn export(
+    project: &Path,
+    format: Format,
+    output: &Path,
+    scheme: Scheme,
+    annotator: Option<&str>,
+) -> ExitCode {
     let p = match open_project(project) {
         Ok(p) => p,
         Err(code) => return code,
@@ -200,11 +244,18 @@ pub fn export(project: &Path, format: Format, output: &Path, scheme: Scheme, ann
         eprintln!(
             "entitle: {} has no annotations by {a:?} (annotators: {})",
             p.root().display(),
-            if annotators.is_empty() { "none".to_string() } else { annotators.join(", ") }
+            if annotators.is_empty() {
+                "none".to_string()
+            } else {
+                annotators.join(", ")
+            }
         );
         return ExitCode::from(2);
     }
-    let options = WriteOptions { scheme, schema: Some(p.schema()) };
+    let options = WriteOptions {
+        scheme,
+        schema: Some(p.schema()),
+    };
     let mut writer = match formats::writer(format, output, &options) {
         Ok(w) => w,
         Err(e) => {
@@ -258,7 +309,9 @@ pub fn export(project: &Path, format: Format, output: &Path, scheme: Scheme, ann
 
 pub fn validate(inputs: &[PathBuf], format: Format) -> ExitCode {
     if !format.can_import() {
-        eprintln!("entitle: {format} is an export-only format; there is nothing to validate against");
+        eprintln!(
+            "entitle: {format} is an export-only format; there is nothing to validate against"
+        );
         return ExitCode::from(2);
     }
     let mut t = Tally::default();
@@ -276,8 +329,17 @@ pub fn validate(inputs: &[PathBuf], format: Format) -> ExitCode {
     for p in &problems {
         println!("{p}");
     }
-    eprintln!("entitle: {} documents, {} spans read; {} problems", t.docs, t.spans, problems.len());
-    if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    eprintln!(
+        "entitle: {} documents, {} spans read; {} problems",
+        t.docs,
+        t.spans,
+        problems.len()
+    );
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn report_record_warnings(rec: &Record) {
@@ -302,20 +364,31 @@ pub fn stats(project: &Path, json: bool) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    println!("{}: {} documents, {} spans, {} relations", st.project, st.documents, st.spans, st.relations);
+    println!(
+        "{}: {} documents, {} spans, {} relations",
+        st.project, st.documents, st.spans, st.relations
+    );
     println!("\nspans per label");
     for (l, n) in &st.labels {
         println!("  {l:<16} {n:>8}");
     }
     println!("\nper annotator        documents    spans relations");
     for (a, s) in &st.annotators {
-        println!("  {a:<18} {:>9} {:>8} {:>9}", s.documents, s.spans, s.relations);
+        println!(
+            "  {a:<18} {:>9} {:>8} {:>9}",
+            s.documents, s.spans, s.relations
+        );
     }
     println!("\nper document");
     for (d, per) in &st.per_document {
         for (a, s) in per {
             let labels: Vec<String> = s.labels.iter().map(|(l, n)| format!("{l} {n}")).collect();
-            println!("  {d}  [{a}, {}]  {} spans: {}", s.status.name(), s.spans, labels.join(", "));
+            println!(
+                "  {d}  [{a}, {}]  {} spans: {}",
+                s.status.name(),
+                s.spans,
+                labels.join(", ")
+            );
         }
     }
     ExitCode::SUCCESS

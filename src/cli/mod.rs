@@ -93,9 +93,24 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check { path }) => check(&path),
-        Some(Command::Convert { input, from, to, output, scheme }) => interop::convert(&input, from, to, &output, scheme),
-        Some(Command::Import { project, input, format }) => interop::import(&project, &input, format, cli.annotator.as_deref()),
-        Some(Command::Export { project, format, output, scheme }) => interop::export(&project, format, &output, scheme, cli.annotator.as_deref()),
+        Some(Command::Convert {
+            input,
+            from,
+            to,
+            output,
+            scheme,
+        }) => interop::convert(&input, from, to, &output, scheme),
+        Some(Command::Import {
+            project,
+            input,
+            format,
+        }) => interop::import(&project, &input, format, cli.annotator.as_deref()),
+        Some(Command::Export {
+            project,
+            format,
+            output,
+            scheme,
+        }) => interop::export(&project, format, &output, scheme, cli.annotator.as_deref()),
         Some(Command::Validate { input, format }) => interop::validate(&input, format),
         Some(Command::Stats { project, json }) => interop::stats(&project, json),
         None => open_app(cli.path, cli.annotator),

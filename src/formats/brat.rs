@@ -232,7 +232,9 @@ pub fn parse_ann(
                 warnings.push(Warning {
                     doc: doc_name.into(),
                     item: format!("line {n} on {target}"),
-                    reason: "not imported: attributes, notes and normalizations are kept on spans only".into(),
+                    reason:
+                        "not imported: attributes, notes and normalizations are kept on spans only"
+                            .into(),
                 });
                 continue;
             }
@@ -355,7 +357,8 @@ pub fn encode(rec: &Record) -> (String, Vec<Warning>) {
             warnings.push(Warning {
                 doc: rec.name.clone(),
                 item: describe_span(rec, s),
-                reason: "dropped: it covers only line breaks or tabs, which brat cannot store".into(),
+                reason: "dropped: it covers only line breaks or tabs, which brat cannot store"
+                    .into(),
             });
             continue;
         }

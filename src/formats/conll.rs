@@ -117,7 +117,12 @@ impl Builder {
             None => false,
             Some(p) if p == "\n" => false,
             // "Cook ’ s" → "Cook’s": a contraction split around its apostrophe.
-            Some(p) if matches!(p.as_str(), "’" | "'") && matches!(token, "s" | "S" | "t" | "d" | "ll" | "re" | "ve" | "m") => false,
+            Some(p)
+                if matches!(p.as_str(), "’" | "'")
+                    && matches!(token, "s" | "S" | "t" | "d" | "ll" | "re" | "ve" | "m") =>
+            {
+                false
+            }
             Some(p) => !NO_SPACE_AFTER.contains(&p.as_str()) && !NO_SPACE_BEFORE.contains(&token),
         };
         if space {

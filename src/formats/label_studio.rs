@@ -304,7 +304,9 @@ fn task_record(
             other => warnings.push(Warning {
                 doc: name.clone(),
                 item: format!("result {k} of type {other:?}"),
-                reason: "not imported: only labels, relations and per-region text areas are imported".into(),
+                reason:
+                    "not imported: only labels, relations and per-region text areas are imported"
+                        .into(),
             }),
         }
     }

@@ -403,7 +403,14 @@ pub fn build_record(
         {
             warnings.push(Warning {
                 doc: name.to_string(),
-                item: format!("span {} {} {}..{} {:?}", raw.key, raw.label, range.start(), range.end(), actual),
+                item: format!(
+                    "span {} {} {}..{} {:?}",
+                    raw.key,
+                    raw.label,
+                    range.start(),
+                    range.end(),
+                    actual
+                ),
                 reason: hint,
             });
         }
@@ -411,7 +418,8 @@ pub fn build_record(
             warnings.push(Warning {
                 doc: name.to_string(),
                 item: format!("span {} {} {:?}", raw.key, raw.label, actual),
-                reason: "dropped: an identical span (same offsets and label) is already there".into(),
+                reason: "dropped: an identical span (same offsets and label) is already there"
+                    .into(),
             });
             continue;
         }
@@ -493,10 +501,16 @@ fn cuts_a_word(doc: &Document, r: CharSpan) -> Option<String> {
     if !(cut_start || cut_end) {
         return None;
     }
-    let (s16, e16) = (index.char_from_utf16(r.start()).ok(), index.char_from_utf16(r.end()).ok());
+    let (s16, e16) = (
+        index.char_from_utf16(r.start()).ok(),
+        index.char_from_utf16(r.end()).ok(),
+    );
     let utf16_hint = match (s16, e16) {
         (Some(a), Some(b)) if a < b && (a, b) != (r.start(), r.end()) => {
-            format!("; read as UTF-16 offsets it would be {:?}", index.slice(text, a..b))
+            format!(
+                "; read as UTF-16 offsets it would be {:?}",
+                index.slice(text, a..b)
+            )
         }
         _ => String::new(),
     };
@@ -532,11 +546,7 @@ pub struct Keeps {
 }
 
 /// Spans of a record the format can carry, and warnings naming the others.
-pub fn expressible(
-    rec: &Record,
-    format: Format,
-    keeps: Keeps,
-) -> (Vec<&Span>, Vec<Warning>) {
+pub fn expressible(rec: &Record, format: Format, keeps: Keeps) -> (Vec<&Span>, Vec<Warning>) {
     let mut warnings = Vec::new();
     let warn = |warnings: &mut Vec<Warning>, item: String, what: &str| {
         warnings.push(Warning {

@@ -52,19 +52,32 @@ const EXTRA_COLORS: &[[u8; 3]] = &[
 impl Project {
     /// Add labels the project does not have (with colours and free single-key
     /// hotkeys), and save `entitle.toml`.
-    pub fn add_labels<'a>(&mut self, labels: impl IntoIterator<Item = &'a str>) -> std::io::Result<Vec<String>> {
+    pub fn add_labels<'a>(
+        &mut self,
+        labels: impl IntoIterator<Item = &'a str>,
+    ) -> std::io::Result<Vec<String>> {
         let mut added = Vec::new();
         for l in labels {
             if self.config.labels.iter().any(|d| d.name == l) || l.trim().is_empty() {
                 continue;
             }
-            let used: Vec<String> = self.config.labels.iter().filter_map(|d| d.hotkey.clone()).collect();
+            let used: Vec<String> = self
+                .config
+                .labels
+                .iter()
+                .filter_map(|d| d.hotkey.clone())
+                .collect();
             let hotkey = "123456789qwertyuiopasdfghjklzxcvbnm"
                 .chars()
                 .map(|c| c.to_string())
                 .find(|k| !used.contains(k));
             let color = EXTRA_COLORS[self.config.labels.len() % EXTRA_COLORS.len()];
-            self.config.labels.push(LabelDef { name: l.to_string(), color: Rgb(color), hotkey, description: None });
+            self.config.labels.push(LabelDef {
+                name: l.to_string(),
+                color: Rgb(color),
+                hotkey,
+                description: None,
+            });
             added.push(l.to_string());
         }
         if !added.is_empty() || !self.has_config_file {
@@ -75,9 +88,15 @@ impl Project {
 
     fn write_config(&mut self) -> std::io::Result<()> {
         if let Some(reason) = &self.read_only_reason {
-            return Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, reason.clone()));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                reason.clone(),
+            ));
         }
-        atomic_write(&self.root.join(super::CONFIG_FILE), self.config.to_toml().as_bytes())?;
+        atomic_write(
+            &self.root.join(super::CONFIG_FILE),
+            self.config.to_toml().as_bytes(),
+        )?;
         if !self.has_config_file {
             self.has_config_file = true;
             self.acquire_lock();
@@ -89,16 +108,27 @@ impl Project {
     /// already there, that document is reused) and its spans and relations are added to
     /// `annotator`'s annotations of it. Never overwrites a different text, never writes
     /// outside the project folder.
-    pub fn import_record(&mut self, annotator: &str, rec: &Record) -> Result<Imported, ImportError> {
+    pub fn import_record(
+        &mut self,
+        annotator: &str,
+        rec: &Record,
+    ) -> Result<Imported, ImportError> {
         if let Some(reason) = &self.read_only_reason {
             return Err(ImportError::ReadOnly(reason.clone()));
         }
-        let io = |path: &std::path::Path, e: std::io::Error| ImportError::Io { path: path.to_path_buf(), source: e };
+        let io = |path: &std::path::Path, e: std::io::Error| ImportError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        };
         let base = doc_id_from(&format!("docs/{}", rec.name), self.docs.len() + 1);
         // Find a free id, or the document with the same text.
         let mut n = 1;
         let (id, merged) = loop {
-            let candidate = if n == 1 { base.clone() } else { DocId::new(format!("{}-{n}", base.as_str())).unwrap_or_else(|_| base.clone()) };
+            let candidate = if n == 1 {
+                base.clone()
+            } else {
+                DocId::new(format!("{}-{n}", base.as_str())).unwrap_or_else(|_| base.clone())
+            };
             let path = super::join_id(&self.root, &candidate, "txt");
             match std::fs::read(&path) {
                 Ok(bytes) if bytes == rec.doc.text().as_bytes() => break (candidate, true),
@@ -107,17 +137,26 @@ impl Project {
                 Err(e) => return Err(io(&path, e)),
             }
             if n > 10_000 {
-                return Err(ImportError::Conflict(format!("too many documents named {base}")));
+                return Err(ImportError::Conflict(format!(
+                    "too many documents named {base}"
+                )));
             }
         };
         let text_path = super::join_id(&self.root, &id, "txt");
-        self.check_inside(&text_path).map_err(|e| io(&text_path, e))?;
+        self.check_inside(&text_path)
+            .map_err(|e| io(&text_path, e))?;
         let labels: Vec<String> = rec.set.iter().map(|s| s.label.to_string()).collect();
-        self.add_labels(labels.iter().map(String::as_str)).map_err(|e| io(&self.root.join(super::CONFIG_FILE), e))?;
+        self.add_labels(labels.iter().map(String::as_str))
+            .map_err(|e| io(&self.root.join(super::CONFIG_FILE), e))?;
         if !merged {
             atomic_write(&text_path, rec.doc.text().as_bytes()).map_err(|e| io(&text_path, e))?;
-            self.docs.push(super::DocEntry { id: id.clone(), path: text_path.clone(), title: super::read_title(&text_path, &rec.name) });
-            self.docs.sort_by(|a, b| super::natural_cmp(a.id.as_str(), b.id.as_str()));
+            self.docs.push(super::DocEntry {
+                id: id.clone(),
+                path: text_path.clone(),
+                title: super::read_title(&text_path, &rec.name),
+            });
+            self.docs
+                .sort_by(|a, b| super::natural_cmp(a.id.as_str(), b.id.as_str()));
         }
         if !rec.meta.is_empty() {
             let meta_path = super::join_id(&self.root, &id, "meta.json");
@@ -128,7 +167,10 @@ impl Project {
         // Merge with what this annotator already has on this text.
         let ann_path = self.annotation_path(annotator, &id);
         let mut set = match std::fs::read(&ann_path) {
-            Ok(bytes) => match annotation_file::parse(&bytes).ok().and_then(|p| p.check(&doc).ok()) {
+            Ok(bytes) => match annotation_file::parse(&bytes)
+                .ok()
+                .and_then(|p| p.check(&doc).ok())
+            {
                 Some(Checked::Current(set)) => set,
                 _ => {
                     return Err(ImportError::Conflict(format!(
@@ -150,7 +192,11 @@ impl Project {
                     ids.insert(s.id, span.id);
                     added += 1;
                 }
-                Err(e) => warnings.push(Warning { doc: id.to_string(), item: crate::formats::describe_span(rec, s), reason: format!("not added: {e}") }),
+                Err(e) => warnings.push(Warning {
+                    doc: id.to_string(),
+                    item: crate::formats::describe_span(rec, s),
+                    reason: format!("not added: {e}"),
+                }),
             }
         }
         let mut relations = 0;
@@ -173,7 +219,13 @@ impl Project {
             let bytes = annotation_file::encode(&doc, annotator, &set);
             atomic_write(&ann_path, &bytes).map_err(|e| io(&ann_path, e))?;
         }
-        Ok(Imported { doc: id, spans: added, relations, merged, warnings })
+        Ok(Imported {
+            doc: id,
+            spans: added,
+            relations,
+            merged,
+            warnings,
+        })
     }
 
     /// Annotators with an annotation folder, sorted.
@@ -192,10 +244,16 @@ impl Project {
 
     /// One document as a record, with `annotator`'s annotations (none if `None` or if
     /// that annotator has no file for it). A changed text or a damaged file is an error.
-    pub fn export_record(&self, id: &DocId, annotator: Option<&str>) -> Result<Record, FormatError> {
+    pub fn export_record(
+        &self,
+        id: &DocId,
+        annotator: Option<&str>,
+    ) -> Result<Record, FormatError> {
         let entry = self.doc_entry(id);
         let path = entry.map_or_else(|| self.root.join(id.as_str()), |e| e.path.clone());
-        let doc = self.load_document(id).map_err(|e| FormatError::new(&path, 0, e.to_string()))?;
+        let doc = self
+            .load_document(id)
+            .map_err(|e| FormatError::new(&path, 0, e.to_string()))?;
         let mut set = AnnotationSet::new();
         if let Some(a) = annotator {
             match self.read_annotations(a, id) {
@@ -203,16 +261,31 @@ impl Project {
                 Ok(Some(parsed)) => match parsed.check(&doc) {
                     Ok(Checked::Current(s)) => set = s,
                     Ok(Checked::TextChanged(_)) => {
-                        return Err(FormatError::new(&self.annotation_path(a, id), 0, format!("the text of {} changed since it was annotated; open it in the app and re-anchor the annotations first", path.display())));
+                        return Err(FormatError::new(
+                            &self.annotation_path(a, id),
+                            0,
+                            format!(
+                                "the text of {} changed since it was annotated; open it in the app and re-anchor the annotations first",
+                                path.display()
+                            ),
+                        ));
                     }
-                    Err(p) => return Err(FormatError::new(&self.annotation_path(a, id), p.line().unwrap_or(0), p.to_string())),
+                    Err(p) => {
+                        return Err(FormatError::new(
+                            &self.annotation_path(a, id),
+                            p.line().unwrap_or(0),
+                            p.to_string(),
+                        ));
+                    }
                 },
                 Err((p, e)) => return Err(FormatError::new(&p, 0, e.to_string())),
             }
         }
         let meta = std::fs::read(super::join_id(&self.root, id, "meta.json"))
             .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&b).ok())
+            .and_then(|b| {
+                serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&b).ok()
+            })
             .unwrap_or_default();
         let external_id = meta.get("id").cloned();
         Ok(Record {
@@ -228,11 +301,17 @@ impl Project {
 
     /// Statistics over every annotator's files.
     pub fn stats(&self) -> Stats {
-        let mut st = Stats { project: self.name(), documents: self.docs.len(), ..Stats::default() };
+        let mut st = Stats {
+            project: self.name(),
+            documents: self.docs.len(),
+            ..Stats::default()
+        };
         for a in self.annotators() {
             let mut per = AnnotatorStats::default();
             for d in &self.docs {
-                let Ok(Some(parsed)) = self.read_annotations(&a, &d.id) else { continue };
+                let Ok(Some(parsed)) = self.read_annotations(&a, &d.id) else {
+                    continue;
+                };
                 per.documents += 1;
                 let doc_stats = st.per_document.entry(d.id.to_string()).or_default();
                 let mut labels: BTreeMap<String, usize> = BTreeMap::new();
@@ -245,7 +324,15 @@ impl Project {
                 per.relations += parsed.relations.len();
                 st.spans += parsed.spans.len();
                 st.relations += parsed.relations.len();
-                doc_stats.insert(a.clone(), DocStats { spans: parsed.spans.len(), relations: parsed.relations.len(), status: parsed.status, labels });
+                doc_stats.insert(
+                    a.clone(),
+                    DocStats {
+                        spans: parsed.spans.len(),
+                        relations: parsed.relations.len(),
+                        status: parsed.status,
+                        labels,
+                    },
+                );
             }
             st.annotators.insert(a, per);
         }
