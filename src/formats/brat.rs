@@ -139,6 +139,11 @@ pub fn parse_ann(
             ))
         })?;
         let tail = parts.next();
+        if id.contains(char::is_whitespace) {
+            return Err(err(format!(
+                "{id:?} is not a brat id: brat lines are ID<TAB>DATA[<TAB>TEXT] with a TAB, not a space, after the id"
+            )));
+        }
         let kind = id.chars().next().unwrap_or(' ');
         let valid_id = id == "*"
             || (matches!(kind, 'T' | 'R' | 'E' | 'A' | 'M' | 'N' | '#')

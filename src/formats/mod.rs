@@ -357,12 +357,8 @@ pub fn build_record(
         }
         let mut frags = Vec::with_capacity(raw.fragments.len());
         for &(s, e) in &raw.fragments {
-            let f = CharSpan::new(s, e, len).map_err(|e| {
-                err(format!(
-                    "span {} {}: {e} (the document has {len} characters)",
-                    raw.key, raw.label
-                ))
-            })?;
+            let f = CharSpan::new(s, e, len)
+                .map_err(|e| err(format!("span {} {}: {e}", raw.key, raw.label)))?;
             frags.push(f);
         }
         frags.sort();

@@ -27,7 +27,7 @@ pub struct CharSpan {
 /// Why a pair of offsets is not a valid span.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SpanError {
-    #[error("span {start}..{end} is empty or reversed (start must be below end)")]
+    #[error("span {start}..{end} is empty or reversed (its start must be below its end)")]
     Empty { start: usize, end: usize },
     #[error("span {start}..{end} ends after the end of the text ({len} characters)")]
     OutOfBounds {
