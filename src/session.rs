@@ -288,6 +288,26 @@ impl Session {
         Ok(msg)
     }
 
+    /// After documents were imported into the project (files written on disk): forget
+    /// the in-memory copies of those documents and refresh their list entries. Call
+    /// [`Session::flush`] before importing so nothing unsaved is dropped.
+    pub fn refresh_after_import(&mut self, ids: &[DocId]) {
+        for id in ids {
+            if self.open.remove(id).is_some() {
+                self.workspace.remove_doc(id);
+                self.tracks.remove(id);
+            }
+            match self.project.summary(&self.annotator, id) {
+                Some(s) => {
+                    self.summaries.insert(id.clone(), s);
+                }
+                None => {
+                    self.summaries.remove(id);
+                }
+            }
+        }
+    }
+
     /// Span count and status of a document for the list: live if open, else from disk.
     pub fn summary(&self, id: &DocId) -> Summary {
         if let Some(d) = self.workspace.doc(id)

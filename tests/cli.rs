@@ -73,3 +73,119 @@ fn usage_errors_exit_two() {
     assert_eq!(code, 2);
     assert!(err.contains("Usage"), "{err}");
 }
+
+#[test]
+fn convert_reports_bad_documents_and_exits_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"text\": \"Amal met Ben.\", \"entities\": [[0, 4, \"PER\"]]}\n{\"text\": \"x\", \"entities\": [[0, 9, \"PER\"]]}\n{\"text\": \"Oslo\", \"entities\": [[0, 4, \"GPE\"]]}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.conll");
+    let (code, _, err) = entitle(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--from",
+        "spacy-jsonl",
+        "--to",
+        "conll",
+        "--output",
+        out.to_str().unwrap(),
+        "--scheme",
+        "bilou",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "in.jsonl:2: span 0 PER: span 0..9 ends after the end of the text (1 characters)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 documents, 2 spans converted from spacy-jsonl to conll"),
+        "{err}"
+    );
+    let conll = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        conll.contains("Amal U-PER\n") && conll.contains("Oslo U-GPE\n"),
+        "{conll}"
+    );
+}
+
+#[test]
+fn convert_usage_errors_exit_two() {
+    let (code, _, err) = entitle(&[
+        "convert", "x", "--from", "xml", "--to", "conll", "--output", "y",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("use one of txt, jsonl, brat, conll, spacy-jsonl, spacy, doccano, label-studio, prodigy, webanno-tsv, csv"), "{err}");
+    let (code, _, err) = entitle(&[
+        "convert", "x", "--from", "csv", "--to", "conll", "--output", "y",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("export-only"), "{err}");
+}
+
+#[test]
+fn import_then_export_then_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("tasks.jsonl");
+    std::fs::write(&input, "{\"id\": 17, \"text\": \"Rami Abdel Rahman said in Homs.\", \"spans\": [{\"start\": 0, \"end\": 17, \"label\": \"PER\"}, {\"start\": 26, \"end\": 30, \"label\": \"GPE\"}], \"meta\": {\"source\": \"wire\"}}\n").unwrap();
+    let project = dir.path().join("proj");
+    let (code, _, err) = entitle(&[
+        "import",
+        project.to_str().unwrap(),
+        input.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--annotator",
+        "ann",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(project.join("docs/17.txt").exists());
+    assert!(project.join("annotations/ann/docs/17.json").exists());
+    // Importing the same again merges (no duplicate document, no duplicate spans).
+    let (code, _, err) = entitle(&[
+        "import",
+        project.to_str().unwrap(),
+        input.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--annotator",
+        "ann",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("not added: there is already a PER span"),
+        "{err}"
+    );
+    let out = dir.path().join("back.jsonl");
+    let (code, _, err) = entitle(&[
+        "export",
+        project.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let line = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        line.starts_with(
+            "{\"id\":17,\"text\":\"Rami Abdel Rahman said in Homs.\",\"meta\":{\"source\":\"wire\""
+        ),
+        "{line}"
+    );
+    let (code, json, _) = entitle(&["stats", project.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["documents"], 1);
+    assert_eq!(v["labels"]["PER"], 1);
+    assert_eq!(v["annotators"]["ann"]["spans"], 2);
+    assert_eq!(v["per_document"]["docs/17"]["ann"]["labels"]["GPE"], 1);
+    let (code, text, _) = entitle(&["stats", project.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(text.contains("1 documents, 2 spans"), "{text}");
+}

@@ -615,3 +615,71 @@ fn changed_text_holds_spans_back_until_reanchored() {
         .count();
     assert_eq!(backups, 1);
 }
+
+#[test]
+fn import_shows_a_preview_then_adds_and_export_writes_a_file() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    let input = dir.path().join("incoming");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(
+        input.join("wire.txt"),
+        "Amal Haddad met “Nordlicht AG” staff in Oslo 😀.\n",
+    )
+    .unwrap();
+    std::fs::write(input.join("wire.ann"), "T1\tPER 0 11\tAmal Haddad\nT2\tCOMPANY 17 29\tNordlicht AG\nR1\tworks_for Arg1:T1 Arg2:T2\n").unwrap();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Import… Ctrl+I").click();
+    h.run();
+    h.get_by_label("Format").click();
+    h.run();
+    h.get_by_label("brat").click();
+    h.run();
+    h.get_by_label("Files or folders, one per line").focus();
+    h.run();
+    h.get_by_label("Files or folders, one per line")
+        .type_text(input.to_str().unwrap());
+    h.run();
+    h.get_by_label("Read").click();
+    h.run();
+    h.get_by_label_contains("Found 1 documents, 2 spans, 1 relations");
+    // Nothing is added before the user confirms.
+    assert!(!root.join("docs/wire.txt").exists());
+    h.get_by_label("Import 1 documents").click();
+    h.run();
+    assert_eq!(h.state().current_doc().unwrap().as_str(), "docs/wire");
+    assert_eq!(
+        model_spans(&h, "docs/wire"),
+        vec![(0, 11, "PER".into()), (17, 29, "COMPANY".into())]
+    );
+    let disk = disk_spans(&root, "docs/wire", Some(2), Duration::from_millis(1500));
+    assert_eq!(disk.len(), 2);
+    // The new label joined the project's labels (and the palette).
+    h.get_by_label("COMPANY");
+    assert!(
+        std::fs::read_to_string(root.join("entitle.toml"))
+            .unwrap()
+            .contains("name = \"COMPANY\"")
+    );
+
+    // Export everything the tester annotated to JSONL.
+    let out = dir.path().join("out.jsonl");
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export… Ctrl+E").click();
+    h.run();
+    let field = h.get_by_label("Output");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Output").type_text(out.to_str().unwrap());
+    h.run();
+    h.get_by_label("Write the export").click();
+    h.run();
+    h.get_by_label_contains("Exported 8 documents, 2 spans by tester as jsonl");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().count(), 8);
+    assert!(written.contains("\"label\":\"works_for\""), "{written}");
+}

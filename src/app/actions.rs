@@ -29,6 +29,8 @@ pub enum Action {
     OpenFolder,
     OpenFile,
     OpenSample,
+    Import,
+    Export,
     Reanchor,
     Quit,
 }
@@ -81,6 +83,8 @@ pub const NAMED: &[(&str, Action, &str)] = &[
     ),
     ("open_folder", Action::OpenFolder, "Open folder…"),
     ("open_file", Action::OpenFile, "Open file…"),
+    ("import", Action::Import, "Import…"),
+    ("export", Action::Export, "Export…"),
     ("quit", Action::Quit, "Quit"),
 ];
 
@@ -104,6 +108,8 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("show_shortcuts", &["F1"]),
     ("open_folder", &["Ctrl+O"]),
     ("open_file", &["Ctrl+Shift+O"]),
+    ("import", &["Ctrl+I"]),
+    ("export", &["Ctrl+E"]),
     ("quit", &["Ctrl+Q"]),
 ];
 

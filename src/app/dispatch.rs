@@ -72,6 +72,27 @@ impl EntitleApp {
                 }
             }
             Action::OpenSample => self.open_sample(),
+            Action::Import => self.import.open = true,
+            Action::Export => {
+                if self.export.output.is_empty()
+                    && let Some(s) = self.session.as_ref()
+                {
+                    let f = self.export.format;
+                    let name = if f == crate::formats::Format::Brat {
+                        "export-brat".to_string()
+                    } else {
+                        format!("export.{}", f.extension())
+                    };
+                    self.export.output = s
+                        .project
+                        .root()
+                        .join("exports")
+                        .join(name)
+                        .display()
+                        .to_string();
+                }
+                self.export.open = true;
+            }
             Action::Reanchor => self.reanchor(),
             Action::Quit => self.quit = true,
         }

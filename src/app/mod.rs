@@ -11,11 +11,12 @@ mod panels;
 pub mod theme;
 pub mod widgets;
 
+pub use crate::session::Severity;
 pub use actions::{Action, Keymap};
 
 use crate::model::{DocId, Rgb, SpanId};
 use crate::project::{self, Project};
-use crate::session::{Notice, SaveState, Session, Severity};
+use crate::session::{Notice, SaveState, Session};
 use crate::text::CharSpan;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -118,6 +119,8 @@ pub struct EntitleApp {
     pub(crate) show_shortcuts: bool,
     pub(crate) annotator_edit: Option<String>,
     pub(crate) quit: bool,
+    pub(crate) import: panels::interop::ImportDialog,
+    pub(crate) export: panels::interop::ExportDialog,
     data_dir: Option<PathBuf>,
     keymap_text: Option<String>,
     event_log: Option<std::fs::File>,
@@ -169,6 +172,8 @@ impl EntitleApp {
             show_shortcuts: false,
             annotator_edit: None,
             quit: false,
+            import: Default::default(),
+            export: Default::default(),
             data_dir: startup.data_dir.clone().or_else(project::sample::data_dir),
             keymap_text,
             event_log,
@@ -278,6 +283,20 @@ impl EntitleApp {
         }
     }
 
+    /// Labels may have changed (an import adds new ones): rebuild colours and keys.
+    pub(crate) fn refresh_schema(&mut self) {
+        let Some(session) = self.session.as_ref() else {
+            return;
+        };
+        let schema = session.project.schema();
+        self.keymap = Keymap::new(&schema, self.keymap_text.as_deref());
+        self.colors = schema
+            .labels
+            .iter()
+            .map(|l| (l.name.clone(), l.color))
+            .collect();
+    }
+
     /// Make `id` the document on screen (opening it if needed).
     pub(crate) fn show_doc(&mut self, id: &DocId) {
         if self.view.as_ref().is_some_and(|v| &v.id == id) {
@@ -381,6 +400,12 @@ impl EntitleApp {
         if self.show_shortcuts {
             panels::shortcuts::shortcuts_window(self, &ctx);
         }
+        if self.import.open {
+            panels::interop::import_window(self, &ctx);
+        }
+        if self.export.open {
+            panels::interop::export_window(self, &ctx);
+        }
 
         if let Some(s) = self.session.as_mut() {
             s.autosave_tick();
@@ -405,8 +430,38 @@ impl EntitleApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        if let Some(p) = dropped.first() {
-            self.open_project(p);
+        let Some(p) = dropped.first() else { return };
+        // A project, a folder of texts or a .txt opens; annotated files go to Import.
+        let is_project = p.is_dir()
+            && (p.join(crate::project::CONFIG_FILE).exists()
+                || !p.join("annotation.conf").exists());
+        let guessed =
+            panels::interop::guess_format(p).filter(|f| *f != crate::formats::Format::Txt);
+        match guessed {
+            Some(format) if self.session.is_some() => {
+                self.import = panels::interop::ImportDialog {
+                    open: true,
+                    format: Some(format),
+                    paths: dropped
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    preview: None,
+                };
+            }
+            _ if !is_project && p.is_dir() && self.session.is_some() => {
+                // A brat collection folder.
+                self.import = panels::interop::ImportDialog {
+                    open: true,
+                    format: Some(crate::formats::Format::Brat),
+                    paths: p.display().to_string(),
+                    preview: None,
+                };
+            }
+            _ => {
+                self.open_project(p);
+            }
         }
     }
 

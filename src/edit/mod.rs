@@ -151,6 +151,11 @@ impl Workspace {
         }
     }
 
+    /// Forget a document (it is re-read from disk when opened again).
+    pub fn remove_doc(&mut self, doc: &DocId) {
+        self.docs.remove(doc);
+    }
+
     pub fn doc(&self, doc: &DocId) -> Option<&DocAnnotations> {
         self.docs.get(doc)
     }

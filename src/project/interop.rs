@@ -158,9 +158,15 @@ impl Project {
             self.docs
                 .sort_by(|a, b| super::natural_cmp(a.id.as_str(), b.id.as_str()));
         }
-        if !rec.meta.is_empty() {
+        if !rec.meta.is_empty() || rec.external_id.is_some() {
+            // docs/<id>.meta.json: the source's id and metadata, given back on export.
             let meta_path = super::join_id(&self.root, &id, "meta.json");
-            let bytes = serde_json::to_vec_pretty(&rec.meta).unwrap_or_default();
+            let mut sidecar = serde_json::Map::new();
+            if let Some(x) = &rec.external_id {
+                sidecar.insert("id".into(), x.clone());
+            }
+            sidecar.insert("meta".into(), serde_json::Value::Object(rec.meta.clone()));
+            let bytes = serde_json::to_vec_pretty(&sidecar).unwrap_or_default();
             atomic_write(&meta_path, &bytes).map_err(|e| io(&meta_path, e))?;
         }
         let doc = crate::model::Document::new(id.clone(), rec.doc.shared_text());
@@ -281,13 +287,17 @@ impl Project {
                 Err((p, e)) => return Err(FormatError::new(&p, 0, e.to_string())),
             }
         }
-        let meta = std::fs::read(super::join_id(&self.root, id, "meta.json"))
+        let sidecar = std::fs::read(super::join_id(&self.root, id, "meta.json"))
             .ok()
             .and_then(|b| {
                 serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&b).ok()
             })
             .unwrap_or_default();
-        let external_id = meta.get("id").cloned();
+        let external_id = sidecar.get("id").cloned();
+        let meta = match sidecar.get("meta") {
+            Some(serde_json::Value::Object(m)) => m.clone(),
+            _ => serde_json::Map::new(),
+        };
         Ok(Record {
             name: id.as_str().trim_start_matches("docs/").to_string(),
             external_id,

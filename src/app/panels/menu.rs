@@ -38,6 +38,10 @@ pub fn menu_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 item(app, ui, Action::OpenFile, true);
                 item(app, ui, Action::OpenSample, true);
                 ui.separator();
+                let has_project = app.session.is_some();
+                item(app, ui, Action::Import, has_project);
+                item(app, ui, Action::Export, has_project);
+                ui.separator();
                 item(app, ui, Action::Quit, true);
             });
             ui.menu_button("Edit", |ui| {

@@ -2,6 +2,7 @@
 
 pub mod doc_list;
 pub mod doc_view;
+pub mod interop;
 pub mod menu;
 pub mod messages;
 pub mod palette;

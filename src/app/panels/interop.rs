@@ -1,0 +1,322 @@
+//! File › Import… and File › Export…: native file dialogs (or typed paths), a preview of
+//! what an import found (nothing is added until the user confirms), and the warnings of
+//! an export.
+
+use crate::app::{EntitleApp, Severity};
+use crate::formats::{self, Format, ReadOptions, Record, Scheme, WriteOptions};
+use std::path::PathBuf;
+
+/// State of the import window.
+#[derive(Default)]
+pub struct ImportDialog {
+    pub open: bool,
+    pub format: Option<Format>,
+    /// One path per line (files or folders).
+    pub paths: String,
+    pub preview: Option<Preview>,
+}
+
+/// What reading the inputs found.
+pub struct Preview {
+    pub records: Vec<Record>,
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// State of the export window.
+pub struct ExportDialog {
+    pub open: bool,
+    pub format: Format,
+    pub scheme: Scheme,
+    pub output: String,
+    pub result: Vec<String>,
+}
+
+impl Default for ExportDialog {
+    fn default() -> Self {
+        Self {
+            open: false,
+            format: Format::Jsonl,
+            scheme: Scheme::Iob2,
+            output: String::new(),
+            result: Vec::new(),
+        }
+    }
+}
+
+/// The format a file most likely is, from its extension.
+pub fn guess_format(path: &std::path::Path) -> Option<Format> {
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "ann" => Format::Brat,
+        "conll" | "iob" | "bio" => Format::Conll,
+        "jsonl" => Format::Jsonl,
+        "json" => Format::LabelStudio,
+        "tsv" => Format::WebannoTsv,
+        "spacy" => Format::Spacy,
+        "txt" => Format::Txt,
+        _ => return None,
+    })
+}
+
+fn paths_of(text: &str) -> Vec<PathBuf> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(PathBuf::from)
+        .collect()
+}
+
+fn format_combo(ui: &mut egui::Ui, id: &str, format: &mut Option<Format>, import: bool) {
+    let label = format.map_or("choose…".to_string(), |f| f.name().to_string());
+    egui::ComboBox::new(id, "Format")
+        .selected_text(label)
+        .show_ui(ui, |ui| {
+            for f in Format::ALL {
+                if import && !f.can_import() {
+                    continue;
+                }
+                ui.selectable_value(format, Some(f), f.name())
+                    .on_hover_text(f.describe());
+            }
+        });
+}
+
+pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
+    let mut open = app.import.open;
+    let mut read = false;
+    let mut confirm = false;
+    egui::Window::new("Import").open(&mut open).default_width(560.0).show(ctx, |ui| {
+        format_combo(ui, "import-format", &mut app.import.format, true);
+        ui.horizontal(|ui| {
+            if ui.button("Choose files…").clicked()
+                && let Some(files) = rfd::FileDialog::new().set_title("Files to import").pick_files()
+            {
+                app.import.paths = files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n");
+                if app.import.format.is_none() {
+                    app.import.format = files.first().and_then(|f| guess_format(f));
+                }
+            }
+            if ui.button("Choose folder…").clicked()
+                && let Some(dir) = rfd::FileDialog::new().set_title("Folder to import").pick_folder()
+            {
+                app.import.paths = dir.display().to_string();
+            }
+        });
+        let label = ui.label("Files or folders, one per line");
+        ui.add(egui::TextEdit::multiline(&mut app.import.paths).desired_rows(2).desired_width(f32::INFINITY)).labelled_by(label.id);
+        let ready = app.import.format.is_some() && !paths_of(&app.import.paths).is_empty();
+        if ui.add_enabled(ready, egui::Button::new("Read")).clicked() {
+            read = true;
+        }
+        if let Some(p) = &app.import.preview {
+            ui.separator();
+            let spans: usize = p.records.iter().map(|r| r.set.len()).sum();
+            let relations: usize = p.records.iter().map(|r| r.set.relations().len()).sum();
+            ui.label(format!("Found {} documents, {spans} spans, {relations} relations; {} warnings, {} errors.", p.records.len(), p.warnings.len(), p.errors.len()));
+            egui::ScrollArea::vertical().max_height(220.0).show(ui, |ui| {
+                for r in &p.records {
+                    ui.label(format!("📄 {} — {} spans", r.name, r.set.len()));
+                }
+                for e in &p.errors {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
+                }
+                for w in &p.warnings {
+                    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
+                }
+            });
+            let n = p.records.len();
+            let annotator = app.annotator();
+            if ui
+                .add_enabled(n > 0, egui::Button::new(format!("Import {n} documents")))
+                .on_hover_text(format!("Adds the texts under docs/ and their spans to {annotator}'s annotations"))
+                .clicked()
+            {
+                confirm = true;
+            }
+        }
+    });
+    app.import.open = open;
+    if read && let Some(format) = app.import.format {
+        let opts = ReadOptions {
+            annotator: app.annotator(),
+            created: chrono::Utc::now(),
+        };
+        let mut preview = Preview {
+            records: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        };
+        for item in formats::read(format, &paths_of(&app.import.paths), &opts) {
+            match item {
+                Ok(rec) => {
+                    preview
+                        .warnings
+                        .extend(rec.warnings.iter().map(|w| w.to_string()));
+                    preview.records.push(rec);
+                }
+                Err(e) => preview.errors.push(e.to_string()),
+            }
+        }
+        app.import.preview = Some(preview);
+    }
+    if confirm {
+        let Some(preview) = app.import.preview.take() else {
+            return;
+        };
+        let annotator = app.annotator();
+        let mut added = Vec::new();
+        let mut problems = Vec::new();
+        if let Some(session) = app.session.as_mut() {
+            // Unsaved edits first: an import may add to a document that is open.
+            session.flush(std::time::Duration::from_secs(5));
+            for rec in &preview.records {
+                match session.project.import_record(&annotator, &rec.clone()) {
+                    Ok(done) => added.push(done),
+                    Err(e) => problems.push(format!("{}: {e}", rec.name)),
+                }
+            }
+            session.refresh_after_import(&added.iter().map(|d| d.doc.clone()).collect::<Vec<_>>());
+        }
+        let spans: usize = added.iter().map(|d| d.spans).sum();
+        app.message(
+            Severity::Info,
+            format!(
+                "Imported {} documents with {spans} spans as {annotator}.",
+                added.len()
+            ),
+        );
+        for p in problems {
+            app.message(Severity::Error, p);
+        }
+        app.log(&format!("IMPORT {} {spans}", added.len()));
+        app.refresh_schema();
+        app.filter_key = None;
+        app.import = ImportDialog::default();
+        if let Some(first) = added.first() {
+            let id = first.doc.clone();
+            // Re-show even if it is the document on screen: its annotations changed.
+            app.view = None;
+            app.show_doc(&id);
+        }
+    }
+}
+
+pub fn export_window(app: &mut EntitleApp, ctx: &egui::Context) {
+    let mut open = app.export.open;
+    let mut go = false;
+    egui::Window::new("Export")
+        .open(&mut open)
+        .default_width(520.0)
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                let mut f = Some(app.export.format);
+                format_combo(ui, "export-format", &mut f, false);
+                if let Some(f) = f {
+                    app.export.format = f;
+                }
+                if app.export.format == Format::Conll {
+                    egui::ComboBox::new("export-scheme", "Scheme")
+                        .selected_text(format!("{:?}", app.export.scheme).to_uppercase())
+                        .show_ui(ui, |ui| {
+                            for s in [Scheme::Iob1, Scheme::Iob2, Scheme::Iobes, Scheme::Bilou] {
+                                ui.selectable_value(
+                                    &mut app.export.scheme,
+                                    s,
+                                    format!("{s:?}").to_uppercase(),
+                                );
+                            }
+                        });
+                }
+            });
+            ui.weak(app.export.format.describe());
+            ui.horizontal(|ui| {
+                let label = ui.label("Output");
+                ui.add(egui::TextEdit::singleline(&mut app.export.output).desired_width(320.0))
+                    .labelled_by(label.id);
+                if ui.button("Choose…").clicked() {
+                    let picked = if app.export.format == Format::Brat {
+                        rfd::FileDialog::new()
+                            .set_title("Folder for the brat collection")
+                            .pick_folder()
+                    } else {
+                        rfd::FileDialog::new()
+                            .set_title("Export to")
+                            .set_file_name(format!("export.{}", app.export.format.extension()))
+                            .save_file()
+                    };
+                    if let Some(p) = picked {
+                        app.export.output = p.display().to_string();
+                    }
+                }
+            });
+            if ui
+                .add_enabled(
+                    !app.export.output.trim().is_empty(),
+                    egui::Button::new("Write the export"),
+                )
+                .clicked()
+            {
+                go = true;
+            }
+            if !app.export.result.is_empty() {
+                ui.separator();
+                egui::ScrollArea::vertical()
+                    .max_height(200.0)
+                    .show(ui, |ui| {
+                        for line in &app.export.result {
+                            ui.label(line);
+                        }
+                    });
+            }
+        });
+    app.export.open = open;
+    if go {
+        app.export.result = run_export(app);
+    }
+}
+
+/// Export every document with the current annotator's annotations.
+fn run_export(app: &mut EntitleApp) -> Vec<String> {
+    let annotator = app.annotator();
+    // Everything edited is on disk first: export reads the project files.
+    let _ = app.flush();
+    let Some(session) = app.session.as_ref() else {
+        return vec!["No project is open.".into()];
+    };
+    let project = &session.project;
+    let output = PathBuf::from(app.export.output.trim());
+    let options = WriteOptions {
+        scheme: app.export.scheme,
+        schema: Some(project.schema()),
+    };
+    let mut lines = Vec::new();
+    let mut w = match formats::writer(app.export.format, &output, &options) {
+        Ok(w) => w,
+        Err(e) => return vec![format!("⛔ {e}")],
+    };
+    let has_annotations = project.annotators().contains(&annotator);
+    let (mut docs, mut spans, mut warnings) = (0, 0, 0);
+    for d in project.docs() {
+        match project.export_record(&d.id, has_annotations.then_some(annotator.as_str())) {
+            Ok(rec) => match w.write(&rec) {
+                Ok(ws) => {
+                    docs += 1;
+                    spans += rec.set.len();
+                    warnings += ws.len();
+                    lines.extend(ws.iter().map(|x| format!("⚠ {x}")));
+                }
+                Err(e) => return vec![format!("⛔ {e}; nothing was written")],
+            },
+            Err(e) => lines.push(format!("⛔ {e}")),
+        }
+    }
+    match w.finish() {
+        Ok(_) => {
+            lines.insert(0, format!("Exported {docs} documents, {spans} spans by {annotator} as {} to {}; {warnings} warnings.", app.export.format, output.display()));
+            app.log(&format!("EXPORT {} {docs} {spans}", app.export.format));
+        }
+        Err(e) => lines.insert(0, format!("⛔ {e}; nothing was written")),
+    }
+    lines
+}
