@@ -90,7 +90,7 @@ pub fn convert(
     };
     let pb = progress(&format!("{from} → {to}"));
     let mut t = Tally::default();
-    for item in formats::read(from, inputs, &read_options(None)) {
+    for item in formats::read_in_background(from, inputs, &read_options(None)) {
         match item {
             Ok(rec) => {
                 warn_all(&pb, &rec.warnings);

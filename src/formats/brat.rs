@@ -21,6 +21,7 @@ use super::{
     FormatError, Origin, RawRelation, RawSpan, ReadOptions, Record, Warning, describe_span,
 };
 use crate::model::{Document, Normalization};
+
 use crate::text::{CharSpan, is_line_break};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -64,7 +65,8 @@ fn read_pair(root: &Path, txt: &Path, options: &ReadOptions) -> Result<Record, F
     let bytes =
         std::fs::read(txt).map_err(|e| FormatError::new(txt, 0, format!("cannot read: {e}")))?;
     let name = super::txt::name_of(root, txt);
-    let doc = Document::from_bytes(super::doc_id_from(&name, 0), bytes)
+    // Decoded once here; the record's document is built from this text.
+    let (text, had_bom) = crate::model::decode_text(bytes)
         .map_err(|e| FormatError::new(txt, super::txt::text_error_line(&e), e.to_string()))?;
     let ann_path = txt.with_extension("ann");
     let ann = match std::fs::read(&ann_path) {
@@ -80,8 +82,8 @@ fn read_pair(root: &Path, txt: &Path, options: &ReadOptions) -> Result<Record, F
     };
     let mut warnings = Vec::new();
     // brat counts a BOM as a character; our text starts after it.
-    let shift = usize::from(doc.had_bom);
-    if doc.had_bom {
+    let shift = usize::from(had_bom);
+    if had_bom {
         warnings.push(Warning {
             doc: name.clone(),
             item: "byte-order mark".into(),
@@ -95,7 +97,7 @@ fn read_pair(root: &Path, txt: &Path, options: &ReadOptions) -> Result<Record, F
     let mut rec = super::build_record(
         &name,
         None,
-        doc.text().to_string(),
+        text,
         spans,
         relations,
         Origin {
@@ -120,8 +122,8 @@ pub fn parse_ann(
     let mut spans: Vec<RawSpan> = Vec::new();
     let mut relations = Vec::new();
     let mut warnings = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut ids = std::collections::HashSet::new();
+    let mut by_key: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    let mut ids: rustc_hash::FxHashSet<&str> = Default::default();
     // Attribute, normalization and note lines may come before their span: apply later.
     let mut pending: Vec<(usize, char, Vec<String>, Option<String>)> = Vec::new();
     for (i, raw_line) in ann.split('\n').enumerate() {
@@ -156,10 +158,11 @@ pub fn parse_ann(
                 "{id:?} is not a brat id (T1, R1, E1, A1, M1, N1, #1 or *)"
             )));
         }
-        if id != "*" && !ids.insert(id.to_string()) {
+        if id != "*" && !ids.insert(id) {
             return Err(err(format!("id {id} is used twice")));
         }
-        let fields: Vec<String> = data.split(' ').map(str::to_string).collect();
+        // Split into fields only for the (rarer) lines that need them.
+        let fields = || -> Vec<String> { data.split(' ').map(str::to_string).collect() };
         match kind {
             'T' => {
                 let (label, offsets) = data.split_once(' ').ok_or_else(|| {
@@ -179,7 +182,7 @@ pub fn parse_ann(
                     fragments.push((s - shift, e - shift));
                 }
                 let text = tail.map(str::to_string);
-                by_key.insert(id.to_string(), spans.len());
+                by_key.insert(id, spans.len());
                 spans.push(RawSpan {
                     key: id.to_string(),
                     fragments,
@@ -190,6 +193,7 @@ pub fn parse_ann(
                 });
             }
             'R' => {
+                let fields = fields();
                 let args: Vec<&str> = fields.iter().skip(1).map(String::as_str).collect();
                 let (Some(a), Some(b), 2) = (args.first(), args.get(1), args.len()) else {
                     return Err(err(format!(
@@ -215,7 +219,7 @@ pub fn parse_ann(
                     line: n,
                 });
             }
-            'A' | 'M' | 'N' | '#' => pending.push((n, kind, fields, tail.map(str::to_string))),
+            'A' | 'M' | 'N' | '#' => pending.push((n, kind, fields(), tail.map(str::to_string))),
             'E' => warnings.push(Warning {
                 doc: doc_name.into(),
                 item: format!("event {id} ({data})"),
@@ -232,7 +236,7 @@ pub fn parse_ann(
     for (n, kind, fields, tail) in pending {
         let err = |m: String| FormatError::new(path, n, m);
         let target = fields.get(1).cloned().unwrap_or_default();
-        let Some(&at) = by_key.get(&target) else {
+        let Some(&at) = by_key.get(target.as_str()) else {
             if target.starts_with('E') || target.starts_with('R') {
                 warnings.push(Warning {
                     doc: doc_name.into(),

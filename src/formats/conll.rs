@@ -15,7 +15,6 @@
 //! (`'s`, `’s`, `n't`), nor after `( [ { “ ‘ $ £ € ¿ ¡`, nor between an apostrophe and
 //! `s t d ll re ve m`; each sentence ends with a line break.
 
-use super::tokenize::sentences;
 use super::{
     AtomicFile, FormatError, Keeps, Origin, RawSpan, ReadOptions, Record, Scheme, Warning,
     WriteError, expressible,
@@ -301,87 +300,101 @@ impl<R: BufRead> DocReader<R> {
     }
 }
 
-/// Tags of `n` tokens of one entity.
-fn entity_tags(scheme: Scheme, label: &str, n: usize, follows_same: bool) -> Vec<String> {
-    (0..n)
-        .map(|i| {
-            let p = match scheme {
-                Scheme::Iob1 => {
-                    if i == 0 && follows_same {
-                        "B"
-                    } else {
-                        "I"
-                    }
-                }
-                Scheme::Iob2 => {
-                    if i == 0 {
-                        "B"
-                    } else {
-                        "I"
-                    }
-                }
-                Scheme::Iobes => match (i, n) {
-                    (_, 1) => "S",
-                    (0, _) => "B",
-                    (i, n) if i == n - 1 => "E",
-                    _ => "I",
-                },
-                Scheme::Bilou => match (i, n) {
-                    (_, 1) => "U",
-                    (0, _) => "B",
-                    (i, n) if i == n - 1 => "L",
-                    _ => "I",
-                },
+/// The prefix letter of token `i` of an `n`-token entity.
+fn prefix(scheme: Scheme, i: usize, n: usize, follows_same: bool) -> u8 {
+    match scheme {
+        Scheme::Iob1 => {
+            if i == 0 && follows_same {
+                b'B'
+            } else {
+                b'I'
+            }
+        }
+        Scheme::Iob2 => {
+            if i == 0 {
+                b'B'
+            } else {
+                b'I'
+            }
+        }
+        Scheme::Iobes | Scheme::Bilou => {
+            let (single, last) = if scheme == Scheme::Iobes {
+                (b'S', b'E')
+            } else {
+                (b'U', b'L')
             };
-            format!("{p}-{label}")
-        })
-        .collect()
-}
-
-/// A token's text for a column file: never empty, never containing white space.
-fn column_safe(t: &str) -> String {
-    t.chars()
-        .map(|c| if c.is_whitespace() { '_' } else { c })
-        .collect()
+            match (i, n) {
+                (_, 1) => single,
+                (0, _) => b'B',
+                (i, n) if i == n - 1 => last,
+                _ => b'I',
+            }
+        }
+    }
 }
 
 /// The CoNLL lines of one record (with its `-DOCSTART-`), and what was dropped.
 pub fn encode(rec: &Record, scheme: Scheme) -> (String, Vec<Warning>) {
+    let mut out = Vec::new();
+    let warnings = encode_into(rec, scheme, &mut out);
+    (String::from_utf8(out).unwrap_or_default(), warnings)
+}
+
+/// Append the CoNLL lines of one record to `out` (no per-token allocation: this is the
+/// inner loop of corpus conversion).
+pub fn encode_into(rec: &Record, scheme: Scheme, out: &mut Vec<u8>) -> Vec<Warning> {
     let (spans, warnings) = expressible(rec, super::Format::Conll, Keeps::default());
-    let tokens = super::jsonl::span_tokens(rec, &spans);
     let text = rec.doc.text();
     let index = rec.doc.index();
-    let mut tags: Vec<String> = vec!["O".to_string(); tokens.len()];
-    let mut prev: Option<(usize, &str)> = None; // (end token, label) of the previous entity
-    for s in &spans {
+    let chars: Vec<char> = text.chars().collect();
+    let mut cuts: Vec<usize> = spans
+        .iter()
+        .flat_map(|s| [s.range.start(), s.range.end()])
+        .collect();
+    cuts.sort_unstable();
+    let tokens = super::tokenize::tokenize_chars(&chars, &cuts);
+    // Per token: prefix letter (0 = O) and the entity's span index.
+    let mut tags: Vec<(u8, u32)> = vec![(0, 0); tokens.len()];
+    let mut prev: Option<(usize, &str)> = None;
+    for (k, s) in spans.iter().enumerate() {
         let first = tokens.partition_point(|t| t.start < s.range.start());
         let last = tokens.partition_point(|t| t.end <= s.range.end());
         if last <= first {
             continue;
         }
         let follows_same = prev.is_some_and(|(end, l)| end == first && l == &*s.label);
-        for (k, tag) in entity_tags(scheme, &s.label, last - first, follows_same)
-            .into_iter()
-            .enumerate()
-        {
-            tags[first + k] = tag;
+        for (i, tag) in tags[first..last].iter_mut().enumerate() {
+            *tag = (prefix(scheme, i, last - first, follows_same), k as u32);
         }
         prev = Some((last, &s.label));
     }
     let protect: Vec<_> = spans.iter().map(|s| s.range).collect();
-    let mut out = String::with_capacity(text.len() * 2 + 32);
-    out.push_str("-DOCSTART- -X- O O\n\n");
-    for sent in sentences(text, &tokens, &protect) {
+    out.reserve(text.len() * 2 + 32);
+    out.extend_from_slice(b"-DOCSTART- -X- O O\n\n");
+    let bytes = text.as_bytes();
+    for sent in super::tokenize::sentences_chars(&chars, &tokens, &protect) {
         for i in sent {
             let t = tokens[i];
-            out.push_str(&column_safe(index.slice(text, t.start..t.end)));
-            out.push(' ');
-            out.push_str(&tags[i]);
-            out.push('\n');
+            let (a, b) = (
+                index.byte_from_char(t.start).unwrap_or(0),
+                index.byte_from_char(t.end).unwrap_or(0),
+            );
+            // Tokens never hold white space (the tokenizer splits there).
+            out.extend_from_slice(&bytes[a..b]);
+            out.push(b' ');
+            match tags[i] {
+                (0, _) => out.push(b'O'),
+                (p, k) => {
+                    out.push(p);
+                    out.push(b'-');
+                    out.extend_from_slice(spans[k as usize].label.as_bytes());
+                }
+            }
+            out.push(b'\n');
         }
-        out.push('\n');
+        out.push(b'\n');
     }
-    (out, warnings)
+    warnings
 }
 
 /// Streaming CoNLL writer.

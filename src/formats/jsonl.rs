@@ -245,6 +245,222 @@ fn span_objects(v: &Value, file: &Path, line: usize) -> Result<Vec<RawSpan>, For
     Ok(out)
 }
 
+/// Typed parsing of the common shapes (Entitle and spaCy JSONL), borrowing strings
+/// from the line: several times faster than building a `serde_json::Value`. Anything
+/// unusual — or wrong — goes to the general path, which also words the errors.
+mod fast {
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+    use serde_json::{Map, Value};
+    use std::borrow::Cow;
+
+    /// A span or relation id: a string or a number.
+    pub enum Key<'a> {
+        Str(Cow<'a, str>),
+        Num(u64),
+    }
+    impl Key<'_> {
+        pub fn to_key(&self) -> String {
+            match self {
+                Key::Str(s) => s.to_string(),
+                Key::Num(n) => n.to_string(),
+            }
+        }
+    }
+    impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<'a>(std::marker::PhantomData<&'a ()>);
+            impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+                type Value = Key<'a>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a string or a number")
+                }
+                fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                    Ok(Key::Str(Cow::Borrowed(v)))
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                    Ok(Key::Str(Cow::Owned(v.to_string())))
+                }
+                fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                    Ok(Key::Num(v))
+                }
+            }
+            d.deserialize_any(V(std::marker::PhantomData))
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub struct Obj<'a> {
+        #[serde(borrow, default)]
+        pub id: Option<Key<'a>>,
+        pub start: u64,
+        pub end: u64,
+        #[serde(borrow)]
+        pub label: Cow<'a, str>,
+        #[serde(borrow, default)]
+        pub text: Option<Cow<'a, str>>,
+        #[serde(default)]
+        pub fragments: Option<Vec<[u64; 2]>>,
+        #[serde(default)]
+        pub note: Option<String>,
+        #[serde(default)]
+        pub attributes: Option<Map<String, Value>>,
+        #[serde(default)]
+        pub normalizations: Option<Vec<crate::model::Normalization>>,
+        #[serde(borrow, default)]
+        pub annotator: Option<Cow<'a, str>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Rel<'a> {
+        #[serde(borrow, default)]
+        pub id: Option<Key<'a>>,
+        #[serde(borrow)]
+        pub from: Key<'a>,
+        #[serde(borrow)]
+        pub to: Key<'a>,
+        #[serde(borrow)]
+        pub label: Cow<'a, str>,
+    }
+
+    #[derive(Default)]
+    pub struct Line<'a> {
+        pub text: Option<Cow<'a, str>>,
+        pub id: Option<Value>,
+        pub meta: Option<Map<String, Value>>,
+        pub spans: Option<Vec<Obj<'a>>>,
+        pub entities: Option<Vec<(u64, u64, Cow<'a, str>)>>,
+        pub relations: Option<Vec<Rel<'a>>>,
+        pub unknown: bool,
+    }
+
+    impl<'de> Deserialize<'de> for Line<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Line<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                    let mut line = Line::default();
+                    while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                        match &*key {
+                            "text" => line.text = Some(map.next_value()?),
+                            "id" => line.id = Some(map.next_value()?),
+                            "meta" => line.meta = Some(map.next_value()?),
+                            "spans" => line.spans = Some(map.next_value()?),
+                            "entities" => line.entities = Some(map.next_value()?),
+                            "relations" => line.relations = Some(map.next_value()?),
+                            _ => {
+                                line.unknown = true;
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(line)
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+}
+
+/// The fast path: `None` sends the line to the general parser.
+fn parse_fast(
+    line: &str,
+    file: &Path,
+    line_no: usize,
+    stem: &str,
+    options: &ReadOptions,
+) -> Option<Result<Record, FormatError>> {
+    let parsed: fast::Line = serde_json::from_str(line).ok()?;
+    if parsed.unknown
+        || parsed.text.is_none()
+        || (parsed.spans.is_some() && parsed.entities.is_some())
+    {
+        return None;
+    }
+    let text = parsed.text?.into_owned();
+    let mut spans = Vec::new();
+    if let Some(objs) = parsed.spans {
+        spans.reserve(objs.len());
+        for (i, o) in objs.into_iter().enumerate() {
+            let fragments = match &o.fragments {
+                Some(f) => f.iter().map(|[a, b]| (*a as usize, *b as usize)).collect(),
+                None => vec![(o.start as usize, o.end as usize)],
+            };
+            spans.push(RawSpan {
+                key: o
+                    .id
+                    .as_ref()
+                    .map_or_else(|| i.to_string(), fast::Key::to_key),
+                fragments,
+                label: o.label.into_owned(),
+                text: o.text.map(|t| t.into_owned()),
+                note: o.note,
+                attributes: o
+                    .attributes
+                    .map(|m| {
+                        m.into_iter()
+                            .map(|(k, v)| {
+                                (k, v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                normalizations: o.normalizations.unwrap_or_default(),
+                annotator: o.annotator.map(|a| a.into_owned()),
+                line: line_no,
+                ..Default::default()
+            });
+        }
+    } else if let Some(triples) = parsed.entities {
+        for (i, (a, b, l)) in triples.into_iter().enumerate() {
+            spans.push(RawSpan {
+                key: i.to_string(),
+                fragments: vec![(a as usize, b as usize)],
+                label: l.into_owned(),
+                line: line_no,
+                ..Default::default()
+            });
+        }
+    }
+    let relations = parsed
+        .relations
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| RawRelation {
+            key: r
+                .id
+                .as_ref()
+                .map_or_else(|| i.to_string(), fast::Key::to_key),
+            label: r.label.into_owned(),
+            from: r.from.to_key(),
+            to: r.to.to_key(),
+            line: line_no,
+        })
+        .collect();
+    let name = match &parsed.id {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => format!("{stem}-{line_no}"),
+    };
+    let origin = Origin {
+        path: file.to_path_buf(),
+        line: line_no,
+    };
+    Some(
+        super::build_record(&name, parsed.id, text, spans, relations, origin, options).map(
+            |mut r| {
+                r.meta = parsed.meta.unwrap_or_default();
+                r
+            },
+        ),
+    )
+}
+
 fn parse_line(
     line: &str,
     file: &Path,
@@ -253,6 +469,11 @@ fn parse_line(
     flavor: Flavor,
     options: &ReadOptions,
 ) -> Result<Record, FormatError> {
+    if matches!(flavor, Flavor::Entitle | Flavor::Spacy)
+        && let Some(result) = parse_fast(line, file, line_no, stem, options)
+    {
+        return result;
+    }
     let value: Value = serde_json::from_str(line).map_err(|e| {
         err(
             file,
@@ -511,75 +732,115 @@ impl Writer {
     }
 }
 
-fn id_value(rec: &Record) -> Value {
-    rec.external_id
-        .clone()
-        .unwrap_or_else(|| Value::String(rec.name.clone()))
+/// Entitle's JSONL line, borrowing from the record (written without building a
+/// `serde_json::Value`: this is the inner loop of corpus conversion).
+#[derive(serde::Serialize)]
+struct OutLine<'a> {
+    id: OutId<'a>,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<&'a Map<String, Value>>,
+    spans: Vec<OutSpan<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relations: Vec<OutRel<'a>>,
+}
+
+enum OutId<'a> {
+    Value(&'a Value),
+    Name(&'a str),
+}
+impl serde::Serialize for OutId<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OutId::Value(v) => v.serialize(s),
+            OutId::Name(n) => s.serialize_str(n),
+        }
+    }
+}
+
+/// A span or relation id written as `T12` / `R3`.
+struct Tagged<T: std::fmt::Display>(T);
+impl<T: std::fmt::Display> serde::Serialize for Tagged<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+struct Attributes<'a>(&'a [(String, String)]);
+impl serde::Serialize for Attributes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(serde::Serialize)]
+struct OutSpan<'a> {
+    id: Tagged<crate::model::SpanId>,
+    start: usize,
+    end: usize,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fragments: Option<Vec<[usize; 2]>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes: Option<Attributes<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalizations: Option<&'a [Normalization]>,
+}
+
+#[derive(serde::Serialize)]
+struct OutRel<'a> {
+    from: Tagged<crate::model::SpanId>,
+    to: Tagged<crate::model::SpanId>,
+    label: &'a str,
+}
+
+fn out_line(rec: &Record) -> OutLine<'_> {
+    OutLine {
+        id: rec
+            .external_id
+            .as_ref()
+            .map_or(OutId::Name(&rec.name), OutId::Value),
+        text: rec.doc.text(),
+        meta: (!rec.meta.is_empty()).then_some(&rec.meta),
+        spans: rec
+            .set
+            .iter()
+            .map(|s| OutSpan {
+                id: Tagged(s.id),
+                start: s.range.start(),
+                end: s.range.end(),
+                label: &s.label,
+                fragments: s
+                    .is_discontinuous()
+                    .then(|| s.fragments().iter().map(|f| [f.start(), f.end()]).collect()),
+                note: s.note(),
+                attributes: (!s.attributes().is_empty()).then(|| Attributes(s.attributes())),
+                normalizations: (!s.normalizations().is_empty()).then(|| s.normalizations()),
+            })
+            .collect(),
+        relations: rec
+            .set
+            .relations()
+            .iter()
+            .map(|r| OutRel {
+                from: Tagged(r.from),
+                to: Tagged(r.to),
+                label: &r.label,
+            })
+            .collect(),
+    }
 }
 
 /// Entitle's lossless JSONL object for a record.
 pub fn entitle_object(rec: &Record) -> Value {
-    let spans: Vec<Value> = rec
-        .set
-        .iter()
-        .map(|s| {
-            let mut o = json!({
-                "id": s.id.to_string(),
-                "start": s.range.start(),
-                "end": s.range.end(),
-                "label": &*s.label,
-            });
-            let m = o.as_object_mut().expect("json! object");
-            if s.is_discontinuous() {
-                m.insert(
-                    "fragments".into(),
-                    s.fragments()
-                        .iter()
-                        .map(|f| json!([f.start(), f.end()]))
-                        .collect(),
-                );
-            }
-            if let Some(n) = s.note() {
-                m.insert("note".into(), n.into());
-            }
-            if !s.attributes().is_empty() {
-                m.insert(
-                    "attributes".into(),
-                    Value::Object(
-                        s.attributes()
-                            .iter()
-                            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                            .collect(),
-                    ),
-                );
-            }
-            if !s.normalizations().is_empty() {
-                m.insert(
-                    "normalizations".into(),
-                    serde_json::to_value(s.normalizations()).unwrap_or_default(),
-                );
-            }
-            o
-        })
-        .collect();
-    let mut o = Map::new();
-    o.insert("id".into(), id_value(rec));
-    o.insert("text".into(), rec.doc.text().into());
-    if !rec.meta.is_empty() {
-        o.insert("meta".into(), Value::Object(rec.meta.clone()));
-    }
-    o.insert("spans".into(), Value::Array(spans));
-    if !rec.set.relations().is_empty() {
-        o.insert(
-            "relations".into(),
-            rec.set
-                .relations()
-                .iter()
-                .map(|r| json!({"from": r.from.to_string(), "to": r.to.to_string(), "label": &*r.label}))
-                .collect(),
-        );
-    }
-    Value::Object(o)
+    serde_json::to_value(out_line(rec)).unwrap_or_default()
 }
 
 fn doccano_object(rec: &Record) -> (Value, Vec<Warning>) {
@@ -756,9 +1017,17 @@ pub fn encode(rec: &Record, format: Format) -> (Value, Vec<Warning>) {
 
 impl super::Writer for Writer {
     fn write(&mut self, rec: &Record) -> Result<Vec<Warning>, WriteError> {
-        let (value, warnings) = encode(rec, self.flavor.format());
-        serde_json::to_writer(&mut self.out, &value)
-            .map_err(|e| WriteError::io(self.out.path(), e.into()))?;
+        // Entitle's own lines are written straight from the record (no Value).
+        let warnings = if self.flavor == Flavor::Entitle {
+            serde_json::to_writer(&mut self.out, &out_line(rec))
+                .map_err(|e| WriteError::io(self.out.path(), e.into()))?;
+            Vec::new()
+        } else {
+            let (value, warnings) = encode(rec, self.flavor.format());
+            serde_json::to_writer(&mut self.out, &value)
+                .map_err(|e| WriteError::io(self.out.path(), e.into()))?;
+            warnings
+        };
         self.out
             .write_all(b"\n")
             .map_err(|e| WriteError::io(self.out.path(), e))?;

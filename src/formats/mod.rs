@@ -346,9 +346,29 @@ pub fn build_record(
     let doc = Document::new(doc_id_from(name, 0), text);
     let len = doc.len_chars();
     let mut warnings = Vec::new();
-    let mut keys: std::collections::HashMap<String, SpanId> = std::collections::HashMap::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut built = Vec::with_capacity(spans.len());
+    let mut keys: rustc_hash::FxHashMap<String, SpanId> = rustc_hash::FxHashMap::default();
+    // Labels and annotators are shared strings: one allocation per distinct value.
+    let mut interned: Vec<std::sync::Arc<str>> = Vec::new();
+    let mut intern = |s: &str| -> std::sync::Arc<str> {
+        match interned.iter().find(|x| &***x == s) {
+            Some(x) => x.clone(),
+            None => {
+                let a: std::sync::Arc<str> = s.into();
+                interned.push(a.clone());
+                a
+            }
+        }
+    };
+    let default_annotator = intern(&options.annotator);
+    let fragment_text = |frags: &[CharSpan]| {
+        frags
+            .iter()
+            .map(|f| doc.slice(f.range()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut built: Vec<Span> = Vec::with_capacity(spans.len());
+    let mut raw_keys: Vec<String> = Vec::with_capacity(spans.len());
     for (i, raw) in spans.into_iter().enumerate() {
         let line = if raw.line > 0 { raw.line } else { origin.line };
         let err = |msg: String| FormatError::new(&origin.path, line, msg);
@@ -371,26 +391,26 @@ pub fn build_record(
         if raw.label.trim().is_empty() {
             return Err(err(format!("span {} has an empty label", raw.key)));
         }
-        let actual = frags
-            .iter()
-            .map(|f| doc.slice(f.range()))
-            .collect::<Vec<_>>()
-            .join(" ");
-        if let Some(stored) = &raw.text
-            && *stored != actual
-        {
-            return Err(err(format!(
-                "span {} {} at {}: the file says its text is {:?} but the document has {:?} there",
-                raw.key,
-                raw.label,
-                frags
-                    .iter()
-                    .map(|f| format!("{}..{}", f.start(), f.end()))
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                stored,
-                actual
-            )));
+        if let Some(stored) = &raw.text {
+            let matches = match frags.as_slice() {
+                [one] => doc.slice(one.range()) == stored,
+                _ => fragment_text(&frags) == *stored,
+            };
+            if !matches {
+                let actual = fragment_text(&frags);
+                return Err(err(format!(
+                    "span {} {} at {}: the file says its text is {:?} but the document has {:?} there",
+                    raw.key,
+                    raw.label,
+                    frags
+                        .iter()
+                        .map(|f| format!("{}..{}", f.start(), f.end()))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    stored,
+                    actual
+                )));
+            }
         }
         let range = CharSpan::new(frags[0].start(), frags[frags.len() - 1].end(), len)
             .map_err(|e| err(e.to_string()))?;
@@ -405,26 +425,21 @@ pub fn build_record(
                     raw.label,
                     range.start(),
                     range.end(),
-                    actual
+                    fragment_text(&frags)
                 ),
                 reason: hint,
             });
         }
-        if !seen.insert((frags.clone(), raw.label.clone())) {
-            warnings.push(Warning {
-                doc: name.to_string(),
-                item: format!("span {} {} {:?}", raw.key, raw.label, actual),
-                reason: "dropped: an identical span (same offsets and label) is already there"
-                    .into(),
-            });
-            continue;
-        }
         let id = SpanId(i as u64 + 1);
+        let annotator = match raw.annotator.as_deref() {
+            Some(a) => intern(a),
+            None => default_annotator.clone(),
+        };
         let mut span = Span::new(
             id,
             range,
-            raw.label.as_str(),
-            raw.annotator.as_deref().unwrap_or(&options.annotator),
+            intern(&raw.label),
+            annotator,
             raw.created.unwrap_or(options.created),
         );
         let has_extra = frags.len() > 1
@@ -439,12 +454,46 @@ pub fn build_record(
                 normalizations: raw.normalizations,
             }));
         }
-        keys.insert(raw.key.clone(), id);
+        raw_keys.push(raw.key);
         built.push(span);
+    }
+    // Exact duplicates (same fragments and label) are dropped with a warning.
+    let mut order: Vec<usize> = (0..built.len()).collect();
+    order.sort_by(|&a, &b| {
+        (built[a].range, &built[a].label, built[a].id).cmp(&(
+            built[b].range,
+            &built[b].label,
+            built[b].id,
+        ))
+    });
+    let mut dropped = vec![false; built.len()];
+    for w in order.windows(2) {
+        let (a, b) = (&built[w[0]], &built[w[1]]);
+        if a.range == b.range && a.label == b.label && a.fragments() == b.fragments() {
+            dropped[w[1]] = true;
+            warnings.push(Warning {
+                doc: name.to_string(),
+                item: format!(
+                    "span {} {} {:?}",
+                    raw_keys[w[1]],
+                    b.label,
+                    fragment_text(&b.fragments())
+                ),
+                reason: "dropped: an identical span (same offsets and label) is already there"
+                    .into(),
+            });
+        }
+    }
+    let mut kept = Vec::with_capacity(built.len());
+    for ((span, key), drop) in built.into_iter().zip(raw_keys).zip(dropped) {
+        if !drop {
+            keys.insert(key, span.id);
+            kept.push(span);
+        }
     }
     // Ids are fresh, duplicates and fragments were checked above: this cannot fail,
     // but a failure is still reported, not unwrapped.
-    let mut set = AnnotationSet::from_spans(built, len).map_err(|(id, e)| {
+    let mut set = AnnotationSet::from_spans(kept, len).map_err(|(id, e)| {
         FormatError::new(&origin.path, origin.line, format!("span {id}: {e}"))
     })?;
     for (i, r) in relations.into_iter().enumerate() {
@@ -452,10 +501,10 @@ pub fn build_record(
             (Some(&from), Some(&to)) => {
                 let rel = Relation {
                     id: RelationId(i as u64 + 1),
-                    label: r.label.as_str().into(),
+                    label: intern(&r.label),
                     from,
                     to,
-                    annotator: options.annotator.as_str().into(),
+                    annotator: default_annotator.clone(),
                     created: options.created,
                 };
                 if let Err(e) = set.insert_relation(rel) {
@@ -643,6 +692,37 @@ pub fn read(
             )))),
         }
     }))
+}
+
+/// [`read`] on a separate thread, handing records over through a bounded queue: on two
+/// cores, parsing the input and writing the output then overlap, and memory stays flat
+/// (at most `QUEUE` records wait).
+pub fn read_in_background(
+    format: Format,
+    inputs: &[PathBuf],
+    options: &ReadOptions,
+) -> impl Iterator<Item = Result<Record, FormatError>> {
+    const QUEUE: usize = 64;
+    let (tx, rx) = std::sync::mpsc::sync_channel(QUEUE);
+    let inputs = inputs.to_vec();
+    let options = options.clone();
+    let spawned = std::thread::Builder::new()
+        .name("entitle-reader".into())
+        .spawn(move || {
+            for item in read(format, &inputs, &options) {
+                if tx.send(item).is_err() {
+                    break;
+                }
+            }
+        });
+    let failed = spawned.err().map(|e| {
+        FormatError::new(
+            Path::new("."),
+            0,
+            format!("could not start the reader thread: {e}"),
+        )
+    });
+    failed.map(Err).into_iter().chain(rx)
 }
 
 /// A writer of records in one format.

@@ -29,10 +29,18 @@ pub struct Token {
     pub end: usize,
 }
 
-const OPENING: &[char] = &['“', '‘', '"', '\'', '(', '[', '{', '«', '‹', '„', '¿', '¡'];
-const CLOSING: &[char] = &[
-    ',', ';', ':', '!', '?', ')', ']', '}', '”', '’', '"', '\'', '»', '›', '…',
-];
+fn is_opening(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '‘' | '"' | '\'' | '(' | '[' | '{' | '«' | '‹' | '„' | '¿' | '¡'
+    )
+}
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '”' | '’' | '"' | '\'' | '»' | '›' | '…'
+    )
+}
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "jr", "sr", "inc", "ltd", "co", "corp", "gen", "sen", "rep",
     "gov", "prof", "lt", "col", "capt", "sgt", "vs", "etc", "no", "jan", "feb", "mar", "apr",
@@ -43,24 +51,37 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | 'ʼ')
 }
 
-/// Split one white-space-free chunk `[a, b)` of `chars` into tokens.
-fn split_chunk(chars: &[char], a: usize, b: usize, out: &mut Vec<Token>) {
+fn is_abbreviation(word: &[char]) -> bool {
+    if word.contains(&'.') || (word.len() == 1 && word[0].is_alphabetic()) {
+        return true;
+    }
+    word.len() <= 6
+        && ABBREVIATIONS.iter().any(|a| {
+            a.len() == word.len()
+                && a.chars()
+                    .zip(word)
+                    .all(|(x, y)| y.to_lowercase().eq(std::iter::once(x)))
+        })
+}
+
+/// Split one white-space-free chunk `[a, b)` of `chars` into tokens. `tail` is scratch.
+fn split_chunk(chars: &[char], a: usize, b: usize, out: &mut Vec<Token>, tail: &mut Vec<Token>) {
     let mut a = a;
     let mut b = b;
-    while b - a > 1 && OPENING.contains(&chars[a]) {
+    while b - a > 1 && is_opening(chars[a]) {
         out.push(Token {
             start: a,
             end: a + 1,
         });
         a += 1;
     }
-    let mut tail: Vec<Token> = Vec::new();
+    tail.clear();
     loop {
         if b - a <= 1 {
             break;
         }
         let last = chars[b - 1];
-        if CLOSING.contains(&last) {
+        if is_closing(last) {
             tail.push(Token {
                 start: b - 1,
                 end: b,
@@ -69,11 +90,7 @@ fn split_chunk(chars: &[char], a: usize, b: usize, out: &mut Vec<Token>) {
             continue;
         }
         if last == '.' {
-            let word: String = chars[a..b - 1].iter().collect();
-            let abbreviation = word.contains('.')
-                || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic))
-                || ABBREVIATIONS.contains(&word.to_lowercase().as_str());
-            if abbreviation {
+            if is_abbreviation(&chars[a..b - 1]) {
                 break;
             }
             tail.push(Token {
@@ -124,25 +141,38 @@ fn split_chunk(chars: &[char], a: usize, b: usize, out: &mut Vec<Token>) {
     if start < b {
         out.push(Token { start, end: b });
     }
-    out.extend(tail.into_iter().rev());
+    out.extend(tail.iter().rev());
 }
 
 /// Tokens of `text`, split further at every offset in `boundaries` (span starts and
 /// ends), so spans are always made of whole tokens.
 pub fn tokenize(text: &str, boundaries: &[usize]) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
+    tokenize_chars(&chars, boundaries)
+}
+
+/// [`tokenize`] on the text's chars (callers that already have them).
+pub fn tokenize_chars(chars: &[char], boundaries: &[usize]) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(chars.len() / 4 + 1);
+    let mut tail = Vec::new();
     let mut i = 0;
+    let space = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_whitespace() || c == '\u{b}'
+        } else {
+            c.is_whitespace()
+        }
+    };
     while i < chars.len() {
-        if chars[i].is_whitespace() {
+        if space(chars[i]) {
             i += 1;
             continue;
         }
         let a = i;
-        while i < chars.len() && !chars[i].is_whitespace() {
+        while i < chars.len() && !space(chars[i]) {
             i += 1;
         }
-        split_chunk(&chars, a, i, &mut tokens);
+        split_chunk(chars, a, i, &mut tokens, &mut tail);
     }
     if boundaries.is_empty() {
         return tokens;
@@ -181,32 +211,43 @@ pub fn sentences(
     protect: &[CharSpan],
 ) -> Vec<std::ops::Range<usize>> {
     let chars: Vec<char> = text.chars().collect();
-    let mut inside = vec![false; chars.len() + 1];
-    for s in protect {
-        for flag in &mut inside[s.start() + 1..s.end()] {
-            *flag = true;
-        }
-    }
+    sentences_chars(&chars, tokens, protect)
+}
+
+/// [`sentences`] on the text's chars.
+pub fn sentences_chars(
+    chars: &[char],
+    tokens: &[Token],
+    protect: &[CharSpan],
+) -> Vec<std::ops::Range<usize>> {
+    // Spans are sorted by start in callers; a break inside one is never allowed.
+    let mut spans: Vec<(usize, usize)> = protect.iter().map(|s| (s.start(), s.end())).collect();
+    spans.sort_unstable();
+    let mut si = 0;
+    let mut reach = 0; // furthest end of spans starting before the current point
     let mut out = Vec::new();
     let mut start = 0;
     for i in 0..tokens.len() {
         let Some(next) = tokens.get(i + 1) else { break };
-        let t = tokens[i];
-        if inside[next.start] {
+        while si < spans.len() && spans[si].0 < next.start {
+            reach = reach.max(spans[si].1);
+            si += 1;
+        }
+        if reach > next.start {
             continue;
         }
+        let t = tokens[i];
         let gap = &chars[t.end..next.start];
         let line_break = gap.iter().any(|&c| is_line_break(c));
-        let word: String = chars[t.start..t.end].iter().collect();
-        let terminal = matches!(word.as_str(), "." | "!" | "?" | "…")
-            || (CLOSING.contains(&chars[t.start])
-                && t.end - t.start == 1
+        let word = &chars[t.start..t.end];
+        let terminal = matches!(word, ['.'] | ['!'] | ['?'] | ['…'])
+            || (word.len() == 1
+                && is_closing(word[0])
                 && i > 0
                 && matches!(chars[tokens[i - 1].start], '.' | '!' | '?'));
         let first = chars[next.start];
-        let starts_sentence =
-            first.is_uppercase() || first.is_ascii_digit() || OPENING.contains(&first);
-        let closing_follows = CLOSING.contains(&first) && next.end - next.start == 1;
+        let starts_sentence = first.is_uppercase() || first.is_ascii_digit() || is_opening(first);
+        let closing_follows = is_closing(first) && next.end - next.start == 1;
         if line_break || (terminal && starts_sentence && !closing_follows) {
             out.push(start..i + 1);
             start = i + 1;

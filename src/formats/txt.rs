@@ -6,7 +6,6 @@
 //! other encodings are refused with a message saying how to convert.
 
 use super::{Origin, ReadOptions, Record, Warning, describe_span};
-use crate::model::Document;
 use std::path::{Path, PathBuf};
 
 /// `.txt` files under `path` (or `path` itself), sorted naturally.
@@ -62,12 +61,12 @@ pub fn read(
         let bytes = std::fs::read(&file)
             .map_err(|e| super::FormatError::new(&file, 0, format!("cannot read: {e}")))?;
         let name = name_of(&root, &file);
-        let doc = Document::from_bytes(super::doc_id_from(&name, 0), bytes)
+        let (text, _) = crate::model::decode_text(bytes)
             .map_err(|e| super::FormatError::new(&file, text_error_line(&e), e.to_string()))?;
         let rec = super::build_record(
             &name,
             None,
-            doc.text().to_string(),
+            text,
             Vec::new(),
             Vec::new(),
             Origin {

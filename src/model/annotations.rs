@@ -190,7 +190,7 @@ pub enum SetError {
 pub struct AnnotationSet {
     spans: Vec<Span>,
     /// Ids in use, so inserting checks uniqueness in O(1).
-    ids: std::collections::HashSet<SpanId>,
+    ids: rustc_hash::FxHashSet<SpanId>,
     /// The longest span ever inserted: a span overlapping `[a, b)` starts at or after
     /// `a - max_len`, which bounds the range scan. Never shrinks (stays correct).
     max_len: usize,
@@ -251,8 +251,6 @@ impl AnnotationSet {
     /// Build a set from many spans at once in O(n log n) (loading a file): the same
     /// checks as [`Self::insert`]; the error names the first offending span.
     pub fn from_spans(mut spans: Vec<Span>, len_chars: usize) -> Result<Self, (SpanId, SetError)> {
-        let mut ids = std::collections::HashSet::with_capacity(spans.len());
-        let mut seen = std::collections::HashSet::with_capacity(spans.len());
         let mut max_len = 0;
         let mut next_id = 1;
         for span in &spans {
@@ -265,25 +263,44 @@ impl AnnotationSet {
                     },
                 ));
             }
-            if !ids.insert(span.id) {
-                return Err((span.id, SetError::DuplicateId(span.id)));
-            }
-            if !seen.insert((span.range, span.label.clone())) {
-                return Err((
-                    span.id,
-                    SetError::Duplicate {
-                        range: span.range,
-                        label: span.label.to_string(),
-                    },
-                ));
+            if !fragments_ok(span) {
+                return Err((span.id, SetError::BadFragments(span.id)));
             }
             max_len = max_len.max(span.range.len());
             next_id = next_id.max(span.id.0 + 1);
         }
-        if let Some(bad) = spans.iter().find(|s| !fragments_ok(s)) {
-            return Err((bad.id, SetError::BadFragments(bad.id)));
-        }
         spans.sort_by_key(order_key);
+        // Equal ranges are adjacent after sorting: exact duplicates are found there.
+        let mut g = 0;
+        while g < spans.len() {
+            let mut h = g + 1;
+            while h < spans.len() && spans[h].range == spans[g].range {
+                h += 1;
+            }
+            for a in g..h {
+                for b in a + 1..h {
+                    if spans[a].label == spans[b].label
+                        && spans[a].fragments() == spans[b].fragments()
+                    {
+                        return Err((
+                            spans[b].id,
+                            SetError::Duplicate {
+                                range: spans[b].range,
+                                label: spans[b].label.to_string(),
+                            },
+                        ));
+                    }
+                }
+            }
+            g = h;
+        }
+        let mut ids = rustc_hash::FxHashSet::default();
+        ids.reserve(spans.len());
+        for s in &spans {
+            if !ids.insert(s.id) {
+                return Err((s.id, SetError::DuplicateId(s.id)));
+            }
+        }
         Ok(Self {
             spans,
             ids,

@@ -110,9 +110,8 @@ pub enum OffsetError {
 
 /// Offsets and lines of one document, built once when the document is opened.
 ///
-/// Memory: one `u32` per character for the byte map (only when the text is not ASCII)
-/// and one per character for the UTF-16 map (only when the text has astral characters),
-/// plus one `usize` per line.
+/// Memory: one `u32` per character for the byte map (only when the text is not ASCII),
+/// one per astral character (emoji …) for UTF-16, plus two `usize` per line.
 #[derive(Debug, Clone)]
 pub struct TextIndex {
     len_chars: usize,
@@ -120,8 +119,8 @@ pub struct TextIndex {
     len_utf16: usize,
     /// Byte offset of every char, plus the end. `None` when the text is ASCII (identity).
     byte_of_char: Option<Vec<u32>>,
-    /// UTF-16 offset of every char, plus the end. `None` when there is no astral char.
-    utf16_of_char: Option<Vec<u32>>,
+    /// Char offsets of the astral characters (two UTF-16 units each), in order.
+    astral: Vec<u32>,
     lines: Vec<LineInfo>,
 }
 
@@ -145,45 +144,85 @@ impl TextIndex {
             text.len() < u32::MAX as usize,
             "documents are limited to 4 GiB (checked when loading)"
         );
+        // This runs for every document of a conversion: one pass, eight bytes at a time
+        // where they are ASCII. Char starts are the bytes that are not UTF-8
+        // continuation bytes; line breaks are LF, CR (CRLF counts once), NEL (C2 85), LS
+        // and PS (E2 80 A8 / A9); astral chars start with F0..F4.
+        let bytes = text.as_bytes();
         let ascii = text.is_ascii();
-        let mut byte_of_char = if ascii {
-            None
-        } else {
-            Some(Vec::with_capacity(text.len() + 1))
-        };
-        let mut utf16_of_char: Option<Vec<u32>> = None;
+        let mut byte_of_char: Option<Vec<u32>> =
+            (!ascii).then(|| Vec::with_capacity(bytes.len() + 1));
+        let mut astral: Vec<u32> = Vec::new();
         let mut lines = Vec::new();
         let mut line_start = 0usize;
-        let mut utf16 = 0usize;
         let mut n = 0usize;
-        let mut prev_cr = false;
-        for (b, c) in text.char_indices() {
+        // Handle one byte at position `i` (the slow path).
+        let mut byte = |i: usize,
+                        n: &mut usize,
+                        byte_of_char: &mut Option<Vec<u32>>,
+                        lines: &mut Vec<LineInfo>,
+                        line_start: &mut usize| {
+            let b = bytes[i];
+            if b & 0xC0 == 0x80 {
+                return;
+            }
             if let Some(v) = byte_of_char.as_mut() {
-                v.push(b as u32);
+                v.push(i as u32);
             }
-            if c as u32 >= 0x10000 && utf16_of_char.is_none() {
-                // First astral char: materialise the map for everything before it.
-                let mut v = Vec::with_capacity(text.len() / 2 + 1);
-                // Before this char, utf16 == char index.
-                v.extend((0..n).map(|i| i as u32));
-                utf16_of_char = Some(v);
-            }
-            if let Some(v) = utf16_of_char.as_mut() {
-                v.push(utf16 as u32);
-            }
-            utf16 += c.len_utf16();
-            if c == '\n' && prev_cr {
-                // Second half of CRLF: the line already ended at the CR; extend it.
-                line_start = n + 1;
-            } else if is_line_break(c) {
+            let line_break = match b {
+                b'\n' => {
+                    if i > 0 && bytes[i - 1] == b'\r' {
+                        // Second half of CRLF: the line already ended at the CR.
+                        *line_start = *n + 1;
+                        false
+                    } else {
+                        true
+                    }
+                }
+                b'\r' => true,
+                0xC2 => bytes.get(i + 1) == Some(&0x85),
+                0xE2 => {
+                    bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9))
+                }
+                0xF0..=0xF4 => {
+                    astral.push(*n as u32);
+                    false
+                }
+                _ => false,
+            };
+            if line_break {
                 lines.push(LineInfo {
-                    start: line_start,
-                    content_end: n,
+                    start: *line_start,
+                    content_end: *n,
                 });
-                line_start = n + 1;
+                *line_start = *n + 1;
             }
-            prev_cr = c == '\r';
-            n += 1;
+            *n += 1;
+        };
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        let has_byte = |w: u64, b: u8| {
+            let x = w ^ (ONES * b as u64);
+            x.wrapping_sub(ONES) & !x & HIGH != 0
+        };
+        let mut chunks = bytes.chunks_exact(8);
+        let mut at = 0usize;
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            if w & HIGH == 0 && !has_byte(w, b'\n') && !has_byte(w, b'\r') {
+                if let Some(v) = byte_of_char.as_mut() {
+                    v.extend(at as u32..at as u32 + 8);
+                }
+                n += 8;
+            } else {
+                for i in at..at + 8 {
+                    byte(i, &mut n, &mut byte_of_char, &mut lines, &mut line_start);
+                }
+            }
+            at += 8;
+        }
+        for i in at..bytes.len() {
+            byte(i, &mut n, &mut byte_of_char, &mut lines, &mut line_start);
         }
         lines.push(LineInfo {
             start: line_start,
@@ -192,15 +231,13 @@ impl TextIndex {
         if let Some(v) = byte_of_char.as_mut() {
             v.push(text.len() as u32);
         }
-        if let Some(v) = utf16_of_char.as_mut() {
-            v.push(utf16 as u32);
-        }
+        let len_utf16 = n + astral.len();
         Self {
             len_chars: n,
             len_bytes: text.len(),
-            len_utf16: utf16,
+            len_utf16,
             byte_of_char,
-            utf16_of_char,
+            astral,
             lines,
         }
     }
@@ -242,22 +279,30 @@ impl TextIndex {
         if c > self.len_chars {
             return Err(OffsetError::Char(c));
         }
-        Ok(match &self.utf16_of_char {
-            None => c,
-            Some(v) => v[c] as usize,
-        })
+        Ok(c + self.astral.partition_point(|&a| (a as usize) < c))
     }
 
     /// Char offset of UTF-16 offset `u`; an offset between the two halves of a surrogate
     /// pair is an error.
     pub fn char_from_utf16(&self, u: usize) -> Result<usize, OffsetError> {
-        match &self.utf16_of_char {
-            None if u <= self.len_utf16 => Ok(u),
-            None => Err(OffsetError::Utf16(u)),
-            Some(v) => v
-                .binary_search(&(u as u32))
-                .map_err(|_| OffsetError::Utf16(u)),
+        if u > self.len_utf16 {
+            return Err(OffsetError::Utf16(u));
         }
+        // Astral char j starts at UTF-16 offset astral[j] + j and takes two units.
+        let start = |j: usize| self.astral[j] as usize + j;
+        let (mut lo, mut hi) = (0, self.astral.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if start(mid) + 2 <= u {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if lo < self.astral.len() && start(lo) + 1 == u {
+            return Err(OffsetError::Utf16(u));
+        }
+        Ok(u - lo)
     }
 
     /// Byte range of a char range, for slicing the text.
@@ -365,7 +410,45 @@ mod tests {
         );
     }
 
+    /// Lines the slow, obvious way.
+    fn naive_lines(text: &str) -> Vec<(usize, usize)> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i < chars.len() {
+            if is_line_break(chars[i]) {
+                out.push((start, i));
+                if chars[i] == '\r' && chars.get(i + 1) == Some(&'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            i += 1;
+        }
+        out.push((start, chars.len()));
+        out
+    }
+
     proptest! {
+        #[test]
+        fn lines_and_offsets_match_a_naive_reading(
+            text in "([a-z ]{0,12}|\n|\r\n|\r|😀|\u{301}|دبي|’|\u{2028}|\u{85}|“){0,40}"
+        ) {
+            let ix = TextIndex::new(&text);
+            let lines: Vec<(usize, usize)> = ix.lines().iter().map(|l| (l.start, l.content_end)).collect();
+            prop_assert_eq!(lines, naive_lines(&text));
+            let chars: Vec<char> = text.chars().collect();
+            for c in 0..=chars.len() {
+                let expect_b: usize = chars[..c].iter().map(|ch| ch.len_utf8()).sum();
+                let expect_u: usize = chars[..c].iter().map(|ch| ch.len_utf16()).sum();
+                prop_assert_eq!(ix.byte_from_char(c).unwrap(), expect_b);
+                prop_assert_eq!(ix.utf16_from_char(c).unwrap(), expect_u);
+                prop_assert_eq!(ix.char_from_utf16(expect_u).unwrap(), c);
+            }
+            prop_assert_eq!(ix.len_utf16(), text.encode_utf16().count());
+        }
+
         #[test]
         fn conversions_round_trip(text in "(\\PC|\r\n|😀|\u{301}|دبي|’){0,60}") {
             let ix = TextIndex::new(&text);

@@ -1,0 +1,108 @@
+//! Corpus conversion throughput: 10,000 generated news documents (~50 MB of text,
+//! 900,000 spans) from JSONL to CoNLL and from brat to JSONL, streamed as
+//! `entitle convert` does (a reader thread parses while the main thread writes).
+//!
+//! Run: `cargo bench --bench convert`. Figures and comparisons are in BENCHMARKS.md.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use entitle::formats::{self, Format, RawSpan, ReadOptions, WriteOptions};
+use std::path::{Path, PathBuf};
+
+const DOCS: usize = 10_000;
+const BYTES_PER_DOC: usize = 5_000;
+
+fn write_corpus(dir: &Path) -> (PathBuf, PathBuf) {
+    let jsonl = dir.join("corpus.jsonl");
+    let brat = dir.join("brat");
+    let mut j = formats::writer(Format::Jsonl, &jsonl, &WriteOptions::default()).unwrap();
+    let mut b = formats::writer(Format::Brat, &brat, &WriteOptions::default()).unwrap();
+    for i in 0..DOCS {
+        let d = entitle::synth::news_document(BYTES_PER_DOC, 55, i as u64 + 1);
+        let spans = d
+            .spans
+            .iter()
+            .enumerate()
+            .map(|(k, &(s, e, l))| RawSpan {
+                key: k.to_string(),
+                fragments: vec![(s, e)],
+                label: l.into(),
+                ..Default::default()
+            })
+            .collect();
+        let rec = formats::build_record(
+            &format!("doc{i:05}"),
+            None,
+            d.text,
+            spans,
+            vec![],
+            Default::default(),
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        j.write(&rec).unwrap();
+        b.write(&rec).unwrap();
+    }
+    j.finish().unwrap();
+    b.finish().unwrap();
+    (jsonl, brat)
+}
+
+fn size_of(path: &Path) -> u64 {
+    if path.is_file() {
+        return std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    }
+    std::fs::read_dir(path)
+        .unwrap()
+        .map(|e| size_of(&e.unwrap().path()))
+        .sum()
+}
+
+fn convert(input: &Path, from: Format, to: Format, output: &Path) -> usize {
+    let mut w = formats::writer(to, output, &WriteOptions::default()).unwrap();
+    let mut n = 0;
+    for rec in formats::read_in_background(from, &[input.to_path_buf()], &ReadOptions::default()) {
+        w.write(&rec.unwrap()).unwrap();
+        n += 1;
+    }
+    w.finish().unwrap();
+    n
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let (jsonl, brat) = write_corpus(dir.path());
+    let mut g = c.benchmark_group("convert_10k_docs");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(size_of(&jsonl)));
+    g.bench_function("jsonl_to_conll", |b| {
+        b.iter(|| {
+            assert_eq!(
+                convert(
+                    &jsonl,
+                    Format::Jsonl,
+                    Format::Conll,
+                    &dir.path().join("out.conll")
+                ),
+                DOCS
+            )
+        })
+    });
+    g.throughput(Throughput::Bytes(size_of(&brat)));
+    g.bench_function("brat_to_jsonl", |b| {
+        b.iter(|| {
+            assert_eq!(
+                convert(
+                    &brat,
+                    Format::Brat,
+                    Format::Jsonl,
+                    &dir.path().join("out.jsonl")
+                ),
+                DOCS
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
