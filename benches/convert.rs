@@ -8,6 +8,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use entitle::formats::{self, Format, RawSpan, ReadOptions, WriteOptions};
 use std::path::{Path, PathBuf};
 
+// The allocator the `entitle` binary uses (src/main.rs), so this measures what it does.
+#[cfg(unix)]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const DOCS: usize = 10_000;
 const BYTES_PER_DOC: usize = 5_000;
 

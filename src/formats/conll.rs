@@ -401,6 +401,8 @@ pub fn encode_into(rec: &Record, scheme: Scheme, out: &mut Vec<u8>) -> Vec<Warni
 pub struct Writer {
     out: AtomicFile,
     scheme: Scheme,
+    /// One document's lines, reused so the loop does not allocate.
+    buf: Vec<u8>,
 }
 
 impl Writer {
@@ -408,15 +410,17 @@ impl Writer {
         Ok(Self {
             out: AtomicFile::create(path)?,
             scheme,
+            buf: Vec::new(),
         })
     }
 }
 
 impl super::Writer for Writer {
     fn write(&mut self, rec: &Record) -> Result<Vec<Warning>, WriteError> {
-        let (text, warnings) = encode(rec, self.scheme);
+        self.buf.clear();
+        let warnings = encode_into(rec, self.scheme, &mut self.buf);
         self.out
-            .write_all(text.as_bytes())
+            .write_all(&self.buf)
             .map_err(|e| WriteError::io(self.out.path(), e))?;
         Ok(warnings)
     }

@@ -721,6 +721,9 @@ fn strip_at(msg: &str) -> String {
 pub struct Writer {
     out: AtomicFile,
     flavor: Flavor,
+    /// One line, serialised here first: serde_json writes many tiny pieces, which
+    /// through the file's writer cost more than the serialising itself.
+    buf: Vec<u8>,
 }
 
 impl Writer {
@@ -728,6 +731,7 @@ impl Writer {
         Ok(Self {
             out: AtomicFile::create(path)?,
             flavor: Flavor::from_format(format),
+            buf: Vec::new(),
         })
     }
 }
@@ -1018,18 +1022,20 @@ pub fn encode(rec: &Record, format: Format) -> (Value, Vec<Warning>) {
 impl super::Writer for Writer {
     fn write(&mut self, rec: &Record) -> Result<Vec<Warning>, WriteError> {
         // Entitle's own lines are written straight from the record (no Value).
+        self.buf.clear();
         let warnings = if self.flavor == Flavor::Entitle {
-            serde_json::to_writer(&mut self.out, &out_line(rec))
+            serde_json::to_writer(&mut self.buf, &out_line(rec))
                 .map_err(|e| WriteError::io(self.out.path(), e.into()))?;
             Vec::new()
         } else {
             let (value, warnings) = encode(rec, self.flavor.format());
-            serde_json::to_writer(&mut self.out, &value)
+            serde_json::to_writer(&mut self.buf, &value)
                 .map_err(|e| WriteError::io(self.out.path(), e.into()))?;
             warnings
         };
+        self.buf.push(b'\n');
         self.out
-            .write_all(b"\n")
+            .write_all(&self.buf)
             .map_err(|e| WriteError::io(self.out.path(), e))?;
         Ok(warnings)
     }

@@ -981,6 +981,9 @@ impl std::io::Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.out.write(buf)
     }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(buf)
+    }
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
     }

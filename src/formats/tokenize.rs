@@ -163,6 +163,12 @@ pub fn tokenize_chars(chars: &[char], boundaries: &[usize]) -> Vec<Token> {
             c.is_whitespace()
         }
     };
+    // Span boundaries, sorted; a chunk with one strictly inside is split there too
+    // (rare: most boundaries fall on white space or punctuation already split off).
+    let mut cuts: Vec<usize> = boundaries.to_vec();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut k = 0;
     while i < chars.len() {
         if space(chars[i]) {
             i += 1;
@@ -172,36 +178,42 @@ pub fn tokenize_chars(chars: &[char], boundaries: &[usize]) -> Vec<Token> {
         while i < chars.len() && !space(chars[i]) {
             i += 1;
         }
+        let before = tokens.len();
         split_chunk(chars, a, i, &mut tokens, &mut tail);
+        while k < cuts.len() && cuts[k] <= a {
+            k += 1;
+        }
+        if k < cuts.len() && cuts[k] < i {
+            split_at_cuts(&mut tokens, before, &cuts[k..]);
+        }
     }
-    if boundaries.is_empty() {
-        return tokens;
-    }
-    let mut cuts: Vec<usize> = boundaries.to_vec();
-    cuts.sort_unstable();
-    cuts.dedup();
-    let mut out = Vec::with_capacity(tokens.len() + cuts.len());
+    tokens
+}
+
+/// Split `tokens[from..]` (sorted, contiguous within one chunk) at every cut inside a
+/// token.
+fn split_at_cuts(tokens: &mut Vec<Token>, from: usize, cuts: &[usize]) {
+    let new: Vec<Token> = tokens.drain(from..).collect();
     let mut k = 0;
-    for t in tokens {
+    for t in new {
         while k < cuts.len() && cuts[k] <= t.start {
             k += 1;
         }
         let mut s = t.start;
         let mut j = k;
         while j < cuts.len() && cuts[j] < t.end {
-            out.push(Token {
+            tokens.push(Token {
                 start: s,
                 end: cuts[j],
             });
             s = cuts[j];
             j += 1;
         }
-        out.push(Token {
+        tokens.push(Token {
             start: s,
             end: t.end,
         });
     }
-    out
 }
 
 /// Sentences as token index ranges. `protect` are spans a sentence break must not cut.
@@ -346,5 +358,33 @@ mod tests {
             .map(sent_text)
             .collect();
         assert_eq!(s[0], "He left. She stayed in St. Louis.");
+    }
+
+    proptest::proptest! {
+        /// Splitting at span boundaries while tokenizing gives exactly the plain tokens
+        /// cut at every boundary that falls inside one.
+        #[test]
+        fn boundaries_cut_the_plain_tokens(
+            text in "[a-zA-Z .,’'“”\\-\n😀é]{0,60}",
+            raw in proptest::collection::vec(0usize..64, 0..8),
+        ) {
+            let n = text.chars().count();
+            let cuts: Vec<usize> = raw.into_iter().filter(|&c| c <= n).collect();
+            let plain = tokenize(&text, &[]);
+            let mut expected = Vec::new();
+            for t in plain {
+                let mut s = t.start;
+                let mut inner: Vec<usize> =
+                    cuts.iter().copied().filter(|&c| c > t.start && c < t.end).collect();
+                inner.sort_unstable();
+                inner.dedup();
+                for c in inner {
+                    expected.push(Token { start: s, end: c });
+                    s = c;
+                }
+                expected.push(Token { start: s, end: t.end });
+            }
+            proptest::prop_assert_eq!(tokenize(&text, &cuts), expected);
+        }
     }
 }
