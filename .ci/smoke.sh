@@ -9,7 +9,9 @@ work=$(mktemp -d)
 export ENTITLE_DATA_DIR="$work/data" ENTITLE_EVENT_LOG="$work/events.log"
 export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/xdg-data" LIBGL_ALWAYS_SOFTWARE=1
 display=:$((90 + RANDOM % 100))
-Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+# -noreset: by default Xvfb resets whenever its last client disconnects (every xdotool call,
+# the killed app), and a client that connects during the reset is refused.
+Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp -noreset >"$work/xvfb.log" 2>&1 &
 xvfb=$!
 export DISPLAY=$display
 app=""
@@ -18,7 +20,11 @@ cleanup() {
   kill "$xvfb" 2>/dev/null || true
 }
 trap cleanup EXIT
-sleep 1
+for _ in $(seq 1 50); do
+  xdotool getdisplaygeometry >/dev/null 2>&1 && break
+  sleep 0.2
+done
+xdotool getdisplaygeometry >/dev/null 2>&1 || { echo "Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
 
 start_app() {
   "$BIN" --annotator smoke >"$work/app.log" 2>&1 &
@@ -29,11 +35,18 @@ start_app() {
     sleep 0.2
   done
   if [ -z "${win:-}" ]; then
-    echo "no window appeared"; cat "$work/app.log"; exit 1
+    echo "no window appeared"; cat "$work/app.log"; echo "--- xvfb"; cat "$work/xvfb.log"; exit 1
   fi
   sleep 1.5
   xdotool windowfocus "$win"
   sleep 0.5
+}
+
+# Polls for up to $1 seconds: a loaded 2-core CI machine can be slower than a fixed sleep.
+wait_for() {
+  local secs=$1; shift
+  for _ in $(seq 1 $((secs * 10))); do "$@" && return 0; sleep 0.1; done
+  return 1
 }
 
 fail() { echo "SMOKE FAILED: $*"; echo "--- events"; cat "$ENTITLE_EVENT_LOG" || true; echo "--- app"; cat "$work/app.log"; exit 1; }
@@ -41,21 +54,22 @@ fail() { echo "SMOKE FAILED: $*"; echo "--- events"; cat "$ENTITLE_EVENT_LOG" ||
 ann="$ENTITLE_DATA_DIR/sample-project/annotations/smoke/docs/01-aleppo-souk-reopens.json"
 
 start_app
-grep -q '^OPEN docs/01-aleppo-souk-reopens$' "$ENTITLE_EVENT_LOG" || fail "sample did not open"
+wait_for 5 grep -qs '^OPEN docs/01-aleppo-souk-reopens$' "$ENTITLE_EVENT_LOG" || fail "sample did not open"
 xdotool key Right; sleep 0.4          # select the first word
-xdotool key 3; sleep 1.0              # tag it GPE; autosave has a second
-grep -q '^ADD docs/01-aleppo-souk-reopens T1 GPE 0 6 "Aleppo"$' "$ENTITLE_EVENT_LOG" || fail "no ADD event"
-grep -q '"start":0,"end":6,"label":"GPE","text":"Aleppo"' "$ann" || fail "span not on disk within a second"
+xdotool key 3                         # tag it GPE
+wait_for 3 grep -qs '^ADD docs/01-aleppo-souk-reopens T1 GPE 0 6 "Aleppo"$' "$ENTITLE_EVENT_LOG" || fail "no ADD event"
+# Autosave aims at one second after the edit; allow slack for a loaded machine.
+wait_for 3 grep -qs '"start":0,"end":6,"label":"GPE","text":"Aleppo"' "$ann" || fail "span not on disk within 3 s"
 kill -9 "$app"; wait "$app" 2>/dev/null || true; app=""
 echo "killed with SIGKILL; the span survived on disk"
 
 start_app
 xdotool key Tab; sleep 0.4            # select the span found on disk
-xdotool key Delete; sleep 1.0
-grep -q '^DELETE docs/01-aleppo-souk-reopens T1$' "$ENTITLE_EVENT_LOG" || fail "span not found after restart"
-grep -q '"spans": \[\]' "$ann" || fail "deletion not on disk"
+xdotool key Delete
+wait_for 3 grep -qs '^DELETE docs/01-aleppo-souk-reopens T1$' "$ENTITLE_EVENT_LOG" || fail "span not found after restart"
+wait_for 3 grep -qs '"spans": \[\]' "$ann" || fail "deletion not on disk within 3 s"
 xdotool key ctrl+q
-for _ in $(seq 1 50); do kill -0 "$app" 2>/dev/null || break; sleep 0.2; done
+for _ in $(seq 1 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.2; done
 kill -0 "$app" 2>/dev/null && fail "Ctrl+Q did not quit"
 app=""
 echo "smoke test passed"

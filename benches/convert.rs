@@ -1,6 +1,7 @@
 //! Corpus conversion throughput: 10,000 generated news documents (~50 MB of text,
 //! 900,000 spans) from JSONL to CoNLL and from brat to JSONL, streamed as
-//! `entitle convert` does (a reader thread parses while the main thread writes).
+//! `entitle convert` does ([`entitle::formats::stream::convert`]: a reader thread
+//! parses, encoder threads encode, the calling thread writes in order).
 //!
 //! Run: `cargo bench --bench convert`. Figures and comparisons are in BENCHMARKS.md.
 
@@ -65,10 +66,17 @@ fn size_of(path: &Path) -> u64 {
 fn convert(input: &Path, from: Format, to: Format, output: &Path) -> usize {
     let mut w = formats::writer(to, output, &WriteOptions::default()).unwrap();
     let mut n = 0;
-    for rec in formats::read_in_background(from, &[input.to_path_buf()], &ReadOptions::default()) {
-        w.write(&rec.unwrap()).unwrap();
-        n += 1;
-    }
+    formats::stream::convert(
+        from,
+        &[input.to_path_buf()],
+        &ReadOptions::default(),
+        w.as_mut(),
+        |item| {
+            item.unwrap();
+            n += 1;
+        },
+    )
+    .unwrap();
     w.finish().unwrap();
     n
 }

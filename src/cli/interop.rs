@@ -90,31 +90,26 @@ pub fn convert(
     };
     let pb = progress(&format!("{from} → {to}"));
     let mut t = Tally::default();
-    for item in formats::read_in_background(from, inputs, &read_options(None)) {
-        match item {
-            Ok(rec) => {
-                warn_all(&pb, &rec.warnings);
-                t.warnings += rec.warnings.len();
-                match writer.write(&rec) {
-                    Ok(w) => {
-                        t.warnings += w.len();
-                        warn_all(&pb, &w);
-                    }
-                    Err(e) => {
-                        pb.finish_and_clear();
-                        eprintln!("entitle: {e}; nothing was written");
-                        return ExitCode::from(2);
-                    }
+    let written =
+        formats::stream::convert(from, inputs, &read_options(None), writer.as_mut(), |item| {
+            match item {
+                Ok(done) => {
+                    warn_all(&pb, &done.warnings);
+                    t.warnings += done.warnings.len();
+                    t.docs += 1;
+                    t.spans += done.spans;
+                    pb.inc(1);
                 }
-                t.docs += 1;
-                t.spans += rec.set.len();
-                pb.inc(1);
+                Err(e) => {
+                    t.errors += 1;
+                    error(&pb, &e);
+                }
             }
-            Err(e) => {
-                t.errors += 1;
-                error(&pb, &e);
-            }
-        }
+        });
+    if let Err(e) = written {
+        pb.finish_and_clear();
+        eprintln!("entitle: {e}; nothing was written");
+        return ExitCode::from(2);
     }
     match writer.finish() {
         Ok(w) => {

@@ -428,6 +428,19 @@ impl super::Writer for Writer {
         self.out.commit()?;
         Ok(Vec::new())
     }
+    fn encoder(&self) -> Option<super::stream::Encoder> {
+        let scheme = self.scheme;
+        Some(std::sync::Arc::new(move |rec: &Record| {
+            let mut out = Vec::new();
+            let warnings = encode_into(rec, scheme, &mut out);
+            (out, warnings)
+        }))
+    }
+    fn write_encoded(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        self.out
+            .write_all(bytes)
+            .map_err(|e| WriteError::io(self.out.path(), e))
+    }
 }
 
 #[cfg(test)]

@@ -1019,25 +1019,43 @@ pub fn encode(rec: &Record, format: Format) -> (Value, Vec<Warning>) {
     }
 }
 
+/// Append one record's line (with its line break) to `out`. Entitle's own lines are
+/// written straight from the record, without building a `Value`.
+fn encode_line(flavor: Flavor, rec: &Record, out: &mut Vec<u8>) -> Vec<Warning> {
+    // Serialising into a Vec cannot fail: every map key is a string.
+    let warnings = if flavor == Flavor::Entitle {
+        let _ = serde_json::to_writer(&mut *out, &out_line(rec));
+        Vec::new()
+    } else {
+        let (value, warnings) = encode(rec, flavor.format());
+        let _ = serde_json::to_writer(&mut *out, &value);
+        warnings
+    };
+    out.push(b'\n');
+    warnings
+}
+
 impl super::Writer for Writer {
     fn write(&mut self, rec: &Record) -> Result<Vec<Warning>, WriteError> {
-        // Entitle's own lines are written straight from the record (no Value).
         self.buf.clear();
-        let warnings = if self.flavor == Flavor::Entitle {
-            serde_json::to_writer(&mut self.buf, &out_line(rec))
-                .map_err(|e| WriteError::io(self.out.path(), e.into()))?;
-            Vec::new()
-        } else {
-            let (value, warnings) = encode(rec, self.flavor.format());
-            serde_json::to_writer(&mut self.buf, &value)
-                .map_err(|e| WriteError::io(self.out.path(), e.into()))?;
-            warnings
-        };
-        self.buf.push(b'\n');
+        let warnings = encode_line(self.flavor, rec, &mut self.buf);
         self.out
             .write_all(&self.buf)
             .map_err(|e| WriteError::io(self.out.path(), e))?;
         Ok(warnings)
+    }
+    fn encoder(&self) -> Option<super::stream::Encoder> {
+        let flavor = self.flavor;
+        Some(std::sync::Arc::new(move |rec: &Record| {
+            let mut out = Vec::new();
+            let warnings = encode_line(flavor, rec, &mut out);
+            (out, warnings)
+        }))
+    }
+    fn write_encoded(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        self.out
+            .write_all(bytes)
+            .map_err(|e| WriteError::io(self.out.path(), e))
     }
     fn finish(self: Box<Self>) -> Result<Vec<Warning>, WriteError> {
         self.out.commit()?;

@@ -16,6 +16,7 @@ pub mod docbin;
 pub mod jsonl;
 pub mod label_studio;
 mod spacy_symbols;
+pub mod stream;
 pub mod tokenize;
 pub mod txt;
 pub mod webanno;
@@ -732,6 +733,18 @@ pub trait Writer {
     /// Finish (close files, write companions such as brat's annotation.conf) and make
     /// the output appear atomically.
     fn finish(self: Box<Self>) -> Result<Vec<Warning>, WriteError>;
+    /// For outputs that are the concatenation of per-document pieces: an encoder that
+    /// other threads can run ([`stream::convert`]), whose bytes go to
+    /// [`Writer::write_encoded`] in document order.
+    fn encoder(&self) -> Option<stream::Encoder> {
+        None
+    }
+    /// Append bytes made by this writer's [`Writer::encoder`].
+    fn write_encoded(&mut self, _bytes: &[u8]) -> Result<(), WriteError> {
+        Err(WriteError::Unsupported(
+            "internal error: this format is written one record at a time".into(),
+        ))
+    }
 }
 
 /// A writer for `format` to `output`: a file, or a folder (brat always; other formats
