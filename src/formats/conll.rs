@@ -346,7 +346,9 @@ pub fn encode_into(rec: &Record, scheme: Scheme, out: &mut Vec<u8>) -> Vec<Warni
     let (spans, warnings) = expressible(rec, super::Format::Conll, Keeps::default());
     let text = rec.doc.text();
     let index = rec.doc.index();
-    let chars: Vec<char> = text.chars().collect();
+    // Sized up front: collect() would start from a quarter of the bytes and regrow.
+    let mut chars: Vec<char> = Vec::with_capacity(index.len_chars());
+    chars.extend(text.chars());
     let mut cuts: Vec<usize> = spans
         .iter()
         .flat_map(|s| [s.range.start(), s.range.end()])

@@ -488,7 +488,10 @@ pub fn build_record(
     let mut kept = Vec::with_capacity(built.len());
     for ((span, key), drop) in built.into_iter().zip(raw_keys).zip(dropped) {
         if !drop {
-            keys.insert(key, span.id);
+            // The key map only serves relations; most corpora have none.
+            if !relations.is_empty() {
+                keys.insert(key, span.id);
+            }
             kept.push(span);
         }
     }

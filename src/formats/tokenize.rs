@@ -175,11 +175,26 @@ pub fn tokenize_chars(chars: &[char], boundaries: &[usize]) -> Vec<Token> {
             continue;
         }
         let a = i;
-        while i < chars.len() && !space(chars[i]) {
+        // Most chunks are plain ASCII words, which split_chunk would leave whole.
+        let mut plain = true;
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            if space(c) {
+                break;
+            }
+            plain = false;
             i += 1;
         }
         let before = tokens.len();
-        split_chunk(chars, a, i, &mut tokens, &mut tail);
+        if plain {
+            tokens.push(Token { start: a, end: i });
+        } else {
+            split_chunk(chars, a, i, &mut tokens, &mut tail);
+        }
         while k < cuts.len() && cuts[k] <= a {
             k += 1;
         }
@@ -252,15 +267,23 @@ pub fn sentences_chars(
         let gap = &chars[t.end..next.start];
         let line_break = gap.iter().any(|&c| is_line_break(c));
         let word = &chars[t.start..t.end];
-        let terminal = matches!(word, ['.'] | ['!'] | ['?'] | ['…'])
-            || (word.len() == 1
-                && is_closing(word[0])
-                && i > 0
-                && matches!(chars[tokens[i - 1].start], '.' | '!' | '?'));
-        let first = chars[next.start];
-        let starts_sentence = first.is_uppercase() || first.is_ascii_digit() || is_opening(first);
-        let closing_follows = is_closing(first) && next.end - next.start == 1;
-        if line_break || (terminal && starts_sentence && !closing_follows) {
+        // Evaluated lazily: almost every token is neither terminal nor before a break.
+        let ends_sentence = || {
+            let terminal = matches!(word, ['.'] | ['!'] | ['?'] | ['…'])
+                || (word.len() == 1
+                    && is_closing(word[0])
+                    && i > 0
+                    && matches!(chars[tokens[i - 1].start], '.' | '!' | '?'));
+            if !terminal {
+                return false;
+            }
+            let first = chars[next.start];
+            let starts_sentence =
+                first.is_uppercase() || first.is_ascii_digit() || is_opening(first);
+            let closing_follows = is_closing(first) && next.end - next.start == 1;
+            starts_sentence && !closing_follows
+        };
+        if line_break || ends_sentence() {
             out.push(start..i + 1);
             start = i + 1;
         }
