@@ -311,16 +311,15 @@ pub fn validate(inputs: &[PathBuf], format: Format) -> ExitCode {
     }
     let mut t = Tally::default();
     let mut problems: Vec<FormatError> = Vec::new();
-    for item in formats::read(format, inputs, &ReadOptions::default()) {
-        match item {
-            Ok(rec) => {
-                t.docs += 1;
-                t.spans += rec.set.len();
-                report_record_warnings(&rec);
-            }
-            Err(e) => problems.push(e),
+    // Parsed on every core; reported in input order.
+    formats::stream::read(format, inputs, &ReadOptions::default(), |item| match item {
+        Ok(rec) => {
+            t.docs += 1;
+            t.spans += rec.set.len();
+            report_record_warnings(&rec);
         }
-    }
+        Err(e) => problems.push(e),
+    });
     for p in &problems {
         println!("{p}");
     }

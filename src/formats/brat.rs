@@ -18,7 +18,8 @@
 //! spaces, `:` or `;` get `_` instead.
 
 use super::{
-    FormatError, Origin, RawRelation, RawSpan, ReadOptions, Record, Warning, describe_span,
+    Deferred, FormatError, Origin, RawRelation, RawSpan, ReadOptions, Record, Warning,
+    describe_span,
 };
 use crate::model::{Document, Normalization};
 
@@ -26,12 +27,11 @@ use crate::text::{CharSpan, is_line_break};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Read a folder (recursively) of `.txt`/`.ann` pairs, or one `.txt` or `.ann` file.
-pub fn read(
-    path: &Path,
-    options: &ReadOptions,
-) -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
+/// Pairs are found here and read and parsed when the [`Deferred`] is (on any thread).
+pub fn read(path: &Path, options: &Arc<ReadOptions>) -> Box<dyn Iterator<Item = Deferred>> {
     let root = path.to_path_buf();
     let txts: Vec<PathBuf> = if path.is_file() {
         vec![path.with_extension("txt")]
@@ -47,16 +47,18 @@ pub fn read(
     } else {
         Vec::new()
     };
-    let options = options.clone();
-    let docs = txts
-        .into_iter()
-        .map(move |txt| read_pair(&root, &txt, &options));
+    let options = Arc::clone(options);
+    let root: Arc<Path> = root.into();
+    let docs = txts.into_iter().map(move |txt| {
+        let (root, options) = (Arc::clone(&root), Arc::clone(&options));
+        Deferred::new(0, move || read_pair(&root, &txt, &options))
+    });
     let orphans = orphans.into_iter().map(|ann| {
-        Err(FormatError::new(
+        Deferred::ready(Err(FormatError::new(
             &ann,
             0,
             "has no .txt beside it; brat pairs NAME.ann with NAME.txt",
-        ))
+        )))
     });
     Box::new(docs.chain(orphans))
 }

@@ -14,13 +14,14 @@
 
 use super::tokenize::{Token, tokenize};
 use super::{
-    AtomicFile, Format, FormatError, Keeps, Origin, RawRelation, RawSpan, ReadOptions, Record,
-    Warning, WriteError, expressible,
+    AtomicFile, Deferred, Format, FormatError, Keeps, Origin, RawRelation, RawSpan, ReadOptions,
+    Record, Warning, WriteError, expressible,
 };
 use crate::model::{Normalization, Span};
 use serde_json::{Map, Value, json};
 use std::io::{BufRead, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
@@ -50,59 +51,71 @@ impl Flavor {
 }
 
 /// Read a JSONL file (or every `.jsonl` file of a folder), one record per line.
+/// Lines are read here and parsed when the [`Deferred`] is (on any thread).
 pub fn read(
     path: &Path,
     flavor: Flavor,
-    options: &ReadOptions,
-) -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
+    options: &Arc<ReadOptions>,
+) -> Box<dyn Iterator<Item = Deferred>> {
     let files = super::txt::files(path, "jsonl");
-    let options = options.clone();
-    Box::new(files.into_iter().flat_map(
-        move |file| -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
-            let f = match std::fs::File::open(&file) {
-                Ok(f) => f,
-                Err(e) => {
-                    return Box::new(std::iter::once(Err(FormatError::new(
-                        &file,
-                        0,
-                        format!("cannot read: {e}"),
-                    ))));
-                }
-            };
-            let stem = file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let options = options.clone();
-            let reader = std::io::BufReader::with_capacity(1 << 16, f);
-            let mut buf = String::new();
-            let mut reader = reader;
-            let mut line_no = 0usize;
-            Box::new(std::iter::from_fn(move || {
-                loop {
-                    buf.clear();
-                    line_no += 1;
-                    match reader.read_line(&mut buf) {
-                        Ok(0) => return None,
-                        Ok(_) => {}
+    let options = Arc::clone(options);
+    Box::new(
+        files
+            .into_iter()
+            .flat_map(move |file| -> Box<dyn Iterator<Item = Deferred>> {
+                let f =
+                    match std::fs::File::open(&file) {
+                        Ok(f) => f,
                         Err(e) => {
-                            let msg = if e.kind() == std::io::ErrorKind::InvalidData {
-                                "is not valid UTF-8; JSON Lines files are UTF-8".to_string()
-                            } else {
-                                format!("cannot read: {e}")
-                            };
-                            return Some(Err(FormatError::new(&file, line_no, msg)));
+                            return Box::new(std::iter::once(Deferred::ready(Err(
+                                FormatError::new(&file, 0, format!("cannot read: {e}")),
+                            ))));
                         }
+                    };
+                let stem: Arc<str> = file
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+                    .into();
+                let file: Arc<Path> = file.into();
+                let options = Arc::clone(&options);
+                let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
+                let mut line_no = 0usize;
+                Box::new(std::iter::from_fn(move || {
+                    loop {
+                        let mut buf = String::new();
+                        line_no += 1;
+                        match reader.read_line(&mut buf) {
+                            Ok(0) => return None,
+                            Ok(_) => {}
+                            Err(e) => {
+                                let msg = if e.kind() == std::io::ErrorKind::InvalidData {
+                                    "is not valid UTF-8; JSON Lines files are UTF-8".to_string()
+                                } else {
+                                    format!("cannot read: {e}")
+                                };
+                                return Some(Deferred::ready(Err(FormatError::new(
+                                    &file, line_no, msg,
+                                ))));
+                            }
+                        }
+                        if buf.trim_start_matches('\u{feff}').trim().is_empty() {
+                            continue;
+                        }
+                        let (file, stem, options, n) = (
+                            Arc::clone(&file),
+                            Arc::clone(&stem),
+                            Arc::clone(&options),
+                            line_no,
+                        );
+                        return Some(Deferred::new(buf.len(), move || {
+                            let line = buf.trim_start_matches('\u{feff}').trim();
+                            parse_line(line, &file, n, &stem, flavor, &options)
+                        }));
                     }
-                    let line = buf.trim_start_matches('\u{feff}').trim();
-                    if line.is_empty() {
-                        continue;
-                    }
-                    return Some(parse_line(line, &file, line_no, &stem, flavor, &options));
-                }
-            }))
-        },
-    ))
+                }))
+            }),
+    )
 }
 
 fn err(file: &Path, line: usize, msg: impl Into<String>) -> FormatError {

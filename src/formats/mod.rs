@@ -668,65 +668,77 @@ pub fn read(
     inputs: &[PathBuf],
     options: &ReadOptions,
 ) -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
+    Box::new(read_deferred(format, inputs, options).map(Deferred::parse))
+}
+
+/// One input document whose parsing can run on any thread: its bytes are read (a
+/// JSONL line) or located (a brat pair), but not yet parsed and checked — the costly
+/// part, which [`stream`] spreads over every core.
+pub struct Deferred {
+    /// Bytes of input it holds now, to bound memory between threads.
+    pub bytes: usize,
+    parse: Box<dyn FnOnce() -> Result<Record, FormatError> + Send>,
+}
+
+impl Deferred {
+    pub fn new(
+        bytes: usize,
+        parse: impl FnOnce() -> Result<Record, FormatError> + Send + 'static,
+    ) -> Self {
+        Self {
+            bytes,
+            parse: Box::new(parse),
+        }
+    }
+    /// A document that was parsed already (formats read as a whole, and errors).
+    pub fn ready(item: Result<Record, FormatError>) -> Self {
+        let bytes = item.as_ref().map_or(0, |r| r.doc.text().len());
+        Self::new(bytes, move || item)
+    }
+    pub fn parse(self) -> Result<Record, FormatError> {
+        (self.parse)()
+    }
+}
+
+/// [`read`] with the parsing of each document left to the caller
+/// ([`Deferred::parse`]), in input order. JSONL lines and brat pairs are deferred;
+/// other formats are parsed here.
+pub fn read_deferred(
+    format: Format,
+    inputs: &[PathBuf],
+    options: &ReadOptions,
+) -> Box<dyn Iterator<Item = Deferred>> {
     let inputs = inputs.to_vec();
-    let options = options.clone();
-    Box::new(inputs.into_iter().flat_map(move |path| -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
+    let options = std::sync::Arc::new(options.clone());
+    Box::new(inputs.into_iter().flat_map(move |path| -> Box<dyn Iterator<Item = Deferred>> {
         if !path.exists() {
-            return Box::new(std::iter::once(Err(FormatError::new(
+            return Box::new(std::iter::once(Deferred::ready(Err(FormatError::new(
                 &path,
                 0,
                 "does not exist; check the path",
-            ))));
+            )))));
         }
+        let parsed = |it: Box<dyn Iterator<Item = Result<Record, FormatError>>>| -> Box<dyn Iterator<Item = Deferred>> {
+            Box::new(it.map(Deferred::ready))
+        };
         match format {
-            Format::Txt => txt::read(&path, &options),
+            Format::Txt => parsed(txt::read(&path, &options)),
             Format::Jsonl | Format::SpacyJsonl | Format::Prodigy => {
                 jsonl::read(&path, jsonl::Flavor::from_format(format), &options)
             }
             Format::Doccano => jsonl::read(&path, jsonl::Flavor::Doccano, &options),
             Format::Brat => brat::read(&path, &options),
-            Format::Conll => conll::read(&path, &options),
-            Format::Spacy => docbin::read(&path, &options),
-            Format::LabelStudio => label_studio::read(&path, &options),
-            Format::WebannoTsv => webanno::read(&path, &options),
-            Format::Csv => Box::new(std::iter::once(Err(FormatError::new(
+            Format::Conll => parsed(conll::read(&path, &options)),
+            Format::Spacy => parsed(docbin::read(&path, &options)),
+            Format::LabelStudio => parsed(label_studio::read(&path, &options)),
+            Format::WebannoTsv => parsed(webanno::read(&path, &options)),
+            Format::Csv => Box::new(std::iter::once(Deferred::ready(Err(FormatError::new(
                 &path,
                 0,
                 "csv is an export-only format (an entity table); import the original format instead",
-            )))),
+            ))))),
         }
     }))
-}
-
-/// [`read`] on a separate thread, handing records over through a bounded queue: on two
-/// cores, parsing the input and writing the output then overlap, and memory stays flat
-/// (at most `QUEUE` records wait).
-pub fn read_in_background(
-    format: Format,
-    inputs: &[PathBuf],
-    options: &ReadOptions,
-) -> impl Iterator<Item = Result<Record, FormatError>> {
-    const QUEUE: usize = 64;
-    let (tx, rx) = std::sync::mpsc::sync_channel(QUEUE);
-    let inputs = inputs.to_vec();
-    let options = options.clone();
-    let spawned = std::thread::Builder::new()
-        .name("entitle-reader".into())
-        .spawn(move || {
-            for item in read(format, &inputs, &options) {
-                if tx.send(item).is_err() {
-                    break;
-                }
-            }
-        });
-    let failed = spawned.err().map(|e| {
-        FormatError::new(
-            Path::new("."),
-            0,
-            format!("could not start the reader thread: {e}"),
-        )
-    });
-    failed.map(Err).into_iter().chain(rx)
 }
 
 /// A writer of records in one format.
@@ -949,7 +961,20 @@ impl Writer for FolderWriter {
 pub struct AtomicFile {
     path: PathBuf,
     out: std::io::BufWriter<tempfile::NamedTempFile>,
+    /// Bytes written since the last background flush was asked for.
+    unsynced: usize,
+    /// Large outputs are flushed to disk in the background while they are written,
+    /// so the final fsync in [`AtomicFile::commit`] does not wait for all of it.
+    syncer: Option<Syncer>,
 }
+
+struct Syncer {
+    wake: std::sync::mpsc::SyncSender<()>,
+    thread: std::thread::JoinHandle<std::io::Result<()>>,
+}
+
+/// Written bytes after which the background thread is asked to flush them.
+const SYNC_EVERY: usize = 8 << 20;
 
 impl AtomicFile {
     pub fn create(path: &Path) -> Result<Self, WriteError> {
@@ -966,13 +991,56 @@ impl AtomicFile {
         Ok(Self {
             path: path.to_path_buf(),
             out: std::io::BufWriter::with_capacity(1 << 16, tmp),
+            unsynced: 0,
+            syncer: None,
         })
     }
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// After every [`SYNC_EVERY`] bytes, wake a thread that flushes the file's written
+    /// data to disk (started on first use, so small files never start one).
+    fn note_written(&mut self, n: usize) {
+        self.unsynced += n;
+        if self.unsynced < SYNC_EVERY {
+            return;
+        }
+        self.unsynced = 0;
+        if self.syncer.is_none() {
+            let Ok(file) = self.out.get_ref().as_file().try_clone() else {
+                return; // the final fsync in commit still makes the file durable
+            };
+            // One pending wake-up is enough: a flush covers everything written so far.
+            let (wake, asked) = std::sync::mpsc::sync_channel::<()>(1);
+            let thread = std::thread::spawn(move || {
+                while asked.recv().is_ok() {
+                    file.sync_data()?;
+                }
+                Ok(())
+            });
+            self.syncer = Some(Syncer { wake, thread });
+        }
+        if let Some(s) = &self.syncer {
+            let _ = s.wake.try_send(());
+        }
+    }
+
     pub fn commit(self) -> Result<(), WriteError> {
         let path = self.path.clone();
+        if let Some(s) = self.syncer {
+            drop(s.wake);
+            match s.thread.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return Err(WriteError::io(&path, e)),
+                Err(_) => {
+                    return Err(WriteError::io(
+                        &path,
+                        std::io::Error::other("the background flush thread stopped"),
+                    ));
+                }
+            }
+        }
         let tmp = self
             .out
             .into_inner()
@@ -995,10 +1063,14 @@ impl AtomicFile {
 
 impl std::io::Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.out.write(buf)
+        let n = self.out.write(buf)?;
+        self.note_written(n);
+        Ok(n)
     }
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.out.write_all(buf)
+        self.out.write_all(buf)?;
+        self.note_written(buf.len());
+        Ok(())
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()

@@ -362,6 +362,23 @@ impl AnnotationSet {
         label: Arc<str>,
         modified: Option<DateTime<Utc>>,
     ) -> Result<(Arc<str>, Option<DateTime<Utc>>), SetError> {
+        let range = self
+            .spans
+            .iter()
+            .find(|s| s.id == id)
+            .ok_or(SetError::UnknownSpan(id))?
+            .range;
+        // The same rule as insert: two spans with the same offsets and label are one
+        // (and undoing a later removal would otherwise fail).
+        if self
+            .overlapping(range.range())
+            .any(|s| s.id != id && s.range == range && s.label == label)
+        {
+            return Err(SetError::Duplicate {
+                range,
+                label: label.to_string(),
+            });
+        }
         let span = self
             .spans
             .iter_mut()
@@ -488,6 +505,13 @@ mod tests {
             set.insert(span(3, 90, 101, "LOC"), 100),
             Err(SetError::OutOfBounds { .. })
         ));
+        // Relabelling into an existing twin is refused too, and changes nothing.
+        assert!(matches!(
+            set.relabel(SpanId(2), "GPE".into(), None),
+            Err(SetError::Duplicate { .. })
+        ));
+        assert_eq!(&*set.get(SpanId(2)).unwrap().label, "LOC");
+        set.relabel(SpanId(2), "ORG".into(), None).unwrap();
     }
 
     #[test]
