@@ -276,9 +276,13 @@ mod tests {
         let out = dir.path().join("out.jsonl");
         let mut w = formats::writer(Format::Jsonl, &out, &WriteOptions::default()).unwrap();
         let mut names = Vec::new();
-        convert(Format::Brat, std::slice::from_ref(&src), &options, w.as_mut(), |c| {
-            names.push(c.unwrap().name)
-        })
+        convert(
+            Format::Brat,
+            std::slice::from_ref(&src),
+            &options,
+            w.as_mut(),
+            |c| names.push(c.unwrap().name),
+        )
         .unwrap();
         w.finish().unwrap();
         let expected = dir.path().join("expected.jsonl");
