@@ -147,8 +147,12 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
             errors: Vec::new(),
             warnings: Vec::new(),
         };
-        for item in formats::read(format, &paths_of(&app.import.paths), &opts) {
-            match item {
+        // Parsed on every core (a corpus can be large); listed in the files' order.
+        formats::stream::read(
+            format,
+            &paths_of(&app.import.paths),
+            &opts,
+            |item| match item {
                 Ok(rec) => {
                     preview
                         .warnings
@@ -156,8 +160,8 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
                     preview.records.push(rec);
                 }
                 Err(e) => preview.errors.push(e.to_string()),
-            }
-        }
+            },
+        );
         app.import.preview = Some(preview);
     }
     if confirm {
