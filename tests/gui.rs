@@ -642,8 +642,20 @@ fn import_shows_a_preview_then_adds_and_export_writes_a_file() {
         .type_text(input.to_str().unwrap());
     h.run();
     h.get_by_label("Read").click();
+    // Reading runs on a background thread; the window keeps drawing meanwhile.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while h
+        .query_by_label_contains("Found 1 documents, 2 spans, 1 relations")
+        .is_none()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no preview after 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        h.step(); // not run(): the spinner repaints while reading
+    }
     h.run();
-    h.get_by_label_contains("Found 1 documents, 2 spans, 1 relations");
     // Nothing is added before the user confirms.
     assert!(!root.join("docs/wire.txt").exists());
     h.get_by_label("Import 1 documents").click();
@@ -682,4 +694,55 @@ fn import_shows_a_preview_then_adds_and_export_writes_a_file() {
     let written = std::fs::read_to_string(&out).unwrap();
     assert_eq!(written.lines().count(), 8);
     assert!(written.contains("\"label\":\"works_for\""), "{written}");
+}
+
+#[test]
+fn a_large_import_reads_in_the_background_and_lists_only_visible_rows() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    let input = dir.path().join("big.jsonl");
+    let mut lines = String::new();
+    for i in 0..3000 {
+        lines.push_str(&format!(
+            "{{\"id\": \"wire-{i:04}\", \"text\": \"Amal Haddad in Oslo.\", \"entities\": [[0, 11, \"PER\"], [15, 19, \"GPE\"]]}}\n"
+        ));
+    }
+    lines.push_str("{\"id\": \"bad\", \"text\": \"ab\", \"entities\": [[0, 9, \"PER\"]]}\n");
+    std::fs::write(&input, lines).unwrap();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Import… Ctrl+I").click();
+    h.run();
+    h.get_by_label("Format").click();
+    h.run();
+    h.get_by_label("jsonl").click();
+    h.run();
+    h.get_by_label("Files or folders, one per line").focus();
+    h.run();
+    h.get_by_label("Files or folders, one per line")
+        .type_text(input.to_str().unwrap());
+    h.run();
+    h.get_by_label("Read").click();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while h
+        .query_by_label_contains(
+            "Found 3000 documents, 6000 spans, 0 relations; 0 warnings, 1 errors",
+        )
+        .is_none()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no preview after 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.run();
+    // The first rows are listed, in file order, but not all 3,000 (nor the error at
+    // the end, until scrolled to).
+    h.get_by_label_contains("wire-0000 — 2 spans");
+    let listed = h.query_all_by_label_contains("— 2 spans").count();
+    assert!((3..100).contains(&listed), "{listed} rows laid out");
+    assert!(h.query_by_label_contains("bad").is_none());
+    assert!(!root.join("docs/wire-0000.txt").exists());
 }

@@ -447,7 +447,7 @@ impl EntitleApp {
                         .map(|p| p.display().to_string())
                         .collect::<Vec<_>>()
                         .join("\n"),
-                    preview: None,
+                    ..Default::default()
                 };
             }
             _ if !is_project && p.is_dir() && self.session.is_some() => {
@@ -456,7 +456,7 @@ impl EntitleApp {
                     open: true,
                     format: Some(crate::formats::Format::Brat),
                     paths: p.display().to_string(),
-                    preview: None,
+                    ..Default::default()
                 };
             }
             _ => {

@@ -17,6 +17,7 @@ use super::{
     Deferred, Format, FormatError, ReadOptions, Record, Warning, WriteError, Writer, read_deferred,
 };
 use std::collections::VecDeque;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -98,12 +99,26 @@ pub fn read(
     options: &ReadOptions,
     mut each: impl FnMut(Result<Record, FormatError>),
 ) {
-    let done: Result<(), std::convert::Infallible> =
+    read_until(from, inputs, options, |item| {
+        each(item);
+        ControlFlow::Continue(())
+    });
+}
+
+/// [`read`] that stops as soon as `each` says so (a cancelled import).
+pub fn read_until(
+    from: Format,
+    inputs: &[PathBuf],
+    options: &ReadOptions,
+    mut each: impl FnMut(Result<Record, FormatError>) -> ControlFlow<()>,
+) {
+    let _stopped: Result<(), ()> =
         pipeline(from, inputs, options, &|item| item, |item| {
-            each(item);
-            Ok(())
+            match each(item) {
+                ControlFlow::Continue(()) => Ok(()),
+                ControlFlow::Break(()) => Err(()),
+            }
         });
-    let Ok(()) = done;
 }
 
 fn encode(encoder: &Encoder, mut rec: Record) -> (Converted, Vec<u8>) {

@@ -4,7 +4,10 @@
 
 use crate::app::{EntitleApp, Severity};
 use crate::formats::{self, Format, ReadOptions, Record, Scheme, WriteOptions};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// State of the import window.
 #[derive(Default)]
@@ -14,6 +17,9 @@ pub struct ImportDialog {
     /// One path per line (files or folders).
     pub paths: String,
     pub preview: Option<Preview>,
+    /// Inputs being read on a background thread: the window stays responsive on a
+    /// large corpus and shows how far it got.
+    pub reading: Option<Reading>,
 }
 
 /// What reading the inputs found.
@@ -21,6 +27,85 @@ pub struct Preview {
     pub records: Vec<Record>,
     pub errors: Vec<String>,
     pub warnings: Vec<String>,
+    /// Totals and the list's lines, computed once (the list can be long).
+    spans: usize,
+    relations: usize,
+    lines: Vec<(Line, String)>,
+}
+
+#[derive(Clone, Copy)]
+enum Line {
+    Doc,
+    Error,
+    Warning,
+}
+
+impl Preview {
+    fn new(records: Vec<Record>, errors: Vec<String>, warnings: Vec<String>) -> Self {
+        let spans = records.iter().map(|r| r.set.len()).sum();
+        let relations = records.iter().map(|r| r.set.relations().len()).sum();
+        let mut lines = Vec::with_capacity(records.len() + errors.len() + warnings.len());
+        lines.extend(
+            records
+                .iter()
+                .map(|r| (Line::Doc, format!("📄 {} — {} spans", r.name, r.set.len()))),
+        );
+        lines.extend(errors.iter().map(|e| (Line::Error, format!("⛔ {e}"))));
+        lines.extend(warnings.iter().map(|w| (Line::Warning, format!("⚠ {w}"))));
+        Self {
+            records,
+            errors,
+            warnings,
+            spans,
+            relations,
+            lines,
+        }
+    }
+}
+
+/// A background read of the import's inputs.
+pub struct Reading {
+    /// Documents and errors read so far.
+    pub progress: Arc<AtomicUsize>,
+    /// Set by Cancel; the thread then keeps nothing more and sends no preview.
+    pub cancel: Arc<AtomicBool>,
+    pub done: std::sync::mpsc::Receiver<Preview>,
+}
+
+impl Reading {
+    fn start(format: Format, paths: Vec<PathBuf>, opts: ReadOptions, ctx: egui::Context) -> Self {
+        let progress = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, done) = std::sync::mpsc::channel();
+        let (p, c) = (Arc::clone(&progress), Arc::clone(&cancel));
+        std::thread::spawn(move || {
+            let (mut records, mut errors, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+            // Parsed on every core; listed in the files' order.
+            formats::stream::read_until(format, &paths, &opts, |item| {
+                if c.load(Ordering::Relaxed) {
+                    return ControlFlow::Break(());
+                }
+                match item {
+                    Ok(rec) => {
+                        warnings.extend(rec.warnings.iter().map(|w| w.to_string()));
+                        records.push(rec);
+                    }
+                    Err(e) => errors.push(e.to_string()),
+                }
+                p.fetch_add(1, Ordering::Relaxed);
+                ControlFlow::Continue(())
+            });
+            if !c.load(Ordering::Relaxed) {
+                let _ = tx.send(Preview::new(records, errors, warnings));
+            }
+            ctx.request_repaint();
+        });
+        Self {
+            progress,
+            cancel,
+            done,
+        }
+    }
 }
 
 /// State of the export window.
@@ -86,83 +171,123 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
     let mut open = app.import.open;
     let mut read = false;
     let mut confirm = false;
-    egui::Window::new("Import").open(&mut open).default_width(560.0).show(ctx, |ui| {
-        format_combo(ui, "import-format", &mut app.import.format, true);
-        ui.horizontal(|ui| {
-            if ui.button("Choose files…").clicked()
-                && let Some(files) = rfd::FileDialog::new().set_title("Files to import").pick_files()
-            {
-                app.import.paths = files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n");
-                if app.import.format.is_none() {
-                    app.import.format = files.first().and_then(|f| guess_format(f));
+    egui::Window::new("Import")
+        .open(&mut open)
+        .default_width(560.0)
+        .show(ctx, |ui| {
+            format_combo(ui, "import-format", &mut app.import.format, true);
+            ui.horizontal(|ui| {
+                if ui.button("Choose files…").clicked()
+                    && let Some(files) = rfd::FileDialog::new()
+                        .set_title("Files to import")
+                        .pick_files()
+                {
+                    app.import.paths = files
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    if app.import.format.is_none() {
+                        app.import.format = files.first().and_then(|f| guess_format(f));
+                    }
                 }
-            }
-            if ui.button("Choose folder…").clicked()
-                && let Some(dir) = rfd::FileDialog::new().set_title("Folder to import").pick_folder()
-            {
-                app.import.paths = dir.display().to_string();
-            }
-        });
-        let label = ui.label("Files or folders, one per line");
-        ui.add(egui::TextEdit::multiline(&mut app.import.paths).desired_rows(2).desired_width(f32::INFINITY)).labelled_by(label.id);
-        let ready = app.import.format.is_some() && !paths_of(&app.import.paths).is_empty();
-        if ui.add_enabled(ready, egui::Button::new("Read")).clicked() {
-            read = true;
-        }
-        if let Some(p) = &app.import.preview {
-            ui.separator();
-            let spans: usize = p.records.iter().map(|r| r.set.len()).sum();
-            let relations: usize = p.records.iter().map(|r| r.set.relations().len()).sum();
-            ui.label(format!("Found {} documents, {spans} spans, {relations} relations; {} warnings, {} errors.", p.records.len(), p.warnings.len(), p.errors.len()));
-            egui::ScrollArea::vertical().max_height(220.0).show(ui, |ui| {
-                for r in &p.records {
-                    ui.label(format!("📄 {} — {} spans", r.name, r.set.len()));
-                }
-                for e in &p.errors {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("⛔ {e}"));
-                }
-                for w in &p.warnings {
-                    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {w}"));
+                if ui.button("Choose folder…").clicked()
+                    && let Some(dir) = rfd::FileDialog::new()
+                        .set_title("Folder to import")
+                        .pick_folder()
+                {
+                    app.import.paths = dir.display().to_string();
                 }
             });
-            let n = p.records.len();
-            let annotator = app.annotator();
-            if ui
-                .add_enabled(n > 0, egui::Button::new(format!("Import {n} documents")))
-                .on_hover_text(format!("Adds the texts under docs/ and their spans to {annotator}'s annotations"))
-                .clicked()
-            {
-                confirm = true;
+            let label = ui.label("Files or folders, one per line");
+            ui.add(
+                egui::TextEdit::multiline(&mut app.import.paths)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+            let ready = app.import.format.is_some() && !paths_of(&app.import.paths).is_empty();
+            if let Some(r) = &app.import.reading {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!(
+                        "Reading… {} documents so far",
+                        r.progress.load(Ordering::Relaxed)
+                    ));
+                    if ui.button("Cancel reading").clicked() {
+                        r.cancel.store(true, Ordering::Relaxed);
+                    }
+                });
+            } else if ui.add_enabled(ready, egui::Button::new("Read")).clicked() {
+                read = true;
             }
-        }
-    });
+            if let Some(p) = &app.import.preview {
+                ui.separator();
+                ui.label(format!(
+                    "Found {} documents, {} spans, {} relations; {} warnings, {} errors.",
+                    p.records.len(),
+                    p.spans,
+                    p.relations,
+                    p.warnings.len(),
+                    p.errors.len()
+                ));
+                // Only the visible rows are laid out: an import can list thousands.
+                let row = ui.text_style_height(&egui::TextStyle::Body);
+                egui::ScrollArea::vertical()
+                    .max_height(220.0)
+                    .auto_shrink([false, true])
+                    .show_rows(ui, row, p.lines.len(), |ui, rows| {
+                        for (kind, text) in &p.lines[rows] {
+                            let text = egui::RichText::new(text);
+                            let text = match kind {
+                                Line::Doc => text,
+                                Line::Error => text.color(ui.visuals().error_fg_color),
+                                Line::Warning => text.color(ui.visuals().warn_fg_color),
+                            };
+                            // One line per row (show_rows needs a fixed height); the
+                            // whole message shows on hover.
+                            ui.add(egui::Label::new(text).truncate());
+                        }
+                    });
+                let n = p.records.len();
+                let annotator = app.annotator();
+                if ui
+                    .add_enabled(n > 0, egui::Button::new(format!("Import {n} documents")))
+                    .on_hover_text(format!(
+                        "Adds the texts under docs/ and their spans to {annotator}'s annotations"
+                    ))
+                    .clicked()
+                {
+                    confirm = true;
+                }
+            }
+        });
     app.import.open = open;
     if read && let Some(format) = app.import.format {
         let opts = ReadOptions {
             annotator: app.annotator(),
             created: chrono::Utc::now(),
         };
-        let mut preview = Preview {
-            records: Vec::new(),
-            errors: Vec::new(),
-            warnings: Vec::new(),
-        };
-        // Parsed on every core (a corpus can be large); listed in the files' order.
-        formats::stream::read(
+        app.import.preview = None;
+        app.import.reading = Some(Reading::start(
             format,
-            &paths_of(&app.import.paths),
-            &opts,
-            |item| match item {
-                Ok(rec) => {
-                    preview
-                        .warnings
-                        .extend(rec.warnings.iter().map(|w| w.to_string()));
-                    preview.records.push(rec);
-                }
-                Err(e) => preview.errors.push(e.to_string()),
-            },
-        );
-        app.import.preview = Some(preview);
+            paths_of(&app.import.paths),
+            opts,
+            ctx.clone(),
+        ));
+    }
+    if let Some(r) = &app.import.reading {
+        match r.done.try_recv() {
+            Ok(preview) => {
+                app.import.preview = Some(preview);
+                app.import.reading = None;
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => app.import.reading = None, // cancelled
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                // Progress is shown as it grows; the thread also wakes us when done.
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
     }
     if confirm {
         let Some(preview) = app.import.preview.take() else {
