@@ -150,13 +150,18 @@ impl Project {
             .map_err(|e| io(&self.root.join(super::CONFIG_FILE), e))?;
         if !merged {
             atomic_write(&text_path, rec.doc.text().as_bytes()).map_err(|e| io(&text_path, e))?;
-            self.docs.push(super::DocEntry {
-                id: id.clone(),
-                path: text_path.clone(),
-                title: super::read_title(&text_path, &rec.name),
+            // Kept sorted by inserting in place (a bulk import adds thousands).
+            let at = self.docs.partition_point(|d| {
+                super::natural_cmp(d.id.as_str(), id.as_str()) == std::cmp::Ordering::Less
             });
-            self.docs
-                .sort_by(|a, b| super::natural_cmp(a.id.as_str(), b.id.as_str()));
+            self.docs.insert(
+                at,
+                super::DocEntry {
+                    id: id.clone(),
+                    path: text_path.clone(),
+                    title: super::read_title(&text_path, &rec.name),
+                },
+            );
         }
         if !rec.meta.is_empty() || rec.external_id.is_some() {
             // docs/<id>.meta.json: the source's id and metadata, given back on export.

@@ -556,6 +556,31 @@ mod tests {
     }
 
     #[test]
+    fn imported_documents_join_the_list_in_natural_order_as_on_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a5.txt"), "Five").unwrap();
+        let (mut p, _) = Project::open(dir.path()).unwrap();
+        for (name, text) in [("n10", "Ten"), ("n2", "Two"), ("n1", "One"), ("a10", "A ten")] {
+            let rec = crate::formats::build_record(
+                name,
+                None,
+                text.into(),
+                vec![],
+                vec![],
+                Default::default(),
+                &crate::formats::ReadOptions::default(),
+            )
+            .unwrap();
+            p.import_record("t", &rec).unwrap();
+        }
+        let ids: Vec<String> = p.docs().iter().map(|d| d.id.to_string()).collect();
+        assert_eq!(ids, ["a5", "docs/a10", "docs/n1", "docs/n2", "docs/n10"]);
+        let (reopened, _) = Project::open(dir.path()).unwrap();
+        let again: Vec<String> = reopened.docs().iter().map(|d| d.id.to_string()).collect();
+        assert_eq!(again, ids);
+    }
+
+    #[test]
     fn single_file_opens_its_folder_focused() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.txt"), "A").unwrap();
