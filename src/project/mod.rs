@@ -560,7 +560,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a5.txt"), "Five").unwrap();
         let (mut p, _) = Project::open(dir.path()).unwrap();
-        for (name, text) in [("n10", "Ten"), ("n2", "Two"), ("n1", "One"), ("a10", "A ten")] {
+        for (name, text) in [
+            ("n10", "Ten"),
+            ("n2", "Two"),
+            ("n1", "One"),
+            ("a10", "A ten"),
+        ] {
             let rec = crate::formats::build_record(
                 name,
                 None,
