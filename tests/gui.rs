@@ -616,6 +616,35 @@ fn changed_text_holds_spans_back_until_reanchored() {
     assert_eq!(backups, 1);
 }
 
+/// File › Import…, choose `format`, type `input`, press Read, and wait (the read runs
+/// on a background thread) until the preview says `found`.
+fn read_for_import(h: &mut Harness<'_, EntitleApp>, format: &str, input: &Path, found: &str) {
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Import… Ctrl+I").click();
+    h.run();
+    h.get_by_label("Format").click();
+    h.run();
+    h.get_by_label(format).click();
+    h.run();
+    h.get_by_label("Files or folders, one per line").focus();
+    h.run();
+    h.get_by_label("Files or folders, one per line")
+        .type_text(input.to_str().unwrap());
+    h.run();
+    h.get_by_label("Read").click();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while h.query_by_label_contains(found).is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no preview {found:?} after 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        h.step(); // not run(): the spinner repaints while reading
+    }
+    h.run();
+}
+
 #[test]
 fn import_shows_a_preview_then_adds_and_export_writes_a_file() {
     let (dir, mut h) = sample();
@@ -628,34 +657,12 @@ fn import_shows_a_preview_then_adds_and_export_writes_a_file() {
     )
     .unwrap();
     std::fs::write(input.join("wire.ann"), "T1\tPER 0 11\tAmal Haddad\nT2\tCOMPANY 17 29\tNordlicht AG\nR1\tworks_for Arg1:T1 Arg2:T2\n").unwrap();
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Import… Ctrl+I").click();
-    h.run();
-    h.get_by_label("Format").click();
-    h.run();
-    h.get_by_label("brat").click();
-    h.run();
-    h.get_by_label("Files or folders, one per line").focus();
-    h.run();
-    h.get_by_label("Files or folders, one per line")
-        .type_text(input.to_str().unwrap());
-    h.run();
-    h.get_by_label("Read").click();
-    // Reading runs on a background thread; the window keeps drawing meanwhile.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while h
-        .query_by_label_contains("Found 1 documents, 2 spans, 1 relations")
-        .is_none()
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no preview after 10 s"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        h.step(); // not run(): the spinner repaints while reading
-    }
-    h.run();
+    read_for_import(
+        &mut h,
+        "brat",
+        &input,
+        "Found 1 documents, 2 spans, 1 relations",
+    );
     // Nothing is added before the user confirms.
     assert!(!root.join("docs/wire.txt").exists());
     h.get_by_label("Import 1 documents").click();
@@ -709,35 +716,12 @@ fn a_large_import_reads_in_the_background_and_lists_only_visible_rows() {
     }
     lines.push_str("{\"id\": \"bad\", \"text\": \"ab\", \"entities\": [[0, 9, \"PER\"]]}\n");
     std::fs::write(&input, lines).unwrap();
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Import… Ctrl+I").click();
-    h.run();
-    h.get_by_label("Format").click();
-    h.run();
-    h.get_by_label("jsonl").click();
-    h.run();
-    h.get_by_label("Files or folders, one per line").focus();
-    h.run();
-    h.get_by_label("Files or folders, one per line")
-        .type_text(input.to_str().unwrap());
-    h.run();
-    h.get_by_label("Read").click();
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while h
-        .query_by_label_contains(
-            "Found 3000 documents, 6000 spans, 0 relations; 0 warnings, 1 errors",
-        )
-        .is_none()
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no preview after 20 s"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        h.step();
-    }
-    h.run();
+    read_for_import(
+        &mut h,
+        "jsonl",
+        &input,
+        "Found 3000 documents, 6000 spans, 0 relations; 0 warnings, 1 errors",
+    );
     // The first rows are listed, in file order, but not all 3,000 (nor the error at
     // the end, until scrolled to).
     h.get_by_label_contains("wire-0000 — 2 spans");

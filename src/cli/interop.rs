@@ -44,6 +44,14 @@ struct Tally {
 }
 
 impl Tally {
+    /// One document done: its warnings shown, the counts and the progress bar moved on.
+    fn done(&mut self, pb: &ProgressBar, spans: usize, warnings: &[Warning]) {
+        warn_all(pb, warnings);
+        self.warnings += warnings.len();
+        self.docs += 1;
+        self.spans += spans;
+        pb.inc(1);
+    }
     fn exit(&self) -> ExitCode {
         if self.errors > 0 {
             ExitCode::from(1)
@@ -93,13 +101,7 @@ pub fn convert(
     let written =
         formats::stream::convert(from, inputs, &read_options(None), writer.as_mut(), |item| {
             match item {
-                Ok(done) => {
-                    warn_all(&pb, &done.warnings);
-                    t.warnings += done.warnings.len();
-                    t.docs += 1;
-                    t.spans += done.spans;
-                    pb.inc(1);
-                }
+                Ok(done) => t.done(&pb, done.spans, &done.warnings),
                 Err(e) => {
                     t.errors += 1;
                     error(&pb, &e);
@@ -174,13 +176,7 @@ pub fn import(
     for item in formats::read(format, inputs, &read_options(Some(&annotator))) {
         match item {
             Ok(rec) => match p.import_record(&annotator, &rec) {
-                Ok(done) => {
-                    warn_all(&pb, &done.warnings);
-                    t.warnings += done.warnings.len();
-                    t.docs += 1;
-                    t.spans += done.spans;
-                    pb.inc(1);
-                }
+                Ok(done) => t.done(&pb, done.spans, &done.warnings),
                 Err(crate::project::ImportError::Conflict(m)) => {
                     t.errors += 1;
                     error(&pb, &format!("{}: {m}", rec.origin.path.display()));
