@@ -729,4 +729,44 @@ fn a_large_import_reads_in_the_background_and_lists_only_visible_rows() {
     assert!((3..100).contains(&listed), "{listed} rows laid out");
     assert!(h.query_by_label_contains("bad").is_none());
     assert!(!root.join("docs/wire-0000.txt").exists());
+
+    // Confirming adds the documents a slice of each frame at a time: the window keeps
+    // drawing, shows how far it got, refuses edits meanwhile, and can be stopped.
+    h.get_by_label("Import 3000 documents").click();
+    h.step();
+    h.step();
+    h.get_by_label_contains("Importing… ");
+    assert!(root.join("docs/wire-0000.txt").exists());
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
+    h.step();
+    h.get_by_label_contains("Documents are being imported; edit again when the import is done");
+    h.get_by_label("Stop importing").click();
+    h.step();
+    h.run();
+    let stopped = h
+        .state()
+        .messages()
+        .iter()
+        .find(|m| m.text.starts_with("Import stopped: "))
+        .map(|m| m.text.clone())
+        .expect("a message says the import stopped");
+    let added: usize = stopped["Import stopped: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..3000).contains(&added), "{stopped}");
+    assert!(stopped.contains(&format!("the other {} were not imported", 3000 - added)));
+    // Exactly the documents it reports are in the project, in order, with their spans.
+    assert!(
+        root.join(format!("docs/wire-{:04}.txt", added - 1))
+            .exists()
+    );
+    assert!(!root.join(format!("docs/wire-{added:04}.txt")).exists());
+    assert_eq!(h.state().current_doc().unwrap().as_str(), "docs/wire-0000");
+    assert_eq!(
+        model_spans(&h, "docs/wire-0000"),
+        vec![(0, 11, "PER".into()), (15, 19, "GPE".into())]
+    );
 }

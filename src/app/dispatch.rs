@@ -12,6 +12,14 @@ impl EntitleApp {
     pub(crate) fn dispatch_pending(&mut self) {
         let pending = std::mem::take(&mut self.pending);
         for action in pending {
+            if self.import.importing.is_some() && super::panels::interop::ImportJob::blocks(&action)
+            {
+                self.message(
+                    Severity::Warning,
+                    "Documents are being imported; edit again when the import is done (or stop it).".into(),
+                );
+                continue;
+            }
             self.dispatch(action);
         }
     }

@@ -370,7 +370,10 @@ impl EntitleApp {
     /// One whole frame.
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.handle_dropped_files(&ctx);
+        if self.import.importing.is_none() {
+            // A drop opens the import window, which is busy while importing.
+            self.handle_dropped_files(&ctx);
+        }
         self.handle_keys(&ctx);
         self.dispatch_pending();
         if let Some(s) = self.session.as_mut() {

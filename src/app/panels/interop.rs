@@ -8,6 +8,7 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
 
 /// State of the import window.
 #[derive(Default)]
@@ -20,6 +21,8 @@ pub struct ImportDialog {
     /// Inputs being read on a background thread: the window stays responsive on a
     /// large corpus and shows how far it got.
     pub reading: Option<Reading>,
+    /// Documents being added after the user confirmed.
+    pub importing: Option<ImportJob>,
 }
 
 /// What reading the inputs found.
@@ -207,6 +210,17 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
             )
             .labelled_by(label.id);
             let ready = app.import.format.is_some() && !paths_of(&app.import.paths).is_empty();
+            if let Some(job) = app.import.importing.as_mut() {
+                let done = job.added.len() + job.problems.len();
+                ui.add(
+                    egui::ProgressBar::new(done as f32 / job.total.max(1) as f32)
+                        .text(format!("Importing… {done} of {} documents", job.total)),
+                );
+                if ui.button("Stop importing").clicked() {
+                    job.stop = true;
+                }
+                return; // the form and the preview wait until the import is done
+            }
             if let Some(r) = &app.import.reading {
                 ui.horizontal(|ui| {
                     ui.spinner();
@@ -262,7 +276,9 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
                 }
             }
         });
-    app.import.open = open;
+    // The window stays while documents are being added: closing it would hide the
+    // progress and the Stop button.
+    app.import.open = open || app.import.importing.is_some();
     if read && let Some(format) = app.import.format {
         let opts = ReadOptions {
             annotator: app.annotator(),
@@ -289,45 +305,112 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
             }
         }
     }
-    if confirm {
-        let Some(preview) = app.import.preview.take() else {
-            return;
-        };
-        let annotator = app.annotator();
-        let mut added = Vec::new();
-        let mut problems = Vec::new();
-        if let Some(session) = app.session.as_mut() {
-            // Unsaved edits first: an import may add to a document that is open.
-            session.flush(std::time::Duration::from_secs(5));
-            for rec in &preview.records {
-                match session.project.import_record(&annotator, &rec.clone()) {
-                    Ok(done) => added.push(done),
-                    Err(e) => problems.push(format!("{}: {e}", rec.name)),
-                }
-            }
-            session.refresh_after_import(&added.iter().map(|d| d.doc.clone()).collect::<Vec<_>>());
+    if confirm
+        && let Some(preview) = app.import.preview.take()
+        && let Some(session) = app.session.as_mut()
+    {
+        // Unsaved edits first: an import may add to a document that is open.
+        session.flush(Duration::from_secs(5));
+        app.import.importing = Some(ImportJob {
+            total: preview.records.len(),
+            records: preview.records.into_iter(),
+            annotator: app.annotator(),
+            added: Vec::new(),
+            problems: Vec::new(),
+            stop: false,
+        });
+    }
+    import_some(app, ctx);
+}
+
+/// Documents being added to the project, a slice of each frame at a time: every
+/// document is a few fsynced writes, and thousands of them must not freeze the window.
+/// Edits are refused meanwhile ([`ImportJob::blocks`]).
+pub struct ImportJob {
+    records: std::vec::IntoIter<Record>,
+    total: usize,
+    annotator: String,
+    added: Vec<crate::project::Imported>,
+    problems: Vec<String>,
+    /// The user pressed Stop: what is added stays, the rest is not imported.
+    stop: bool,
+}
+
+impl ImportJob {
+    /// Actions that would change annotations or the project while documents are being
+    /// added (and could race the import's writes).
+    pub fn blocks(action: &crate::app::actions::Action) -> bool {
+        use crate::app::actions::Action as A;
+        matches!(
+            action,
+            A::ApplyLabel(_)
+                | A::DeleteSpan
+                | A::Undo
+                | A::Redo
+                | A::ToggleDone
+                | A::Reanchor
+                | A::OpenFolder
+                | A::OpenFile
+                | A::OpenSample
+                | A::Import
+        )
+    }
+}
+
+/// UI time given to importing per frame.
+const IMPORT_SLICE: Duration = Duration::from_millis(30);
+
+fn import_some(app: &mut EntitleApp, ctx: &egui::Context) {
+    let start = std::time::Instant::now();
+    let (Some(job), Some(session)) = (app.import.importing.as_mut(), app.session.as_mut()) else {
+        app.import.importing = None;
+        return;
+    };
+    while !job.stop && start.elapsed() < IMPORT_SLICE {
+        let Some(rec) = job.records.next() else { break };
+        match session.project.import_record(&job.annotator, &rec) {
+            Ok(done) => job.added.push(done),
+            Err(e) => job.problems.push(format!("{}: {e}", rec.name)),
         }
-        let spans: usize = added.iter().map(|d| d.spans).sum();
+    }
+    if !job.stop && job.records.len() > 0 {
+        ctx.request_repaint();
+        return;
+    }
+    let Some(job) = app.import.importing.take() else {
+        return;
+    };
+    let ids: Vec<_> = job.added.iter().map(|d| d.doc.clone()).collect();
+    session.refresh_after_import(&ids);
+    let spans: usize = job.added.iter().map(|d| d.spans).sum();
+    let annotator = job.annotator;
+    let n = job.added.len();
+    if job.stop && job.records.len() > 0 {
         app.message(
-            Severity::Info,
+            Severity::Warning,
             format!(
-                "Imported {} documents with {spans} spans as {annotator}.",
-                added.len()
+                "Import stopped: {n} of {} documents added with {spans} spans as {annotator}; the other {} were not imported.",
+                job.total,
+                job.records.len()
             ),
         );
-        for p in problems {
-            app.message(Severity::Error, p);
-        }
-        app.log(&format!("IMPORT {} {spans}", added.len()));
-        app.refresh_schema();
-        app.filter_key = None;
-        app.import = ImportDialog::default();
-        if let Some(first) = added.first() {
-            let id = first.doc.clone();
-            // Re-show even if it is the document on screen: its annotations changed.
-            app.view = None;
-            app.show_doc(&id);
-        }
+    } else {
+        app.message(
+            Severity::Info,
+            format!("Imported {n} documents with {spans} spans as {annotator}."),
+        );
+    }
+    for p in job.problems {
+        app.message(Severity::Error, p);
+    }
+    app.log(&format!("IMPORT {n} {spans}"));
+    app.refresh_schema();
+    app.filter_key = None;
+    app.import = ImportDialog::default();
+    if let Some(first) = ids.first() {
+        // Re-show even if it is the document on screen: its annotations changed.
+        app.view = None;
+        app.show_doc(first);
     }
 }
 
