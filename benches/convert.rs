@@ -6,8 +6,8 @@
 //! Run: `cargo bench --bench convert`. Figures and comparisons are in BENCHMARKS.md.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use entitle::formats::{self, Format, RawSpan, ReadOptions, WriteOptions};
-use std::path::{Path, PathBuf};
+use entitle::formats::{self, Format, ReadOptions, WriteOptions};
+use std::path::Path;
 
 // The allocator the `entitle` binary uses (src/main.rs), so this measures what it does.
 #[cfg(unix)]
@@ -16,42 +16,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const DOCS: usize = 10_000;
 const BYTES_PER_DOC: usize = 5_000;
-
-fn write_corpus(dir: &Path) -> (PathBuf, PathBuf) {
-    let jsonl = dir.join("corpus.jsonl");
-    let brat = dir.join("brat");
-    let mut j = formats::writer(Format::Jsonl, &jsonl, &WriteOptions::default()).unwrap();
-    let mut b = formats::writer(Format::Brat, &brat, &WriteOptions::default()).unwrap();
-    for i in 0..DOCS {
-        let d = entitle::synth::news_document(BYTES_PER_DOC, 55, i as u64 + 1);
-        let spans = d
-            .spans
-            .iter()
-            .enumerate()
-            .map(|(k, &(s, e, l))| RawSpan {
-                key: k.to_string(),
-                fragments: vec![(s, e)],
-                label: l.into(),
-                ..Default::default()
-            })
-            .collect();
-        let rec = formats::build_record(
-            &format!("doc{i:05}"),
-            None,
-            d.text,
-            spans,
-            vec![],
-            Default::default(),
-            &ReadOptions::default(),
-        )
-        .unwrap();
-        j.write(&rec).unwrap();
-        b.write(&rec).unwrap();
-    }
-    j.finish().unwrap();
-    b.finish().unwrap();
-    (jsonl, brat)
-}
 
 fn size_of(path: &Path) -> u64 {
     if path.is_file() {
@@ -83,7 +47,7 @@ fn convert(input: &Path, from: Format, to: Format, output: &Path) -> usize {
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let (jsonl, brat) = write_corpus(dir.path());
+    let (jsonl, brat) = entitle::synth::write_corpus(dir.path(), DOCS, BYTES_PER_DOC).unwrap();
     let mut g = c.benchmark_group("convert_10k_docs");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(size_of(&jsonl)));

@@ -208,6 +208,49 @@ pub fn write_project(
     )
 }
 
+/// A generated news corpus for conversion benchmarks: `docs` documents of about
+/// `bytes_per_doc` bytes, written as `DIR/corpus.jsonl` (Entitle JSONL) and
+/// `DIR/brat/` (a `.txt` + `.ann` per document). Returns both paths.
+pub fn write_corpus(
+    dir: &Path,
+    docs: usize,
+    bytes_per_doc: usize,
+) -> Result<(std::path::PathBuf, std::path::PathBuf), Box<dyn std::error::Error>> {
+    use crate::formats::{self, Format, RawSpan, ReadOptions, WriteOptions};
+    let (jsonl_path, brat_path) = (dir.join("corpus.jsonl"), dir.join("brat"));
+    std::fs::create_dir_all(dir)?;
+    let mut jsonl = formats::writer(Format::Jsonl, &jsonl_path, &WriteOptions::default())?;
+    let mut brat = formats::writer(Format::Brat, &brat_path, &WriteOptions::default())?;
+    for i in 0..docs {
+        let d = news_document(bytes_per_doc, 55, i as u64 + 1);
+        let spans = d
+            .spans
+            .iter()
+            .enumerate()
+            .map(|(k, &(s, e, l))| RawSpan {
+                key: k.to_string(),
+                fragments: vec![(s, e)],
+                label: l.into(),
+                ..Default::default()
+            })
+            .collect();
+        let rec = formats::build_record(
+            &format!("doc{i:05}"),
+            None,
+            d.text,
+            spans,
+            vec![],
+            Default::default(),
+            &ReadOptions::default(),
+        )?;
+        jsonl.write(&rec)?;
+        brat.write(&rec)?;
+    }
+    jsonl.finish()?;
+    brat.finish()?;
+    Ok((jsonl_path, brat_path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

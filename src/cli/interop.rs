@@ -61,6 +61,18 @@ impl Tally {
     }
 }
 
+/// The output's writer, or the exit code after saying why it cannot be written.
+fn open_writer(
+    format: Format,
+    output: &Path,
+    options: &WriteOptions,
+) -> Result<Box<dyn formats::Writer>, ExitCode> {
+    formats::writer(format, output, options).map_err(|e| {
+        eprintln!("entitle: {e}");
+        ExitCode::from(2)
+    })
+}
+
 fn read_options(annotator: Option<&str>) -> ReadOptions {
     ReadOptions {
         annotator: annotator.map_or_else(
@@ -82,19 +94,13 @@ pub fn convert(
         eprintln!("entitle: {from} is an export-only format; it cannot be read");
         return ExitCode::from(2);
     }
-    let mut writer = match formats::writer(
-        to,
-        output,
-        &WriteOptions {
-            scheme,
-            schema: None,
-        },
-    ) {
+    let options = WriteOptions {
+        scheme,
+        schema: None,
+    };
+    let mut writer = match open_writer(to, output, &options) {
         Ok(w) => w,
-        Err(e) => {
-            eprintln!("entitle: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let pb = progress(&format!("{from} → {to}"));
     let mut t = Tally::default();
@@ -247,12 +253,9 @@ pub fn export(
         scheme,
         schema: Some(p.schema()),
     };
-    let mut writer = match formats::writer(format, output, &options) {
+    let mut writer = match open_writer(format, output, &options) {
         Ok(w) => w,
-        Err(e) => {
-            eprintln!("entitle: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let pb = progress(&format!("exporting {format}"));
     let mut t = Tally::default();

@@ -183,6 +183,25 @@ fn key_of(v: Option<&Value>, i: usize) -> String {
     }
 }
 
+/// A relation whose ends are span ids (Entitle's `from`/`to`, doccano's
+/// `from_id`/`to_id`); a missing id is `i`, missing ends match no span.
+fn relation_by_ids(
+    id: Option<&Value>,
+    label: Option<&Value>,
+    from: Option<&Value>,
+    to: Option<&Value>,
+    i: usize,
+    line: usize,
+) -> RawRelation {
+    RawRelation {
+        key: key_of(id, i),
+        label: label.and_then(Value::as_str).unwrap_or("").to_string(),
+        from: key_of(from, usize::MAX),
+        to: key_of(to, usize::MAX),
+        line,
+    }
+}
+
 /// Span objects: Entitle's and Prodigy's (`start`, `end`, `label`, more optional).
 fn span_objects(v: &Value, file: &Path, line: usize) -> Result<Vec<RawSpan>, FormatError> {
     let list = v.as_array().ok_or_else(|| {
@@ -581,17 +600,14 @@ fn parse_line(
                                 format!("\"relations\"[{i}] must be an object"),
                             )
                         })?;
-                        relations.push(RawRelation {
-                            key: key_of(o.get("id"), i),
-                            label: o
-                                .get("type")
-                                .and_then(Value::as_str)
-                                .unwrap_or("")
-                                .to_string(),
-                            from: key_of(o.get("from_id"), usize::MAX),
-                            to: key_of(o.get("to_id"), usize::MAX),
-                            line: line_no,
-                        });
+                        relations.push(relation_by_ids(
+                            o.get("id"),
+                            o.get("type"),
+                            o.get("from_id"),
+                            o.get("to_id"),
+                            i,
+                            line_no,
+                        ));
                     }
                 }
             }
@@ -658,17 +674,14 @@ fn parse_line(
             }
             if let Some(Value::Array(rels)) = obj.remove("relations") {
                 for (i, r) in rels.iter().enumerate() {
-                    relations.push(RawRelation {
-                        key: key_of(r.get("id"), i),
-                        label: r
-                            .get("label")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
-                        from: key_of(r.get("from"), usize::MAX),
-                        to: key_of(r.get("to"), usize::MAX),
-                        line: line_no,
-                    });
+                    relations.push(relation_by_ids(
+                        r.get("id"),
+                        r.get("label"),
+                        r.get("from"),
+                        r.get("to"),
+                        i,
+                        line_no,
+                    ));
                 }
             }
         }
