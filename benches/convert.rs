@@ -5,6 +5,9 @@
 //!
 //! Run: `cargo bench --bench convert`. Figures and comparisons are in BENCHMARKS.md.
 
+#[path = "../tests/support/synth.rs"]
+mod synth;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use entitle::formats::{self, Format, ReadOptions, WriteOptions};
 use std::path::Path;
@@ -47,7 +50,7 @@ fn convert(input: &Path, from: Format, to: Format, output: &Path) -> usize {
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let (jsonl, brat) = entitle::synth::write_corpus(dir.path(), DOCS, BYTES_PER_DOC).unwrap();
+    let (jsonl, brat) = synth::write_corpus(dir.path(), DOCS, BYTES_PER_DOC).unwrap();
     let mut g = c.benchmark_group("convert_10k_docs");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(size_of(&jsonl)));

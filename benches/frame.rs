@@ -9,10 +9,12 @@
 //!
 //! Run: `cargo bench --bench frame`. Figures are in BENCHMARKS.md.
 
+#[path = "../tests/support/synth.rs"]
+mod synth;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Event, Pos2, RawInput, Rect, Vec2, vec2};
 use entitle::app::{Action, EntitleApp, Startup};
-use entitle::synth;
 use entitle::text::CharSpan;
 use std::hint::black_box;
 use std::path::Path;
@@ -177,7 +179,7 @@ fn bench_add_span(c: &mut Criterion) {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     app.select(Some(range));
-                    app.push_action(Action::ApplyLabel("ORG".into()));
+                    app.push_action(Action::ApplyLabel(entitle::label!("ORG")));
                     // The frame that applies the action draws the new span.
                     total += frame(&ctx, &mut app, vec![]);
                     assert!(app.selected_span().is_some());

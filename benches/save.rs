@@ -3,10 +3,12 @@
 //!
 //! Run: `cargo bench --bench save`.
 
+#[path = "../tests/support/synth.rs"]
+mod synth;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use entitle::model::{DocId, Document};
 use entitle::project::{annotation_file, atomic_write};
-use entitle::synth;
 
 fn bench_save(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,9 @@
 //! Run: `cargo run --release --example memory`
 //! (`-- --write DIR` writes that project to DIR instead, to open it in the real app).
 
+#[path = "../tests/support/synth.rs"]
+mod synth;
+
 use egui::{Pos2, RawInput, Rect, vec2};
 use entitle::app::{EntitleApp, Startup};
 
@@ -24,15 +27,15 @@ fn main() {
     if let [_, flag, dir] = &args[..]
         && flag == "--write"
     {
-        let doc = entitle::synth::news_document(1 << 20, 52, 7);
-        entitle::synth::write_project(std::path::Path::new(dir), "article", &doc, "bench")
+        let doc = synth::news_document(1 << 20, 52, 7);
+        synth::write_project(std::path::Path::new(dir), "article", &doc, "bench")
             .expect("write project");
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("big");
-    let doc = entitle::synth::news_document(1 << 20, 52, 7);
-    entitle::synth::write_project(&root, "article", &doc, "bench").expect("write project");
+    let doc = synth::news_document(1 << 20, 52, 7);
+    synth::write_project(&root, "article", &doc, "bench").expect("write project");
     println!("before opening: VmRSS {}", status("VmRSS"));
     let ctx = egui::Context::default();
     let mut app = EntitleApp::new_headless(

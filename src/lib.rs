@@ -21,6 +21,7 @@
 //!
 //! ## Modules
 //!
+//! - [`fsio`]: atomic writes, folder walking, natural order (the bottom layer).
 //! - [`text`]: offset newtypes, [`text::TextIndex`], word snapping.
 //! - [`model`]: documents, schema, spans, annotation sets. No I/O.
 //! - [`edit`]: commands, undo history, [`edit::Workspace`] (the only mutator).
@@ -31,15 +32,14 @@
 //!   Prodigy, WebAnno TSV, JSONL, CSV and plain text.
 //! - [`cli`]: headless subcommands.
 //! - `app` (feature `gui`): the eframe desktop app.
-//! - [`synth`]: generated news-like documents for benchmarks and tests.
 
 pub mod cli;
 pub mod edit;
 pub mod formats;
+pub mod fsio;
 pub mod model;
 pub mod project;
 pub mod session;
-pub mod synth;
 pub mod text;
 
 #[cfg(feature = "gui")]

@@ -168,12 +168,22 @@ impl Session {
             }
         };
         let locked = self.project.read_only_reason.clone();
+        let mut repaired = false;
         let (set, problem) = match self.project.read_annotations(&self.annotator, id) {
             Ok(None) => (AnnotationSet::new(), locked.map(DocProblem::ReadOnly)),
             Ok(Some(parsed)) => {
                 let path = self.project.annotation_path(&self.annotator, id);
                 match parsed.check(&doc) {
-                    Ok(Checked::Current(set)) => (set, locked.map(DocProblem::ReadOnly)),
+                    Ok(Checked::Current { set, repairs }) if repairs.is_empty() => {
+                        (set, locked.map(DocProblem::ReadOnly))
+                    }
+                    Ok(Checked::Current { set, repairs }) => match self.repaired(&path, &repairs) {
+                        Ok(()) => {
+                            repaired = locked.is_none();
+                            (set, locked.map(DocProblem::ReadOnly))
+                        }
+                        Err(msg) => (set, Some(DocProblem::ReadOnly(msg))),
+                    },
                     Ok(Checked::TextChanged(file)) => {
                         self.notice(Severity::Warning, format!(
                             "The text of {} changed since it was annotated: its {} annotations (in {}) are held back so none lands in the wrong place. Use “Re-anchor annotations” to move them onto the new text.",
@@ -197,9 +207,41 @@ impl Session {
         });
         self.workspace
             .insert_doc(id.clone(), set, doc.len_chars(), read_only);
+        if repaired {
+            // Saved at once, so the file on disk is the repaired one.
+            self.workspace.mark_changed(id);
+        }
         OpenDoc {
             doc: Some(doc),
             problem,
+        }
+    }
+
+    /// A file that loaded only after repairs: back it up (it will be saved over) and say
+    /// what was mended. If it cannot be backed up, the document stays read-only.
+    fn repaired(&mut self, path: &std::path::Path, repairs: &[String]) -> Result<(), String> {
+        match self.project.back_up(path, "before-repair") {
+            Ok(backup) => {
+                self.notice(
+                    Severity::Warning,
+                    format!(
+                        "{} needed repairs: {}. The file as it was is kept as {}.",
+                        path.display(),
+                        repairs.join("; "),
+                        backup.display()
+                    ),
+                );
+                Ok(())
+            }
+            Err(e) => {
+                let msg = format!(
+                    "{} needs repairs ({}), but it could not be backed up first ({e}); the document is read-only",
+                    path.display(),
+                    repairs.join("; ")
+                );
+                self.notice(Severity::Error, msg.clone());
+                Err(msg)
+            }
         }
     }
 
@@ -210,9 +252,12 @@ impl Session {
         path: PathBuf,
         err: AnnotationReadError,
     ) -> (AnnotationSet, Option<DocProblem>) {
+        // Not damage: a newer format, or a label name to rename. Keep the file as it is.
         let newer = matches!(
             err,
-            AnnotationReadError::Problem(FileProblem::NewerVersion { .. })
+            AnnotationReadError::Problem(
+                FileProblem::NewerVersion { .. } | FileProblem::BadLabel { .. }
+            )
         );
         let io = matches!(err, AnnotationReadError::Io(_));
         let where_ = match &err {
@@ -244,26 +289,40 @@ impl Session {
         }
     }
 
+    /// What re-anchoring held-back annotations would do, changing nothing: shown to
+    /// the user before [`Session::reanchor`] saves anything.
+    pub fn reanchor_preview(&self, id: &DocId) -> Result<annotation_file::Reanchored, String> {
+        match self.open.get(id) {
+            Some(OpenDoc {
+                doc: Some(doc),
+                problem: Some(DocProblem::TextChanged { file, .. }),
+            }) => Ok(annotation_file::reanchor(file, doc)),
+            _ => Err(format!("{id} has no held-back annotations")),
+        }
+    }
+
     /// Re-anchor held-back annotations onto the changed text: the old file is backed
-    /// up, spans are matched by their text, and the result is saved. Returns a summary.
+    /// up, spans are matched by their text, and the result is saved. Returns a summary
+    /// naming every span and relation that could not be placed.
     pub fn reanchor(&mut self, id: &DocId) -> Result<String, String> {
+        let r = self.reanchor_preview(id)?;
         let Some(OpenDoc {
             doc: Some(doc),
-            problem: Some(DocProblem::TextChanged { file, path }),
+            problem: Some(DocProblem::TextChanged { path, .. }),
         }) = self.open.get(id).cloned()
         else {
             return Err(format!("{id} has no held-back annotations"));
         };
         let backup = self
             .project
-            .back_up(&path)
-            .map_err(|e| format!("could not back up {}: {e}", path.display()))?;
-        let r = annotation_file::reanchor(&file, &doc);
-        let lost: Vec<String> = r
-            .lost
-            .iter()
-            .map(|s| format!("{} {:?} at {}..{}", s.label, s.text, s.start, s.end))
-            .collect();
+            .back_up(&path, "before-reanchor")
+            .map_err(|e| {
+                format!(
+                    "could not back up {}: {e}; nothing was changed",
+                    path.display()
+                )
+            })?;
+        let msg = reanchor_summary(id, &r, &backup);
         self.workspace
             .insert_doc(id.clone(), r.set, doc.len_chars(), None);
         self.workspace.mark_changed(id);
@@ -274,17 +333,14 @@ impl Session {
                 problem: None,
             },
         );
-        let mut msg = format!(
-            "Re-anchored {id}: {} unchanged, {} moved, {} not found. The previous file was kept as {}.",
-            r.unchanged,
-            r.moved,
-            lost.len(),
-            backup.display()
+        self.notice(
+            if r.lost.is_empty() && r.lost_relations.is_empty() {
+                Severity::Info
+            } else {
+                Severity::Warning
+            },
+            msg.clone(),
         );
-        if !lost.is_empty() {
-            msg.push_str(&format!(" Not found: {}.", lost.join("; ")));
-        }
-        self.notice(Severity::Info, msg.clone());
         Ok(msg)
     }
 
@@ -435,6 +491,46 @@ impl Session {
     }
 }
 
+/// What a re-anchoring did, every lost span and relation named.
+pub fn reanchor_summary(
+    id: &DocId,
+    r: &annotation_file::Reanchored,
+    backup: &std::path::Path,
+) -> String {
+    let mut msg = format!(
+        "Re-anchored {id}: {} unchanged, {} moved, {} not found. The previous file was kept as {}.",
+        r.unchanged,
+        r.moved,
+        r.lost.len(),
+        backup.display()
+    );
+    if !r.lost.is_empty() {
+        let lost: Vec<String> = r
+            .lost
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {:?} at {}..{} ({})",
+                    l.span.label, l.span.text, l.span.start, l.span.end, l.reason
+                )
+            })
+            .collect();
+        msg.push_str(&format!(" Not found: {}.", lost.join("; ")));
+    }
+    if !r.lost_relations.is_empty() {
+        let lost: Vec<String> = r
+            .lost_relations
+            .iter()
+            .map(|(rel, why)| format!("{} R{} ({why})", rel.label, rel.id))
+            .collect();
+        msg.push_str(&format!(" Relations dropped: {}.", lost.join("; ")));
+    }
+    if !r.renumbered.is_empty() {
+        msg.push_str(&format!(" {}.", r.renumbered.join("; ")));
+    }
+    msg
+}
+
 fn doc_path(project: &Project, id: &DocId) -> String {
     project
         .doc_entry(id)
@@ -466,7 +562,7 @@ mod tests {
         let span = Span {
             id: set.next_id(),
             range: CharSpan::new(start, end, 1000).unwrap(),
-            label: label.into(),
+            label: crate::label!(label),
             annotator: "alice".into(),
             created: chrono::Utc::now(),
             modified: None,

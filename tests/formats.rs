@@ -456,6 +456,7 @@ fn round_trip(rec: &Record, format: Format, scheme: Scheme) -> Vec<Record> {
         &WriteOptions {
             scheme,
             schema: None,
+            prodigy_ner: false,
         },
     )
     .unwrap();
@@ -685,6 +686,7 @@ fn export_text(rec: &Record, format: Format) -> String {
         &WriteOptions {
             scheme: Scheme::Iob2,
             schema: Some(entitle::model::Schema::news_default()),
+            prodigy_ner: false,
         },
     )
     .unwrap();

@@ -3,6 +3,9 @@
 
 #![cfg(feature = "gui")]
 
+#[path = "support/synth.rs"]
+mod synth;
+
 use egui::{Event, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -168,8 +171,8 @@ fn first_run_opens_the_sample_without_touching_the_repository() {
 fn idle_frames_do_not_relayout_the_document() {
     // A long first line (the title) and a five-digit span count in the list.
     let dir = tempfile::tempdir().unwrap();
-    let doc = entitle::synth::news_document(600_000, 14, 3);
-    entitle::synth::write_project(dir.path(), "long", &doc, "tester").unwrap();
+    let doc = synth::news_document(600_000, 14, 3);
+    synth::write_project(dir.path(), "long", &doc, "tester").unwrap();
     let mut h = app(Some(dir.path().to_path_buf()), dir.path());
     let spans = h
         .state()
@@ -331,8 +334,8 @@ fn palette_click_tags_and_span_clicks_cycle_through_nested_spans() {
 #[test]
 fn dragging_past_the_bottom_scrolls_and_extends_the_selection() {
     let dir = tempfile::tempdir().unwrap();
-    let doc = entitle::synth::news_document(100_000, 60, 5);
-    entitle::synth::write_project(dir.path(), "long", &doc, "tester").unwrap();
+    let doc = synth::news_document(100_000, 60, 5);
+    synth::write_project(dir.path(), "long", &doc, "tester").unwrap();
     let mut h = app(Some(dir.path().to_path_buf()), dir.path());
     let visible = h.state().visible_chars().unwrap();
     let a = center(&h, 2);
@@ -360,8 +363,8 @@ fn dragging_past_the_bottom_scrolls_and_extends_the_selection() {
 fn each_document_keeps_its_scroll_position() {
     let dir = tempfile::tempdir().unwrap();
     for (name, seed) in [("a", 1), ("b", 2)] {
-        let doc = entitle::synth::news_document(60_000, 60, seed);
-        entitle::synth::write_project(dir.path(), name, &doc, "tester").unwrap();
+        let doc = synth::news_document(60_000, 60, seed);
+        synth::write_project(dir.path(), name, &doc, "tester").unwrap();
     }
     let mut h = app(Some(dir.path().to_path_buf()), dir.path());
     assert_eq!(h.state().current_doc().unwrap().as_str(), "a");

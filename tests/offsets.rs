@@ -118,7 +118,7 @@ fn annotation_files_keep_exact_offsets_through_a_session() {
             let span = Span {
                 id: SpanId(i as u64 + 1),
                 range: CharSpan::new(start, end, len).unwrap(),
-                label: "X".into(),
+                label: entitle::label!("X"),
                 annotator: "alice".into(),
                 created: chrono::Utc::now(),
                 modified: None,

@@ -8,7 +8,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// Tag the selection with a label, or relabel the selected span.
-    ApplyLabel(String),
+    ApplyLabel(crate::model::Label),
     DeleteSpan,
     ClearSelection,
     Undo,
@@ -252,7 +252,7 @@ mod tests {
             assert!(action_by_name(name).is_some(), "{name}");
         }
         assert_eq!(
-            km.shortcut_of(&Action::ApplyLabel("GPE".into())),
+            km.shortcut_of(&Action::ApplyLabel(crate::label!("GPE"))),
             Some(KeyboardShortcut::new(Modifiers::NONE, Key::Num3))
         );
         assert_eq!(

@@ -107,7 +107,7 @@ impl EntitleApp {
     }
 
     /// Tag the selection, or relabel the selected span.
-    fn apply_label(&mut self, label: &str) {
+    fn apply_label(&mut self, label: &crate::model::Label) {
         let annotator = self.annotator();
         let (Some(session), Some(view)) = (self.session.as_mut(), self.view.as_mut()) else {
             return;
@@ -120,7 +120,7 @@ impl EntitleApp {
             let span = Span {
                 id: state.set.next_id(),
                 range,
-                label: label.into(),
+                label: label.clone(),
                 annotator: annotator.as_str().into(),
                 created: Utc::now(),
                 modified: None,
@@ -156,7 +156,7 @@ impl EntitleApp {
                 })
         } else if let Some(id) = view.selected_span {
             match state.set.get(id) {
-                Some(s) if &*s.label != label => {
+                Some(s) if &s.label != label => {
                     let old = s.label.clone();
                     session
                         .workspace
@@ -164,7 +164,7 @@ impl EntitleApp {
                             Command::Relabel {
                                 doc: doc.clone(),
                                 id,
-                                label: label.into(),
+                                label: label.clone(),
                                 modified: Some(Utc::now()),
                             },
                             format!("Relabel {old} to {label}"),

@@ -267,7 +267,7 @@ impl EntitleApp {
         self.colors = schema
             .labels
             .iter()
-            .map(|l| (l.name.clone(), l.color))
+            .map(|l| (l.name.to_string(), l.color))
             .collect();
         self.prefs.last_project = Some(session.project.root().to_path_buf());
         for n in session.take_notices() {
@@ -293,7 +293,7 @@ impl EntitleApp {
         self.colors = schema
             .labels
             .iter()
-            .map(|l| (l.name.clone(), l.color))
+            .map(|l| (l.name.to_string(), l.color))
             .collect();
     }
 

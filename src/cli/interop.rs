@@ -80,6 +80,7 @@ fn read_options(annotator: Option<&str>) -> ReadOptions {
             crate::project::sanitize_annotator,
         ),
         created: chrono::Utc::now(),
+        ..ReadOptions::default()
     }
 }
 
@@ -97,6 +98,7 @@ pub fn convert(
     let options = WriteOptions {
         scheme,
         schema: None,
+        prodigy_ner: false,
     };
     let mut writer = match open_writer(to, output, &options) {
         Ok(w) => w,
@@ -252,6 +254,7 @@ pub fn export(
     let options = WriteOptions {
         scheme,
         schema: Some(p.schema()),
+        prodigy_ner: false,
     };
     let mut writer = match open_writer(format, output, &options) {
         Ok(w) => w,

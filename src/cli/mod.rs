@@ -210,7 +210,17 @@ pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::Proj
             match project.read_annotations(a, &entry.id) {
                 Ok(None) => {}
                 Ok(Some(parsed)) => match parsed.check(&doc) {
-                    Ok(Checked::Current(_)) => {}
+                    Ok(Checked::Current { repairs, .. }) => {
+                        for r in repairs {
+                            problems.push(Problem {
+                                file: project.annotation_path(a, &entry.id),
+                                line: None,
+                                message: format!(
+                                    "{r} (repaired when the document is opened; the file is backed up first)"
+                                ),
+                            });
+                        }
+                    }
                     Ok(Checked::TextChanged(f)) => problems.push(Problem {
                         file: project.annotation_path(a, &entry.id),
                         line: None,

@@ -5,10 +5,11 @@
 //! replay inverses through the same code path. One user intention is one history entry
 //! (a [`Command::Batch`] groups several changes under one title).
 
-use crate::model::{AnnotationSet, DocId, DocStatus, Relation, RelationId, SetError, Span, SpanId};
+use crate::model::{
+    AnnotationSet, DocId, DocStatus, Label, Relation, RelationId, SetError, Span, SpanId,
+};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// A change to one document's annotations.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +25,7 @@ pub enum Command {
     Relabel {
         doc: DocId,
         id: SpanId,
-        label: Arc<str>,
+        label: Label,
         modified: Option<DateTime<Utc>>,
     },
     SetStatus {
@@ -385,7 +386,7 @@ mod tests {
         Span {
             id: SpanId(id),
             range: CharSpan::new(s, e, 1000).unwrap(),
-            label: label.into(),
+            label: crate::label!(label),
             annotator: "a".into(),
             created: Utc::now(),
             modified: None,
@@ -473,7 +474,7 @@ mod tests {
         let (mut w, a, _) = ws("[PER Rami] heads [ORG SOHR] in [GPE London]");
         let rel = |id: u64, from: u64, to: u64| Relation {
             id: RelationId(id),
-            label: "works_for".into(),
+            label: crate::label!("works_for"),
             from: SpanId(from),
             to: SpanId(to),
             annotator: "a".into(),
@@ -548,7 +549,7 @@ mod tests {
                 let cmd = match o {
                     Op::Add(s, e, l) => { next += 1; Command::AddSpan { doc: d.clone(), span: new_span(next, s, e, labels[l as usize]) } }
                     Op::Remove(i) => match set.spans().get(i) { Some(sp) => Command::RemoveSpan { doc: d.clone(), id: sp.id }, None => continue },
-                    Op::Relabel(i, l) => match set.spans().get(i) { Some(sp) => Command::Relabel { doc: d.clone(), id: sp.id, label: labels[l as usize].into(), modified: Some(Utc::now()) }, None => continue },
+                    Op::Relabel(i, l) => match set.spans().get(i) { Some(sp) => Command::Relabel { doc: d.clone(), id: sp.id, label: crate::label!(labels[l as usize]), modified: Some(Utc::now()) }, None => continue },
                     Op::Status(s) => Command::SetStatus { doc: d.clone(), status: [DocStatus::New, DocStatus::InProgress, DocStatus::Done][s as usize] },
                 };
                 if w.apply(cmd, "op").is_ok() {

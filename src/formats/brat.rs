@@ -33,25 +33,29 @@ use std::sync::Arc;
 /// Pairs are found here and read and parsed when the [`Deferred`] is (on any thread).
 pub fn read(path: &Path, options: &Arc<ReadOptions>) -> Box<dyn Iterator<Item = Deferred>> {
     let root = path.to_path_buf();
-    let txts: Vec<PathBuf> = if path.is_file() {
-        vec![path.with_extension("txt")]
+    let (txts, mut skipped): (Vec<PathBuf>, _) = if path.is_file() {
+        (vec![path.with_extension("txt")], Vec::new())
     } else {
-        super::txt::files(path, "txt")
+        super::input_files(path, &["txt"])
     };
     // .ann files without a .txt are reported, not skipped silently.
     let orphans: Vec<PathBuf> = if path.is_dir() {
-        super::txt::files(path, "ann")
-            .into_iter()
+        let (anns, _) = super::input_files(path, &["ann"]);
+        anns.into_iter()
             .filter(|a| !a.with_extension("txt").exists())
             .collect()
     } else {
         Vec::new()
     };
+    if !path.is_file() && !path.is_dir() && skipped.is_empty() {
+        skipped.push(FormatError::new(path, 0, "does not exist; check the path"));
+    }
     let options = Arc::clone(options);
     let root: Arc<Path> = root.into();
     let docs = txts.into_iter().map(move |txt| {
         let (root, options) = (Arc::clone(&root), Arc::clone(&options));
-        Deferred::new(0, move || read_pair(&root, &txt, &options))
+        let at = txt.clone();
+        Deferred::new(0, move || read_pair(&root, &txt, &options)).at(&at, 0)
     });
     let orphans = orphans.into_iter().map(|ann| {
         Deferred::ready(Err(FormatError::new(
@@ -60,12 +64,12 @@ pub fn read(path: &Path, options: &Arc<ReadOptions>) -> Box<dyn Iterator<Item = 
             "has no .txt beside it; brat pairs NAME.ann with NAME.txt",
         )))
     });
-    Box::new(docs.chain(orphans))
+    let skipped = skipped.into_iter().map(|e| Deferred::ready(Err(e)));
+    Box::new(skipped.chain(docs).chain(orphans))
 }
 
 fn read_pair(root: &Path, txt: &Path, options: &ReadOptions) -> Result<Record, FormatError> {
-    let bytes =
-        std::fs::read(txt).map_err(|e| FormatError::new(txt, 0, format!("cannot read: {e}")))?;
+    let bytes = super::read_input(txt)?;
     let name = super::txt::name_of(root, txt);
     // Decoded once here; the record's document is built from this text.
     let (text, had_bom) = crate::model::decode_text(bytes)

@@ -16,8 +16,8 @@
 //! `s t d ll re ve m`; each sentence ends with a line break.
 
 use super::{
-    AtomicFile, FormatError, Keeps, Origin, RawSpan, ReadOptions, Record, Scheme, Warning,
-    WriteError, expressible,
+    FormatError, Keeps, Origin, RawSpan, ReadOptions, Record, Scheme, Warning, WriteError,
+    expressible,
 };
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -26,29 +26,29 @@ pub fn read(
     path: &Path,
     options: &ReadOptions,
 ) -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
-    let mut files = super::txt::files(path, "conll");
-    if path.is_dir() {
-        for ext in ["iob", "bio", "tsv", "txt"] {
-            files.extend(super::txt::files(path, ext));
-        }
-    }
+    let (files, skipped) = super::input_files(path, &["conll", "iob", "bio", "tsv", "txt"]);
     let options = options.clone();
-    Box::new(files.into_iter().flat_map(
-        move |file| -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
-            match std::fs::File::open(&file) {
-                Ok(f) => Box::new(DocReader::new(
-                    std::io::BufReader::with_capacity(1 << 16, f),
-                    &file,
-                    &options,
-                )),
-                Err(e) => Box::new(std::iter::once(Err(FormatError::new(
-                    &file,
-                    0,
-                    format!("cannot read: {e}"),
-                )))),
-            }
-        },
-    ))
+    Box::new(
+        skipped
+            .into_iter()
+            .map(Err)
+            .chain(files.into_iter().flat_map(
+                move |file| -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
+                    match crate::fsio::open_regular(&file) {
+                        Ok(f) => Box::new(DocReader::new(
+                            std::io::BufReader::with_capacity(1 << 16, f),
+                            &file,
+                            &options,
+                        )),
+                        Err(e) => Box::new(std::iter::once(Err(FormatError::new(
+                            &file,
+                            0,
+                            super::cannot_read(&e),
+                        )))),
+                    }
+                },
+            )),
+    )
 }
 
 /// Streams documents out of one CoNLL file.
@@ -401,7 +401,7 @@ pub fn encode_into(rec: &Record, scheme: Scheme, out: &mut Vec<u8>) -> Vec<Warni
 
 /// Streaming CoNLL writer.
 pub struct Writer {
-    out: AtomicFile,
+    out: crate::fsio::AtomicFile,
     scheme: Scheme,
     /// One document's lines, reused so the loop does not allocate.
     buf: Vec<u8>,
@@ -410,7 +410,7 @@ pub struct Writer {
 impl Writer {
     pub fn new(path: &Path, scheme: Scheme) -> Result<Self, WriteError> {
         Ok(Self {
-            out: AtomicFile::create(path)?,
+            out: super::create_output(path)?,
             scheme,
             buf: Vec::new(),
         })
@@ -427,7 +427,7 @@ impl super::Writer for Writer {
         Ok(warnings)
     }
     fn finish(self: Box<Self>) -> Result<Vec<Warning>, WriteError> {
-        self.out.commit()?;
+        super::commit_output(self.out)?;
         Ok(Vec::new())
     }
     fn encoder(&self) -> Option<super::stream::Encoder> {

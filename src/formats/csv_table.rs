@@ -3,11 +3,11 @@
 //! exclusive. A `.tsv` output file gets tabs instead of commas. Written with the `csv`
 //! crate (RFC 4180 quoting), UTF-8 without a byte-order mark.
 
-use super::{AtomicFile, Format, Keeps, Record, Warning, WriteError, expressible};
+use super::{Format, Keeps, Record, Warning, WriteError, expressible};
 use std::path::Path;
 
 pub struct Writer {
-    table: csv::Writer<AtomicFile>,
+    table: csv::Writer<crate::fsio::AtomicFile>,
 }
 
 impl Writer {
@@ -17,7 +17,7 @@ impl Writer {
             .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
         let mut table = csv::WriterBuilder::new()
             .delimiter(if tsv { b'\t' } else { b',' })
-            .from_writer(AtomicFile::create(path)?);
+            .from_writer(super::create_output(path)?);
         table
             .write_record([
                 "document",
@@ -63,7 +63,7 @@ impl super::Writer for Writer {
         let file = self.table.into_inner().map_err(|e| {
             WriteError::Unsupported(format!("could not finish the table: {}", e.error()))
         })?;
-        file.commit()?;
+        super::commit_output(file)?;
         Ok(Vec::new())
     }
 }

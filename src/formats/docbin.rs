@@ -220,8 +220,7 @@ impl super::Writer for Writer {
         z.write_all(&packed)
             .map_err(|e| WriteError::io(&self.path, e))?;
         let bytes = z.finish().map_err(|e| WriteError::io(&self.path, e))?;
-        crate::project::atomic_write(&self.path, &bytes)
-            .map_err(|e| WriteError::io(&self.path, e))?;
+        crate::fsio::atomic_write(&self.path, &bytes).map_err(|e| WriteError::io(&self.path, e))?;
         Ok(Vec::new())
     }
 }
@@ -230,15 +229,20 @@ pub fn read(
     path: &Path,
     options: &ReadOptions,
 ) -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
-    let files = super::txt::files(path, "spacy");
+    let (files, skipped) = super::input_files(path, &["spacy"]);
     let options = options.clone();
     Box::new(
-        files
+        skipped
             .into_iter()
-            .flat_map(move |f| match read_file(&f, &options) {
-                Ok(v) => v,
-                Err(e) => vec![Err(e)],
-            }),
+            .map(Err)
+            .chain(
+                files
+                    .into_iter()
+                    .flat_map(move |f| match read_file(&f, &options) {
+                        Ok(v) => v,
+                        Err(e) => vec![Err(e)],
+                    }),
+            ),
     )
 }
 
@@ -253,7 +257,7 @@ fn read_file(
     options: &ReadOptions,
 ) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
     let err = |m: String| FormatError::new(file, 0, m);
-    let compressed = std::fs::read(file).map_err(|e| err(format!("cannot read: {e}")))?;
+    let compressed = super::read_input(file)?;
     let mut packed = Vec::new();
     flate2::read::ZlibDecoder::new(&compressed[..])
         .read_to_end(&mut packed)

@@ -14,8 +14,8 @@
 
 use super::tokenize::{Token, tokenize};
 use super::{
-    AtomicFile, Deferred, Format, FormatError, Keeps, Origin, RawRelation, RawSpan, ReadOptions,
-    Record, Warning, WriteError, expressible,
+    Deferred, Format, FormatError, Keeps, Origin, RawRelation, RawSpan, ReadOptions, Record,
+    Warning, WriteError, expressible,
 };
 use crate::model::{Normalization, Span};
 use serde_json::{Map, Value, json};
@@ -57,65 +57,65 @@ pub fn read(
     flavor: Flavor,
     options: &Arc<ReadOptions>,
 ) -> Box<dyn Iterator<Item = Deferred>> {
-    let files = super::txt::files(path, "jsonl");
+    let (files, skipped) = super::input_files(path, &["jsonl"]);
     let options = Arc::clone(options);
-    Box::new(
-        files
-            .into_iter()
-            .flat_map(move |file| -> Box<dyn Iterator<Item = Deferred>> {
-                let f =
-                    match std::fs::File::open(&file) {
-                        Ok(f) => f,
+    let skipped = skipped.into_iter().map(|e| Deferred::ready(Err(e)));
+    Box::new(skipped.chain(files.into_iter().flat_map(
+        move |file| -> Box<dyn Iterator<Item = Deferred>> {
+            let f = match crate::fsio::open_regular(&file) {
+                Ok(f) => f,
+                Err(e) => {
+                    return Box::new(std::iter::once(Deferred::ready(Err(FormatError::new(
+                        &file,
+                        0,
+                        super::cannot_read(&e),
+                    )))));
+                }
+            };
+            let stem: Arc<str> = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+                .into();
+            let file: Arc<Path> = file.into();
+            let options = Arc::clone(&options);
+            let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
+            let mut line_no = 0usize;
+            Box::new(std::iter::from_fn(move || {
+                loop {
+                    let mut buf = String::new();
+                    line_no += 1;
+                    match reader.read_line(&mut buf) {
+                        Ok(0) => return None,
+                        Ok(_) => {}
                         Err(e) => {
-                            return Box::new(std::iter::once(Deferred::ready(Err(
-                                FormatError::new(&file, 0, format!("cannot read: {e}")),
+                            let msg = if e.kind() == std::io::ErrorKind::InvalidData {
+                                "is not valid UTF-8; JSON Lines files are UTF-8".to_string()
+                            } else {
+                                format!("cannot read: {e}")
+                            };
+                            return Some(Deferred::ready(Err(FormatError::new(
+                                &file, line_no, msg,
                             ))));
                         }
-                    };
-                let stem: Arc<str> = file
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-                    .into();
-                let file: Arc<Path> = file.into();
-                let options = Arc::clone(&options);
-                let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
-                let mut line_no = 0usize;
-                Box::new(std::iter::from_fn(move || {
-                    loop {
-                        let mut buf = String::new();
-                        line_no += 1;
-                        match reader.read_line(&mut buf) {
-                            Ok(0) => return None,
-                            Ok(_) => {}
-                            Err(e) => {
-                                let msg = if e.kind() == std::io::ErrorKind::InvalidData {
-                                    "is not valid UTF-8; JSON Lines files are UTF-8".to_string()
-                                } else {
-                                    format!("cannot read: {e}")
-                                };
-                                return Some(Deferred::ready(Err(FormatError::new(
-                                    &file, line_no, msg,
-                                ))));
-                            }
-                        }
-                        if buf.trim_start_matches('\u{feff}').trim().is_empty() {
-                            continue;
-                        }
-                        let (file, stem, options, n) = (
-                            Arc::clone(&file),
-                            Arc::clone(&stem),
-                            Arc::clone(&options),
-                            line_no,
-                        );
-                        return Some(Deferred::new(buf.len(), move || {
-                            let line = buf.trim_start_matches('\u{feff}').trim();
-                            parse_line(line, &file, n, &stem, flavor, &options)
-                        }));
                     }
-                }))
-            }),
-    )
+                    if buf.trim_start_matches('\u{feff}').trim().is_empty() {
+                        continue;
+                    }
+                    let (file, stem, options, n) = (
+                        Arc::clone(&file),
+                        Arc::clone(&stem),
+                        Arc::clone(&options),
+                        line_no,
+                    );
+                    return Some(Deferred::new(buf.len(), move || {
+                        let line = buf.trim_start_matches('\u{feff}').trim();
+                        parse_line(line, &file, n, &stem, flavor, &options)
+                    }));
+                }
+            }))
+        },
+    )))
 }
 
 fn err(file: &Path, line: usize, msg: impl Into<String>) -> FormatError {
@@ -745,7 +745,7 @@ fn strip_at(msg: &str) -> String {
 
 /// Streaming JSONL writer (one line per document) for the four flavors.
 pub struct Writer {
-    out: AtomicFile,
+    out: crate::fsio::AtomicFile,
     flavor: Flavor,
     /// One line, serialised here first: serde_json writes many tiny pieces, which
     /// through the file's writer cost more than the serialising itself.
@@ -755,7 +755,7 @@ pub struct Writer {
 impl Writer {
     pub fn new(path: &Path, format: Format) -> Result<Self, WriteError> {
         Ok(Self {
-            out: AtomicFile::create(path)?,
+            out: super::create_output(path)?,
             flavor: Flavor::from_format(format),
             buf: Vec::new(),
         })
@@ -1084,7 +1084,7 @@ impl super::Writer for Writer {
             .map_err(|e| WriteError::io(self.out.path(), e))
     }
     fn finish(self: Box<Self>) -> Result<Vec<Warning>, WriteError> {
-        self.out.commit()?;
+        super::commit_output(self.out)?;
         Ok(Vec::new())
     }
 }

@@ -15,8 +15,8 @@
 //! and a per-region note field, to paste into the project's Labeling Interface.
 
 use super::{
-    AtomicFile, Format, FormatError, Keeps, Origin, RawRelation, RawSpan, ReadOptions, Record,
-    Warning, WriteError, WriteOptions, expressible,
+    Format, FormatError, Keeps, Origin, RawRelation, RawSpan, ReadOptions, Record, Warning,
+    WriteError, WriteOptions, expressible,
 };
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -27,17 +27,22 @@ pub fn read(
     path: &Path,
     options: &ReadOptions,
 ) -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
-    let files = super::txt::files(path, "json");
+    let (files, skipped) = super::input_files(path, &["json"]);
     let options = options.clone();
     Box::new(
-        files
+        skipped
             .into_iter()
-            .flat_map(move |file| -> Vec<Result<Record, FormatError>> {
-                match read_file(&file, &options) {
-                    Ok(v) => v,
-                    Err(e) => vec![Err(e)],
-                }
-            }),
+            .map(Err)
+            .chain(
+                files
+                    .into_iter()
+                    .flat_map(move |file| -> Vec<Result<Record, FormatError>> {
+                        match read_file(&file, &options) {
+                            Ok(v) => v,
+                            Err(e) => vec![Err(e)],
+                        }
+                    }),
+            ),
     )
 }
 
@@ -52,17 +57,7 @@ fn read_file(
     file: &Path,
     options: &ReadOptions,
 ) -> Result<Vec<Result<Record, FormatError>>, FormatError> {
-    let raw = std::fs::read_to_string(file).map_err(|e| {
-        FormatError::new(
-            file,
-            0,
-            if e.kind() == std::io::ErrorKind::InvalidData {
-                "is not valid UTF-8".into()
-            } else {
-                format!("cannot read: {e}")
-            },
-        )
-    })?;
+    let raw = super::read_input_string(file)?;
     let value: Value = serde_json::from_str(&raw).map_err(|e| {
         let msg = e.to_string();
         let msg = msg
@@ -397,7 +392,7 @@ fn resolve_units(text: &str, spans: &mut [RawSpan], doc: &str, warnings: &mut Ve
 
 /// Streaming writer of a Label Studio JSON export, plus `NAME.config.xml` at the end.
 pub struct Writer {
-    out: AtomicFile,
+    out: crate::fsio::AtomicFile,
     config_path: PathBuf,
     count: usize,
     labels: BTreeMap<String, Option<String>>,
@@ -406,7 +401,7 @@ pub struct Writer {
 
 impl Writer {
     pub fn new(path: &Path, options: &WriteOptions) -> Result<Self, WriteError> {
-        let mut out = AtomicFile::create(path)?;
+        let mut out = super::create_output(path)?;
         out.write_all(b"[").map_err(|e| WriteError::io(path, e))?;
         let stem = path
             .file_stem()
@@ -415,7 +410,7 @@ impl Writer {
         let mut labels = BTreeMap::new();
         if let Some(schema) = &options.schema {
             for l in &schema.labels {
-                labels.insert(l.name.clone(), Some(l.color.to_string()));
+                labels.insert(l.name.to_string(), Some(l.color.to_string()));
             }
         }
         Ok(Self {
@@ -509,8 +504,8 @@ impl super::Writer for Writer {
             .write_all(b"\n]\n")
             .map_err(|e| WriteError::io(&path, e))?;
         let config = config_xml(&self.labels, &self.relation_labels);
-        self.out.commit()?;
-        crate::project::atomic_write(&self.config_path, config.as_bytes())
+        super::commit_output(self.out)?;
+        crate::fsio::atomic_write(&self.config_path, config.as_bytes())
             .map_err(|e| WriteError::io(&self.config_path, e))?;
         Ok(Vec::new())
     }

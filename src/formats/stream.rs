@@ -62,7 +62,25 @@ pub fn convert(
             from,
             inputs,
             options,
-            &|item| item.map(|rec| encode(&encoder, rec)),
+            &|item| {
+                item.and_then(|rec| {
+                    let (path, line) = (rec.origin.path.clone(), rec.origin.line);
+                    // A writer bug costs this document, not the conversion.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        encode(&encoder, rec)
+                    }))
+                    .map_err(|p| {
+                        FormatError::new(
+                            &path,
+                            line,
+                            format!(
+                                "internal error while writing this document ({}); it was skipped. Please report this, with the input",
+                                super::panic_message(&*p)
+                            ),
+                        )
+                    })
+                })
+            },
             |done| {
                 match done {
                     Ok((converted, bytes)) => {
@@ -194,8 +212,9 @@ fn pipeline<T: Send, E>(
         let mut drain = |pending: &mut VecDeque<Receiver<Vec<T>>>, keep: usize| {
             while pending.len() > keep {
                 let Some(p) = pending.pop_front() else { break };
-                // A worker that panicked drops its sender; that document batch is lost,
-                // which must not pass silently.
+                // Parsing and encoding catch their own panics (per document), so a worker
+                // stops early only if the process is going down anyway; a lost batch
+                // must still not pass silently.
                 let out = p
                     .recv()
                     .unwrap_or_else(|_| panic!("a conversion thread stopped unexpectedly"));

@@ -6,36 +6,7 @@
 //! other encodings are refused with a message saying how to convert.
 
 use super::{Origin, ReadOptions, Record, Warning, describe_span};
-use std::path::{Path, PathBuf};
-
-/// `.txt` files under `path` (or `path` itself), sorted naturally.
-pub fn files(path: &Path, ext: &str) -> Vec<PathBuf> {
-    if path.is_file() {
-        return vec![path.to_path_buf()];
-    }
-    let mut out = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let name = e.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let Ok(ft) = e.file_type() else { continue };
-            let p = e.path();
-            if ft.is_dir() {
-                stack.push(p);
-            } else if ft.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext)) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort_by(|a, b| crate::project::natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
-    out
-}
+use std::path::Path;
 
 /// The document name of a file inside an input folder: its relative path without
 /// extension (`sub/article`), or its stem for a single file.
@@ -57,26 +28,32 @@ pub fn read(
     _options: &ReadOptions,
 ) -> Box<dyn Iterator<Item = Result<Record, super::FormatError>>> {
     let root = path.to_path_buf();
-    Box::new(files(path, "txt").into_iter().map(move |file| {
-        let bytes = std::fs::read(&file)
-            .map_err(|e| super::FormatError::new(&file, 0, format!("cannot read: {e}")))?;
-        let name = name_of(&root, &file);
-        let (text, _) = crate::model::decode_text(bytes)
-            .map_err(|e| super::FormatError::new(&file, text_error_line(&e), e.to_string()))?;
-        let rec = super::build_record(
-            &name,
-            None,
-            text,
-            Vec::new(),
-            Vec::new(),
-            Origin {
-                path: file.clone(),
-                line: 0,
-            },
-            &ReadOptions::default(),
-        )?;
-        Ok(rec)
-    }))
+    let (files, skipped) = super::input_files(path, &["txt"]);
+    Box::new(
+        skipped
+            .into_iter()
+            .map(Err)
+            .chain(files.into_iter().map(move |file| {
+                let bytes = super::read_input(&file)?;
+                let name = name_of(&root, &file);
+                let (text, _) = crate::model::decode_text(bytes).map_err(|e| {
+                    super::FormatError::new(&file, text_error_line(&e), e.to_string())
+                })?;
+                let rec = super::build_record(
+                    &name,
+                    None,
+                    text,
+                    Vec::new(),
+                    Vec::new(),
+                    Origin {
+                        path: file.clone(),
+                        line: 0,
+                    },
+                    &ReadOptions::default(),
+                )?;
+                Ok(rec)
+            })),
+    )
 }
 
 pub fn text_error_line(e: &crate::model::TextError) -> usize {

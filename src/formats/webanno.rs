@@ -293,20 +293,16 @@ pub fn read(
 ) -> Box<dyn Iterator<Item = Result<Record, FormatError>>> {
     let root = path.to_path_buf();
     let options = options.clone();
-    Box::new(super::txt::files(path, "tsv").into_iter().map(move |file| {
-        let raw = std::fs::read_to_string(&file).map_err(|e| {
-            FormatError::new(
-                &file,
-                0,
-                if e.kind() == std::io::ErrorKind::InvalidData {
-                    "is not valid UTF-8".to_string()
-                } else {
-                    format!("cannot read: {e}")
-                },
-            )
-        })?;
-        parse(&raw, &file, &super::txt::name_of(&root, &file), &options)
-    }))
+    let (files, skipped) = super::input_files(path, &["tsv"]);
+    Box::new(
+        skipped
+            .into_iter()
+            .map(Err)
+            .chain(files.into_iter().map(move |file| {
+                let raw = super::read_input_string(&file)?;
+                parse(&raw, &file, &super::txt::name_of(&root, &file), &options)
+            })),
+    )
 }
 
 struct Layer {

@@ -1,5 +1,6 @@
 //! Spans and the ordered set of one annotator's spans on one document.
 
+use super::Label;
 use crate::text::CharSpan;
 use chrono::{DateTime, Utc};
 use std::fmt;
@@ -27,8 +28,8 @@ pub struct Span {
     /// The whole extent; for a discontinuous span, from the first fragment's start to
     /// the last fragment's end (the fragments are in [`SpanExtra::fragments`]).
     pub range: CharSpan,
-    /// The label's name (shared, so cloning a set is cheap).
-    pub label: Arc<str>,
+    /// The label (a shared string, so cloning a set is cheap).
+    pub label: Label,
     /// Who made it.
     pub annotator: Arc<str>,
     /// When it was made.
@@ -70,14 +71,14 @@ impl Span {
     pub fn new(
         id: SpanId,
         range: CharSpan,
-        label: impl Into<Arc<str>>,
+        label: Label,
         annotator: impl Into<Arc<str>>,
         created: DateTime<Utc>,
     ) -> Self {
         Self {
             id,
             range,
-            label: label.into(),
+            label,
             annotator: annotator.into(),
             created,
             modified: None,
@@ -129,7 +130,7 @@ impl fmt::Display for RelationId {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relation {
     pub id: RelationId,
-    pub label: Arc<str>,
+    pub label: Label,
     pub from: SpanId,
     pub to: SpanId,
     pub annotator: Arc<str>,
@@ -359,9 +360,9 @@ impl AnnotationSet {
     pub fn relabel(
         &mut self,
         id: SpanId,
-        label: Arc<str>,
+        label: Label,
         modified: Option<DateTime<Utc>>,
-    ) -> Result<(Arc<str>, Option<DateTime<Utc>>), SetError> {
+    ) -> Result<(Label, Option<DateTime<Utc>>), SetError> {
         let range = self
             .spans
             .iter()
@@ -468,7 +469,7 @@ mod tests {
         Span {
             id: SpanId(id),
             range: CharSpan::new(s, e, 1_000_000).unwrap(),
-            label: label.into(),
+            label: crate::label!(label),
             annotator: "t".into(),
             created: DateTime::<Utc>::from_timestamp(0, 0).unwrap(),
             modified: None,
@@ -507,11 +508,11 @@ mod tests {
         ));
         // Relabelling into an existing twin is refused too, and changes nothing.
         assert!(matches!(
-            set.relabel(SpanId(2), "GPE".into(), None),
+            set.relabel(SpanId(2), crate::label!("GPE"), None),
             Err(SetError::Duplicate { .. })
         ));
         assert_eq!(&*set.get(SpanId(2)).unwrap().label, "LOC");
-        set.relabel(SpanId(2), "ORG".into(), None).unwrap();
+        set.relabel(SpanId(2), crate::label!("ORG"), None).unwrap();
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub fn parse_set(markup: &str) -> Result<(String, AnnotationSet), String> {
         let span = Span {
             id: SpanId(i as u64 + 1),
             range,
-            label: label.into(),
+            label: crate::model::Label::new(&label).map_err(|e| e.to_string())?,
             annotator: "test".into(),
             created: DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default(),
             modified: None,

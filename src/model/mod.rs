@@ -2,6 +2,8 @@
 
 mod annotations;
 mod document;
+mod label;
+#[cfg(test)]
 pub mod markup;
 mod schema;
 
@@ -10,4 +12,5 @@ pub use annotations::{
     SpanId,
 };
 pub use document::{DocId, DocIdError, Document, MAX_DOCUMENT_BYTES, TextError, decode_text};
+pub use label::{Label, LabelError, MAX_LABEL_CHARS};
 pub use schema::{LabelDef, Rgb, Schema};

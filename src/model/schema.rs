@@ -53,7 +53,7 @@ impl<'de> Deserialize<'de> for Rgb {
 #[serde(deny_unknown_fields)]
 pub struct LabelDef {
     /// The name written into annotation files and exports (`PER`).
-    pub name: String,
+    pub name: super::Label,
     pub color: Rgb,
     /// A single key (`1`..`9`, `a`..`z`) that applies this label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,7 +73,7 @@ impl Schema {
     /// file yet: PER, ORG, GPE, LOC, NORP, DATE, EVENT on hotkeys 1-7, Tableau colours.
     pub fn news_default() -> Self {
         let l = |name: &str, color: [u8; 3], key: &str, description: &str| LabelDef {
-            name: name.into(),
+            name: crate::label!(name),
             color: Rgb(color),
             hotkey: Some(key.into()),
             description: Some(description.into()),
@@ -133,12 +133,6 @@ impl Schema {
             return Err("the schema has no labels; add at least one [[labels]] entry".into());
         }
         for l in &self.labels {
-            if l.name.trim().is_empty() || l.name.chars().any(|c| c.is_whitespace()) {
-                return Err(format!(
-                    "label name {:?} is empty or contains white space",
-                    l.name
-                ));
-            }
             if !names.insert(l.name.as_str()) {
                 return Err(format!("label {:?} is defined twice", l.name));
             }

@@ -8,7 +8,7 @@
 //! belongs to the caller.
 
 use super::annotation_file;
-use super::atomic::atomic_write;
+use crate::fsio::atomic_write;
 use crate::model::{DocId, DocStatus, Document, Relation, Span};
 use std::collections::HashMap;
 use std::path::PathBuf;

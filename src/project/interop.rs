@@ -5,7 +5,7 @@
 use super::annotation_file::{self, Checked};
 use super::{Project, atomic_write};
 use crate::formats::{FormatError, Origin, Record, Warning, doc_id_from};
-use crate::model::{AnnotationSet, DocId, DocStatus, LabelDef, Rgb, Span};
+use crate::model::{AnnotationSet, DocId, DocStatus, Label, LabelDef, Rgb, Span};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -54,11 +54,11 @@ impl Project {
     /// hotkeys), and save `entitle.toml`.
     pub fn add_labels<'a>(
         &mut self,
-        labels: impl IntoIterator<Item = &'a str>,
-    ) -> std::io::Result<Vec<String>> {
+        labels: impl IntoIterator<Item = &'a Label>,
+    ) -> std::io::Result<Vec<Label>> {
         let mut added = Vec::new();
         for l in labels {
-            if self.config.labels.iter().any(|d| d.name == l) || l.trim().is_empty() {
+            if self.config.labels.iter().any(|d| &d.name == l) {
                 continue;
             }
             let used: Vec<String> = self
@@ -73,12 +73,12 @@ impl Project {
                 .find(|k| !used.contains(k));
             let color = EXTRA_COLORS[self.config.labels.len() % EXTRA_COLORS.len()];
             self.config.labels.push(LabelDef {
-                name: l.to_string(),
+                name: l.clone(),
                 color: Rgb(color),
                 hotkey,
                 description: None,
             });
-            added.push(l.to_string());
+            added.push(l.clone());
         }
         if !added.is_empty() || !self.has_config_file {
             self.write_config()?;
@@ -145,8 +145,8 @@ impl Project {
         let text_path = super::join_id(&self.root, &id, "txt");
         self.check_inside(&text_path)
             .map_err(|e| io(&text_path, e))?;
-        let labels: Vec<String> = rec.set.iter().map(|s| s.label.to_string()).collect();
-        self.add_labels(labels.iter().map(String::as_str))
+        let labels: Vec<Label> = rec.set.iter().map(|s| s.label.clone()).collect();
+        self.add_labels(&labels)
             .map_err(|e| io(&self.root.join(super::CONFIG_FILE), e))?;
         if !merged {
             atomic_write(&text_path, rec.doc.text().as_bytes()).map_err(|e| io(&text_path, e))?;
@@ -182,7 +182,7 @@ impl Project {
                 .ok()
                 .and_then(|p| p.check(&doc).ok())
             {
-                Some(Checked::Current(set)) => set,
+                Some(Checked::Current { set, .. }) => set,
                 _ => {
                     return Err(ImportError::Conflict(format!(
                         "{} exists but cannot be merged (damaged, or made for another text); open the project in the app to repair it first",
@@ -270,7 +270,7 @@ impl Project {
             match self.read_annotations(a, id) {
                 Ok(None) => {}
                 Ok(Some(parsed)) => match parsed.check(&doc) {
-                    Ok(Checked::Current(s)) => set = s,
+                    Ok(Checked::Current { set: s, .. }) => set = s,
                     Ok(Checked::TextChanged(_)) => {
                         return Err(FormatError::new(
                             &self.annotation_path(a, id),
@@ -311,6 +311,7 @@ impl Project {
             meta,
             origin: Origin { path, line: 0 },
             warnings: Vec::new(),
+            annotator: None,
         })
     }
 

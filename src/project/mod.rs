@@ -15,14 +15,13 @@
 //! and a sanitised annotator name and verified to lie inside the project folder.
 
 pub mod annotation_file;
-pub mod atomic;
 pub mod autosave;
 pub mod config;
 pub mod interop;
 pub mod sample;
 
+pub use crate::fsio::{atomic_write, natural_cmp};
 pub use annotation_file::{Checked, FileProblem, ParsedFile, Reanchored, Summary};
-pub use atomic::atomic_write;
 pub use config::{CONFIG_FILE, ProjectConfig};
 pub use interop::{ImportError, Imported, Stats};
 
@@ -304,10 +303,11 @@ impl Project {
         Ok(aside)
     }
 
-    /// Copy a file aside before it is replaced by re-anchored annotations.
-    pub fn back_up(&self, path: &Path) -> std::io::Result<PathBuf> {
+    /// Copy a file aside (`NAME.<tag>-<time>`) before it is replaced by re-anchored or
+    /// repaired annotations.
+    pub fn back_up(&self, path: &Path, tag: &str) -> std::io::Result<PathBuf> {
         self.check_inside(path)?;
-        let backup = stamped_sibling(path, "before-reanchor");
+        let backup = stamped_sibling(path, tag);
         let bytes = std::fs::read(path)?;
         atomic_write(&backup, &bytes)?;
         Ok(backup)
@@ -492,44 +492,6 @@ fn read_title(path: &Path, file_name: &str) -> String {
     title
 }
 
-/// Compare with digit runs as numbers, so `doc2` sorts before `doc10`.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let mut a = a.chars().peekable();
-    let mut b = b.chars().peekable();
-    loop {
-        match (a.peek().copied(), b.peek().copied()) {
-            (None, None) => return std::cmp::Ordering::Equal,
-            (None, Some(_)) => return std::cmp::Ordering::Less,
-            (Some(_), None) => return std::cmp::Ordering::Greater,
-            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let mut na = String::new();
-                while let Some(c) = a.peek().copied().filter(char::is_ascii_digit) {
-                    na.push(c);
-                    a.next();
-                }
-                let mut nb = String::new();
-                while let Some(c) = b.peek().copied().filter(char::is_ascii_digit) {
-                    nb.push(c);
-                    b.next();
-                }
-                let ta = na.trim_start_matches('0');
-                let tb = nb.trim_start_matches('0');
-                let ord = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb));
-                if ord != std::cmp::Ordering::Equal {
-                    return ord;
-                }
-            }
-            (Some(x), Some(y)) => {
-                if x != y {
-                    return x.cmp(&y);
-                }
-                a.next();
-                b.next();
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -637,12 +599,5 @@ mod tests {
         drop(first);
         let (third, _) = Project::open(dir.path()).unwrap();
         assert!(third.read_only_reason.is_none());
-    }
-
-    #[test]
-    fn natural_order() {
-        let mut v = vec!["a10", "a2", "a1", "b", "a02x"];
-        v.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(v, ["a1", "a2", "a02x", "a10", "b"]);
     }
 }

@@ -2,7 +2,7 @@
 //! any working folder. On first run it is copied to the user's data folder; the
 //! repository copy is never opened for writing.
 
-use super::atomic::atomic_write;
+use crate::fsio::atomic_write;
 use std::path::{Path, PathBuf};
 
 /// Every file of `assets/sample`, relative path and bytes. A test checks this list

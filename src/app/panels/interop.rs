@@ -283,6 +283,7 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
         let opts = ReadOptions {
             annotator: app.annotator(),
             created: chrono::Utc::now(),
+            ..ReadOptions::default()
         };
         app.import.preview = None;
         app.import.reading = Some(Reading::start(
@@ -501,6 +502,7 @@ fn run_export(app: &mut EntitleApp) -> Vec<String> {
     let options = WriteOptions {
         scheme: app.export.scheme,
         schema: Some(project.schema()),
+        prodigy_ner: false,
     };
     let mut lines = Vec::new();
     let mut w = match formats::writer(app.export.format, &output, &options) {

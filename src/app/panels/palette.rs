@@ -19,7 +19,7 @@ pub fn palette_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 if let Some(k) = &l.hotkey {
                     ui.label(egui::RichText::new(k).monospace().weak());
                 }
-                let text = egui::RichText::new(&l.name)
+                let text = egui::RichText::new(l.name.as_str())
                     .color(theme::text_on(color))
                     .strong();
                 let mut button = egui::Button::new(text).fill(color);

@@ -1,10 +1,12 @@
 //! Generated news-like documents with entity spans, for benchmarks and tests.
 //! Deterministic (a fixed-seed xorshift generator), so every run measures the same text.
+//! Not part of the library: tests, benches and examples include this file.
+#![allow(dead_code)]
 
-use crate::model::{AnnotationSet, DocId, Document, Span, SpanId};
-use crate::project::{annotation_file, atomic_write};
-use crate::text::CharSpan;
 use chrono::{DateTime, Utc};
+use entitle::model::{AnnotationSet, DocId, Document, Span, SpanId};
+use entitle::project::{annotation_file, atomic_write};
+use entitle::text::CharSpan;
 use std::path::Path;
 
 struct Rng(u64);
@@ -176,7 +178,7 @@ pub fn annotation_set(doc: &SynthDoc) -> AnnotationSet {
             Some(Span {
                 id: SpanId(i as u64 + 1),
                 range: CharSpan::new(s, e, len).ok()?,
-                label: label.into(),
+                label: entitle::label!(label),
                 annotator: "synth".into(),
                 created: DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default(),
                 modified: None,
@@ -216,7 +218,7 @@ pub fn write_corpus(
     docs: usize,
     bytes_per_doc: usize,
 ) -> Result<(std::path::PathBuf, std::path::PathBuf), Box<dyn std::error::Error>> {
-    use crate::formats::{self, Format, RawSpan, ReadOptions, WriteOptions};
+    use entitle::formats::{self, Format, RawSpan, ReadOptions, WriteOptions};
     let (jsonl_path, brat_path) = (dir.join("corpus.jsonl"), dir.join("brat"));
     std::fs::create_dir_all(dir)?;
     let mut jsonl = formats::writer(Format::Jsonl, &jsonl_path, &WriteOptions::default())?;
@@ -249,24 +251,4 @@ pub fn write_corpus(
     jsonl.finish()?;
     brat.finish()?;
     Ok((jsonl_path, brat_path))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_megabyte_with_twenty_thousand_spans() {
-        let d = news_document(1 << 20, 52, 7);
-        assert!(d.text.len() >= 1 << 20);
-        let set = annotation_set(&d);
-        assert!((19_000..=23_000).contains(&set.len()), "{}", set.len());
-        let words = d.text.split_whitespace().count();
-        assert!(words > 140_000, "{words}");
-        // Every span covers what it claims.
-        let doc = Document::new(DocId::new("x").unwrap(), d.text.as_str());
-        for s in set.iter().take(200) {
-            assert!(!doc.slice(s.range.range()).trim().is_empty());
-        }
-    }
 }
