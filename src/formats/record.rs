@@ -128,6 +128,8 @@ pub struct RawSpan {
     /// The text the source says the span covers (checked when present).
     pub text: Option<String>,
     pub note: Option<String>,
+    /// Notes of other types, `(type, text)` (brat `#` lines other than AnnotatorNotes).
+    pub typed_notes: Vec<(String, String)>,
     pub attributes: Vec<(String, String)>,
     pub normalizations: Vec<Normalization>,
     pub annotator: Option<String>,
@@ -418,12 +420,14 @@ fn build_span(
     );
     let has_extra = frags.len() > 1
         || raw.note.is_some()
+        || !raw.typed_notes.is_empty()
         || !raw.attributes.is_empty()
         || !raw.normalizations.is_empty();
     if has_extra {
         span.extra = Some(Box::new(SpanExtra {
             fragments: if frags.len() > 1 { frags } else { Vec::new() },
             note: raw.note.clone(),
+            typed_notes: raw.typed_notes.clone(),
             attributes: raw.attributes.clone(),
             normalizations: raw.normalizations.clone(),
         }));
@@ -612,6 +616,15 @@ pub fn expressible(rec: &Record, format: Format, keeps: Keeps) -> (Vec<&Span>, V
                 "overlapping or nested spans (the outer, earlier span is kept)",
             );
             continue;
+        }
+        for (ty, _) in s.typed_notes() {
+            if !keeps.notes {
+                warn(
+                    &mut warnings,
+                    format!("{ty} note on {}", describe_span(rec, s)),
+                    "notes",
+                );
+            }
         }
         if s.note().is_some() && !keeps.notes {
             warn(

@@ -61,6 +61,9 @@ pub struct SpanExtra {
     pub fragments: Vec<CharSpan>,
     /// A free-text note (brat `AnnotatorNotes`).
     pub note: Option<String>,
+    /// Notes of other types, `(type, text)` (brat `#` lines of a type other than
+    /// `AnnotatorNotes`), kept with their type.
+    pub typed_notes: Vec<(String, String)>,
     /// Attributes: name and value (`"true"` for a binary flag).
     pub attributes: Vec<(String, String)>,
     pub normalizations: Vec<Normalization>,
@@ -98,6 +101,10 @@ impl Span {
     }
     pub fn note(&self) -> Option<&str> {
         self.extra.as_ref().and_then(|x| x.note.as_deref())
+    }
+    /// Notes of types other than `AnnotatorNotes`, as `(type, text)`.
+    pub fn typed_notes(&self) -> &[(String, String)] {
+        self.extra.as_ref().map_or(&[], |x| &x.typed_notes)
     }
     pub fn attributes(&self) -> &[(String, String)] {
         self.extra.as_ref().map_or(&[], |x| &x.attributes)

@@ -83,6 +83,10 @@ pub struct StoredSpan {
     pub fragments: Vec<[usize; 2]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// `[type, text]` of notes of other types (brat `#` lines that are not
+    /// `AnnotatorNotes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub typed_notes: Vec<[String; 2]>,
     /// `[name, value]` pairs (`"true"` for a flag).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<[String; 2]>,
@@ -437,6 +441,7 @@ fn stored_to_span(s: &StoredSpan, doc: &Document) -> Result<Span, String> {
     span.modified = s.modified;
     let has_extra = !s.fragments.is_empty()
         || s.note.is_some()
+        || !s.typed_notes.is_empty()
         || !s.attributes.is_empty()
         || !s.normalizations.is_empty();
     if has_extra {
@@ -449,6 +454,11 @@ fn stored_to_span(s: &StoredSpan, doc: &Document) -> Result<Span, String> {
         span.extra = Some(Box::new(SpanExtra {
             fragments,
             note: s.note.clone(),
+            typed_notes: s
+                .typed_notes
+                .iter()
+                .map(|[k, v]| (k.clone(), v.clone()))
+                .collect(),
             attributes: s
                 .attributes
                 .iter()
@@ -476,6 +486,11 @@ fn span_to_stored(s: &Span, doc: &Document) -> StoredSpan {
             Vec::new()
         },
         note: s.note().map(str::to_string),
+        typed_notes: s
+            .typed_notes()
+            .iter()
+            .map(|(k, v)| [k.clone(), v.clone()])
+            .collect(),
         attributes: s
             .attributes()
             .iter()
@@ -747,6 +762,7 @@ mod tests {
         set.remove(SpanId(1)).unwrap();
         let x = amal.extra_mut();
         x.note = Some("byline".into());
+        x.typed_notes = vec![("Comment".into(), "check spelling".into())];
         x.attributes = vec![("Confidence".into(), "High".into())];
         x.normalizations = vec![Normalization {
             db: "Wikidata".into(),
