@@ -88,7 +88,8 @@ impl Session {
         let summaries = project
             .docs()
             .iter()
-            .filter_map(|d| Some((d.id.clone(), project.summary(&annotator, &d.id)?)))
+            // A file that cannot be read shows as empty here; opening it says why.
+            .filter_map(|d| Some((d.id.clone(), project.summary(&annotator, &d.id).ok()??)))
             .collect();
         let mut notices = Vec::new();
         if let Some(reason) = &project.read_only_reason {
@@ -353,7 +354,7 @@ impl Session {
                 self.workspace.remove_doc(id);
                 self.tracks.remove(id);
             }
-            match self.project.summary(&self.annotator, id) {
+            match self.project.summary(&self.annotator, id).ok().flatten() {
                 Some(s) => {
                     self.summaries.insert(id.clone(), s);
                 }

@@ -1,11 +1,16 @@
-//! `convert`, `import`, `export`, `validate`, `stats`.
+//! `convert`, `import`, `export`, `validate`, `stats`, `fix-labels`.
+//!
+//! Promises every verb keeps: a missing input is exit 2 before anything is created; an
+//! output appears whole or not at all (and an existing output is only replaced by a
+//! complete new one); every problem is one line naming the file and line.
 
-use crate::formats::{
-    self, Format, FormatError, ReadOptions, Record, Scheme, Warning, WriteOptions,
-};
-use crate::project::Project;
+use super::{ReadArgs, WriteArgs};
+use crate::formats::{self, Format, FormatError, ReadOptions, Record, Warning, WriteOptions};
+use crate::project::{Access, Added, ImportError, ImportSource, Project};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -24,33 +29,74 @@ fn progress(what: &str) -> ProgressBar {
     pb
 }
 
-fn warn_all(pb: &ProgressBar, warnings: &[Warning]) {
-    for w in warnings {
-        pb.suspend(|| eprintln!("warning: {w}"));
-    }
-}
+/// How many times the same warning (same item and reason, any document) is printed
+/// before the rest are only counted: a label renamed in 10,000 documents is one line
+/// and a count, not 10,000 lines.
+const SAME_WARNING_SHOWN: usize = 3;
 
-fn error(pb: &ProgressBar, e: &dyn std::fmt::Display) {
-    pb.suspend(|| eprintln!("error: {e}"));
-}
-
-/// Totals of a run, for the last line.
+/// Totals of a run, for the last line, and what was printed.
 #[derive(Default)]
 struct Tally {
-    docs: usize,
-    spans: usize,
-    warnings: usize,
-    errors: usize,
+    pub docs: usize,
+    pub spans: usize,
+    pub warnings: usize,
+    pub errors: usize,
+    /// Items skipped on purpose, by reason (e.g. Prodigy answers).
+    pub skipped: HashMap<String, usize>,
+    seen: HashMap<(String, String), usize>,
+    quiet: usize,
 }
 
 impl Tally {
+    fn warn_all(&mut self, pb: &ProgressBar, warnings: &[Warning]) {
+        for w in warnings {
+            self.warnings += 1;
+            let n = self
+                .seen
+                .entry((w.item.clone(), w.reason.clone()))
+                .or_default();
+            *n += 1;
+            if *n <= SAME_WARNING_SHOWN {
+                pb.suspend(|| eprintln!("warning: {w}"));
+            } else {
+                self.quiet += 1;
+            }
+        }
+    }
     /// One document done: its warnings shown, the counts and the progress bar moved on.
     fn done(&mut self, pb: &ProgressBar, spans: usize, warnings: &[Warning]) {
-        warn_all(pb, warnings);
-        self.warnings += warnings.len();
+        self.warn_all(pb, warnings);
         self.docs += 1;
         self.spans += spans;
         pb.inc(1);
+    }
+    /// A reader's error item: an error, or an item skipped on purpose.
+    fn problem(&mut self, pb: &ProgressBar, e: &FormatError) {
+        if e.skipped {
+            *self.skipped.entry(e.message.clone()).or_default() += 1;
+        } else {
+            self.errors += 1;
+            pb.suspend(|| eprintln!("error: {e}"));
+        }
+    }
+    /// `; 3 warnings (12 more like the ones shown), 1 error, 40 skipped (…)`.
+    fn totals(&self) -> String {
+        let mut s = format!("{} warnings", self.warnings);
+        if self.quiet > 0 {
+            s.push_str(&format!(
+                " ({} not shown: repeats of ones shown)",
+                self.quiet
+            ));
+        }
+        s.push_str(&format!(", {} errors", self.errors));
+        let skipped: usize = self.skipped.values().sum();
+        if skipped > 0 {
+            let mut reasons: Vec<(&String, &usize)> = self.skipped.iter().collect();
+            reasons.sort();
+            let list: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} × {r}")).collect();
+            s.push_str(&format!(", {skipped} skipped ({})", list.join("; ")));
+        }
+        s
     }
     fn exit(&self) -> ExitCode {
         if self.errors > 0 {
@@ -61,6 +107,40 @@ impl Tally {
     }
 }
 
+fn read_options(annotator: Option<&str>, args: &ReadArgs) -> ReadOptions {
+    ReadOptions {
+        annotator: annotator.map_or_else(
+            crate::project::default_annotator,
+            crate::project::sanitize_annotator,
+        ),
+        created: chrono::Utc::now(),
+        keep_rejected: args.keep_rejected,
+        webanno_layers: args.webanno_layers.clone(),
+    }
+}
+
+fn write_options(args: &WriteArgs, schema: Option<crate::model::Schema>) -> WriteOptions {
+    WriteOptions {
+        scheme: args.scheme,
+        schema,
+        prodigy_ner: args.prodigy_ner,
+    }
+}
+
+/// Every input must exist before anything is created (no output, no project folder).
+fn check_inputs(inputs: &[PathBuf]) -> Result<(), ExitCode> {
+    for i in inputs {
+        if std::fs::symlink_metadata(i).is_err() {
+            eprintln!(
+                "entitle: {} does not exist; check the path. Nothing was written",
+                i.display()
+            );
+            return Err(ExitCode::from(2));
+        }
+    }
+    Ok(())
+}
+
 /// The output's writer, or the exit code after saying why it cannot be written.
 fn open_writer(
     format: Format,
@@ -68,20 +148,9 @@ fn open_writer(
     options: &WriteOptions,
 ) -> Result<Box<dyn formats::Writer>, ExitCode> {
     formats::writer(format, output, options).map_err(|e| {
-        eprintln!("entitle: {e}");
+        eprintln!("entitle: {e}; nothing was written");
         ExitCode::from(2)
     })
-}
-
-fn read_options(annotator: Option<&str>) -> ReadOptions {
-    ReadOptions {
-        annotator: annotator.map_or_else(
-            crate::project::default_annotator,
-            crate::project::sanitize_annotator,
-        ),
-        created: chrono::Utc::now(),
-        ..ReadOptions::default()
-    }
 }
 
 pub fn convert(
@@ -89,43 +158,48 @@ pub fn convert(
     from: Format,
     to: Format,
     output: &Path,
-    scheme: Scheme,
+    read: &ReadArgs,
+    write: &WriteArgs,
 ) -> ExitCode {
     if !from.can_import() {
         eprintln!("entitle: {from} is an export-only format; it cannot be read");
         return ExitCode::from(2);
     }
-    let options = WriteOptions {
-        scheme,
-        schema: None,
-        prodigy_ner: false,
-    };
-    let mut writer = match open_writer(to, output, &options) {
+    if let Err(code) = check_inputs(inputs) {
+        return code;
+    }
+    let mut writer = match open_writer(to, output, &write_options(write, None)) {
         Ok(w) => w,
         Err(code) => return code,
     };
     let pb = progress(&format!("{from} → {to}"));
     let mut t = Tally::default();
-    let written =
-        formats::stream::convert(from, inputs, &read_options(None), writer.as_mut(), |item| {
-            match item {
-                Ok(done) => t.done(&pb, done.spans, &done.warnings),
-                Err(e) => {
-                    t.errors += 1;
-                    error(&pb, &e);
-                }
-            }
-        });
+    let written = formats::stream::convert(
+        from,
+        inputs,
+        &read_options(None, read),
+        writer.as_mut(),
+        |item| match item {
+            Ok(done) => t.done(&pb, done.spans, &done.warnings),
+            Err(e) => t.problem(&pb, &e),
+        },
+    );
     if let Err(e) = written {
         pb.finish_and_clear();
         eprintln!("entitle: {e}; nothing was written");
         return ExitCode::from(2);
     }
+    if t.docs == 0 && t.errors > 0 {
+        // Every input failed: an existing output is left as it was.
+        pb.finish_and_clear();
+        eprintln!(
+            "entitle: no document could be read ({}); nothing was written",
+            t.totals()
+        );
+        return ExitCode::from(1);
+    }
     match writer.finish() {
-        Ok(w) => {
-            t.warnings += w.len();
-            warn_all(&pb, &w);
-        }
+        Ok(w) => t.warn_all(&pb, &w),
         Err(e) => {
             pb.finish_and_clear();
             eprintln!("entitle: {e}; nothing was written");
@@ -134,33 +208,17 @@ pub fn convert(
     }
     pb.finish_and_clear();
     eprintln!(
-        "entitle: {} documents, {} spans converted from {from} to {to} into {}; {} warnings, {} errors",
+        "entitle: {} documents, {} spans converted from {from} to {to} into {}; {}",
         t.docs,
         t.spans,
         output.display(),
-        t.warnings,
-        t.errors
+        t.totals()
     );
     t.exit()
 }
 
-fn open_project(path: &Path) -> Result<Project, ExitCode> {
-    Project::open(path).map(|(p, _)| p).map_err(|e| {
-        eprintln!("entitle: {e}");
-        ExitCode::from(2)
-    })
-}
-
-pub fn import(
-    project: &Path,
-    inputs: &[PathBuf],
-    format: Format,
-    annotator: Option<&str>,
-) -> ExitCode {
-    if !format.can_import() {
-        eprintln!("entitle: {format} is an export-only format; it cannot be imported");
-        return ExitCode::from(2);
-    }
+/// Open (creating the folder if needed) a project to import into.
+fn project_to_import_into(project: &Path) -> Result<Project, ExitCode> {
     if !project.exists()
         && let Err(e) = std::fs::create_dir_all(project)
     {
@@ -168,64 +226,128 @@ pub fn import(
             "entitle: cannot create the project folder {}: {e}",
             project.display()
         );
+        return Err(ExitCode::from(2));
+    }
+    let p = Project::open(project).map(|(p, _)| p).map_err(|e| {
+        eprintln!("entitle: {e}");
+        ExitCode::from(2)
+    })?;
+    if let Some(reason) = &p.read_only_reason {
+        eprintln!(
+            "entitle: {}: {reason}. Nothing was imported",
+            p.root().display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok(p)
+}
+
+pub fn import(
+    project: &Path,
+    inputs: &[PathBuf],
+    format: Format,
+    annotator: Option<&str>,
+    read: &ReadArgs,
+) -> ExitCode {
+    if !format.can_import() {
+        eprintln!("entitle: {format} is an export-only format; it cannot be imported");
         return ExitCode::from(2);
     }
-    let mut p = match open_project(project) {
+    if let Err(code) = check_inputs(inputs) {
+        return code;
+    }
+    let mut p = match project_to_import_into(project) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    if let Some(reason) = &p.read_only_reason {
-        eprintln!("entitle: {}: {reason}", p.root().display());
-        return ExitCode::from(2);
+    let options = read_options(annotator, read);
+    let source = ImportSource {
+        format: format.name().into(),
+        inputs: inputs
+            .iter()
+            .map(|i| {
+                i.canonicalize()
+                    .unwrap_or_else(|_| i.clone())
+                    .display()
+                    .to_string()
+            })
+            .collect(),
+        annotator: options.annotator.clone(),
+    };
+    if let Some(i) = &p.interrupted_import
+        && i.source != source
+    {
+        eprintln!(
+            "warning: {} It is not the import being run now, so its record is replaced; run it again later to add what it did not (documents already in are then merged).",
+            i.describe(p.root())
+        );
     }
-    let annotator = read_options(annotator).annotator;
+    let mut importer = match p.begin_import(source) {
+        Ok(im) => im,
+        Err(e) => {
+            eprintln!("entitle: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if importer.resumed_records() > 0 {
+        eprintln!(
+            "entitle: resuming the interrupted import: the first {} records are already in and are skipped",
+            importer.resumed_records()
+        );
+    }
     let pb = progress(&format!("importing {format}"));
     let mut t = Tally::default();
-    for item in formats::read(format, inputs, &read_options(Some(&annotator))) {
+    let mut fatal: Option<ImportError> = None;
+    let mut already_in = 0;
+    formats::stream::read_until(format, inputs, &options, |item| {
         match item {
-            Ok(rec) => match p.import_record(&annotator, &rec) {
-                Ok(done) => t.done(&pb, done.spans, &done.warnings),
-                Err(crate::project::ImportError::Conflict(m)) => {
+            Ok(rec) => match importer.add(&mut p, &rec) {
+                Ok(Added::Imported(done)) => t.done(&pb, done.spans, &done.warnings),
+                Ok(Added::AlreadyIn) => already_in += 1,
+                Err(ImportError::Conflict(m)) => {
                     t.errors += 1;
-                    error(&pb, &format!("{}: {m}", rec.origin.path.display()));
+                    pb.suspend(|| eprintln!("error: {}: {m}", rec.origin.path.display()));
                 }
                 Err(e) => {
-                    pb.finish_and_clear();
-                    eprintln!("entitle: {e}");
-                    return ExitCode::from(2);
+                    fatal = Some(e);
+                    return ControlFlow::Break(());
                 }
             },
-            Err(e) => {
-                t.errors += 1;
-                error(&pb, &e);
-            }
+            Err(e) => t.problem(&pb, &e),
         }
-    }
+        ControlFlow::Continue(())
+    });
+    let finished = match fatal {
+        Some(e) => Err(e),
+        None => importer.finish(&mut p),
+    };
     pb.finish_and_clear();
+    if let Err(e) = finished {
+        eprintln!(
+            "entitle: {e}. The import stopped: documents of the batches completed before this are in the project, the rest are not; fix the problem and run the same import again to finish it"
+        );
+        return ExitCode::from(2);
+    }
+    let resumed = if already_in > 0 {
+        format!(" ({already_in} already in from the interrupted run)")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "entitle: imported {} documents with {} spans into {} as {annotator}; {} warnings, {} errors",
+        "entitle: imported {} documents{resumed} with {} spans into {} as {}; {}",
         t.docs,
         t.spans,
         p.root().display(),
-        t.warnings,
-        t.errors
+        options.annotator,
+        t.totals()
     );
     t.exit()
 }
 
-pub fn export(
-    project: &Path,
-    format: Format,
-    output: &Path,
-    scheme: Scheme,
-    annotator: Option<&str>,
-) -> ExitCode {
-    let p = match open_project(project) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+/// Which annotator's layer to export (`--annotator`, or the only one), or why not.
+fn export_annotator(p: &Project, annotator: Option<&str>) -> Result<Option<String>, ExitCode> {
     let annotators = p.annotators();
-    let annotator = match annotator {
+    let chosen = match annotator {
         Some(a) => Some(crate::project::sanitize_annotator(a)),
         None if annotators.len() <= 1 => annotators.first().cloned(),
         None => {
@@ -234,10 +356,10 @@ pub fn export(
                 p.root().display(),
                 annotators.join(", ")
             );
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
-    if let Some(a) = &annotator
+    if let Some(a) = &chosen
         && !annotators.contains(a)
     {
         eprintln!(
@@ -249,14 +371,64 @@ pub fn export(
                 annotators.join(", ")
             }
         );
+        return Err(ExitCode::from(2));
+    }
+    Ok(chosen)
+}
+
+/// Refuse an export that would put `.txt` files into the project's own document tree
+/// (they would become documents); folders Entitle exports to are marked and skipped.
+fn export_output_allowed(p: &Project, format: Format, output: &Path) -> Result<(), String> {
+    let parent = output
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let resolved = parent
+        .canonicalize()
+        .map(|d| d.join(output.file_name().unwrap_or_default()))
+        .unwrap_or_else(|_| output.to_path_buf());
+    let single_txt = format == Format::Txt
+        && !resolved.is_dir()
+        && !output.to_string_lossy().ends_with(['/', '\\']);
+    if single_txt && resolved.starts_with(p.root()) {
+        return Err(format!(
+            "{} is inside the project {}: a .txt written there would become one of its documents. Choose a path outside the project",
+            output.display(),
+            p.root().display()
+        ));
+    }
+    if resolved == p.root() || p.root().starts_with(&resolved) {
+        return Err(format!(
+            "{} is the project folder (or contains it); choose another output",
+            output.display()
+        ));
+    }
+    Ok(())
+}
+
+pub fn export(
+    project: &Path,
+    format: Format,
+    output: &Path,
+    write: &WriteArgs,
+    annotator: Option<&str>,
+) -> ExitCode {
+    let p = match Project::open_with(project, Access::Read) {
+        Ok((p, _)) => p,
+        Err(e) => {
+            eprintln!("entitle: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let annotator = match export_annotator(&p, annotator) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    if let Err(e) = export_output_allowed(&p, format, output) {
+        eprintln!("entitle: {e}; nothing was written");
         return ExitCode::from(2);
     }
-    let options = WriteOptions {
-        scheme,
-        schema: Some(p.schema()),
-        prodigy_ner: false,
-    };
-    let mut writer = match open_writer(format, output, &options) {
+    let mut writer = match open_writer(format, output, &write_options(write, Some(p.schema()))) {
         Ok(w) => w,
         Err(code) => return code,
     };
@@ -264,92 +436,106 @@ pub fn export(
     let mut t = Tally::default();
     for d in p.docs() {
         match p.export_record(&d.id, annotator.as_deref()) {
-            Ok(rec) => {
-                match writer.write(&rec) {
-                    Ok(w) => {
-                        t.warnings += w.len();
-                        warn_all(&pb, &w);
-                    }
-                    Err(e) => {
-                        pb.finish_and_clear();
-                        eprintln!("entitle: {e}; nothing was written");
-                        return ExitCode::from(2);
-                    }
+            Ok(rec) => match writer.write(&rec) {
+                Ok(w) => t.done(&pb, rec.set.len(), &w),
+                Err(e) => {
+                    pb.finish_and_clear();
+                    eprintln!("entitle: {e}; nothing was written");
+                    return ExitCode::from(2);
                 }
-                t.docs += 1;
-                t.spans += rec.set.len();
-                pb.inc(1);
-            }
-            Err(e) => {
-                t.errors += 1;
-                error(&pb, &e);
-            }
+            },
+            Err(e) => t.problem(&pb, &e),
         }
     }
-    if let Err(e) = writer.finish().map(|w| warn_all(&pb, &w)) {
+    if let Err(e) = writer.finish().map(|w| t.warn_all(&pb, &w)) {
         pb.finish_and_clear();
         eprintln!("entitle: {e}; nothing was written");
         return ExitCode::from(2);
     }
     pb.finish_and_clear();
     eprintln!(
-        "entitle: exported {} documents, {} spans{} as {format} to {}; {} warnings, {} errors",
+        "entitle: exported {} documents, {} spans{} as {format} to {}; {}",
         t.docs,
         t.spans,
         annotator.map(|a| format!(" by {a}")).unwrap_or_default(),
         output.display(),
-        t.warnings,
-        t.errors
+        t.totals()
     );
     t.exit()
 }
 
-pub fn validate(inputs: &[PathBuf], format: Format) -> ExitCode {
+pub fn validate(inputs: &[PathBuf], format: Format, read: &ReadArgs) -> ExitCode {
     if !format.can_import() {
         eprintln!(
             "entitle: {format} is an export-only format; there is nothing to validate against"
         );
         return ExitCode::from(2);
     }
+    if let Err(code) = check_inputs(inputs) {
+        return code;
+    }
     let mut t = Tally::default();
     let mut problems: Vec<FormatError> = Vec::new();
+    let pb = ProgressBar::hidden();
     // Parsed on every core; reported in input order.
-    formats::stream::read(format, inputs, &ReadOptions::default(), |item| match item {
+    let options = ReadOptions {
+        keep_rejected: read.keep_rejected,
+        webanno_layers: read.webanno_layers.clone(),
+        ..ReadOptions::default()
+    };
+    formats::stream::read(format, inputs, &options, |item| match item {
         Ok(rec) => {
+            report_record_warnings(&mut t, &pb, &rec);
             t.docs += 1;
             t.spans += rec.set.len();
-            report_record_warnings(&rec);
         }
+        Err(e) if e.skipped => t.problem(&pb, &e),
         Err(e) => problems.push(e),
     });
     for p in &problems {
         println!("{p}");
     }
+    t.errors = problems.len();
     eprintln!(
-        "entitle: {} documents, {} spans read; {} problems",
+        "entitle: {} documents, {} spans read; {} problems; {}",
         t.docs,
         t.spans,
-        problems.len()
+        problems.len(),
+        t.totals()
     );
-    if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+    t.exit()
 }
 
-fn report_record_warnings(rec: &Record) {
-    for w in &rec.warnings {
-        eprintln!("{}: warning: {w}", rec.origin.path.display());
-    }
+fn report_record_warnings(t: &mut Tally, pb: &ProgressBar, rec: &Record) {
+    let path = rec.origin.path.display().to_string();
+    let located: Vec<Warning> = rec
+        .warnings
+        .iter()
+        .map(|w| Warning {
+            doc: format!("{path}: {}", w.doc),
+            ..w.clone()
+        })
+        .collect();
+    t.warn_all(pb, &located);
 }
 
 pub fn stats(project: &Path, json: bool) -> ExitCode {
-    let p = match open_project(project) {
-        Ok(p) => p,
-        Err(code) => return code,
+    let p = match Project::open_with(project, Access::Read) {
+        Ok((p, _)) => p,
+        Err(e) => {
+            eprintln!("entitle: {e}");
+            return ExitCode::from(2);
+        }
     };
     let st = p.stats();
+    for problem in &st.problems {
+        eprintln!("problem: {problem}");
+    }
+    let code = if st.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
     if json {
         match serde_json::to_string_pretty(&st) {
             Ok(s) => println!("{s}"),
@@ -358,7 +544,7 @@ pub fn stats(project: &Path, json: bool) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-        return ExitCode::SUCCESS;
+        return code;
     }
     println!(
         "{}: {} documents, {} spans, {} relations",
@@ -387,5 +573,42 @@ pub fn stats(project: &Path, json: bool) -> ExitCode {
             );
         }
     }
-    ExitCode::SUCCESS
+    if !st.problems.is_empty() {
+        eprintln!(
+            "entitle: {} problems (above); the figures leave those files out",
+            st.problems.len()
+        );
+    }
+    code
+}
+
+pub fn fix_labels(project: &Path) -> ExitCode {
+    match crate::project::repair::fix_labels(project) {
+        Err(e) => {
+            eprintln!("entitle: {e}");
+            ExitCode::from(2)
+        }
+        Ok(fix) => {
+            for (old, new) in &fix.renamed {
+                eprintln!("renamed label {old:?} to {new}");
+            }
+            for f in &fix.files_changed {
+                println!("{}", f.display());
+            }
+            for p in &fix.problems {
+                eprintln!("error: {p}");
+            }
+            eprintln!(
+                "entitle: {} labels renamed in {} files; {} problems",
+                fix.renamed.len(),
+                fix.files_changed.len(),
+                fix.problems.len()
+            );
+            if fix.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@
 mod interop;
 
 use crate::formats::{Format, Scheme};
+
 use crate::model::DocId;
 use crate::project::{self, Checked, Project};
 use clap::{Parser, Subcommand};
@@ -50,17 +51,21 @@ pub enum Command {
         /// file per document into an existing folder or a path ending in /).
         #[arg(long, value_name = "PATH")]
         output: PathBuf,
-        /// Tagging scheme for CoNLL output.
-        #[arg(long, default_value = "iob2")]
-        scheme: Scheme,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        write: WriteArgs,
     },
-    /// Add documents and their annotations to a project (created if missing).
+    /// Add documents and their annotations to a project (created if missing). An
+    /// interrupted import is resumed by running it again.
     Import {
         project: PathBuf,
         #[arg(required = true)]
         input: Vec<PathBuf>,
         #[arg(long, value_name = "FMT")]
         format: Format,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Export a project's documents and one annotator's annotations.
     Export {
@@ -69,9 +74,8 @@ pub enum Command {
         format: Format,
         #[arg(long, value_name = "PATH")]
         output: PathBuf,
-        /// Tagging scheme for CoNLL output.
-        #[arg(long, default_value = "iob2")]
-        scheme: Scheme,
+        #[command(flatten)]
+        write: WriteArgs,
     },
     /// Read files and report every problem as FILE:LINE: message; exit 1 if any.
     Validate {
@@ -79,14 +83,44 @@ pub enum Command {
         input: Vec<PathBuf>,
         #[arg(long, value_name = "FMT")]
         format: Format,
+        #[command(flatten)]
+        read: ReadArgs,
     },
-    /// Documents, spans per label, per document and per annotator.
+    /// Documents, spans per label, per document and per annotator. Files that cannot
+    /// be read are reported (exit 1); nothing is written.
     Stats {
         project: PathBuf,
         /// Print JSON instead of tables.
         #[arg(long)]
         json: bool,
     },
+    /// Rename label names that this version refuses (white space, control characters)
+    /// in entitle.toml and in every annotation file: `Job Title` becomes `Job_Title`.
+    FixLabels { project: PathBuf },
+}
+
+/// Options for reading input files.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ReadArgs {
+    /// Prodigy: also import examples answered `reject` or `ignore` (skipped by default).
+    #[arg(long)]
+    pub keep_rejected: bool,
+    /// WebAnno TSV: a span layer to read as entities besides NamedEntity (full type
+    /// name, e.g. webanno.custom.Sentiment); repeat for several.
+    #[arg(long = "webanno-layer", value_name = "TYPE")]
+    pub webanno_layers: Vec<String>,
+}
+
+/// Options for writing output files.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct WriteArgs {
+    /// Tagging scheme for CoNLL output.
+    #[arg(long, default_value = "iob2")]
+    pub scheme: Scheme,
+    /// Prodigy: write NER-style examples without overlapping spans (as ner.manual
+    /// needs) instead of every span (as spans.manual holds them).
+    #[arg(long)]
+    pub prodigy_ner: bool,
 }
 
 pub fn main() -> ExitCode {
@@ -98,21 +132,28 @@ pub fn main() -> ExitCode {
             from,
             to,
             output,
-            scheme,
-        }) => interop::convert(&input, from, to, &output, scheme),
+            read,
+            write,
+        }) => interop::convert(&input, from, to, &output, &read, &write),
         Some(Command::Import {
             project,
             input,
             format,
-        }) => interop::import(&project, &input, format, cli.annotator.as_deref()),
+            read,
+        }) => interop::import(&project, &input, format, cli.annotator.as_deref(), &read),
         Some(Command::Export {
             project,
             format,
             output,
-            scheme,
-        }) => interop::export(&project, format, &output, scheme, cli.annotator.as_deref()),
-        Some(Command::Validate { input, format }) => interop::validate(&input, format),
+            write,
+        }) => interop::export(&project, format, &output, &write, cli.annotator.as_deref()),
+        Some(Command::Validate {
+            input,
+            format,
+            read,
+        }) => interop::validate(&input, format, &read),
         Some(Command::Stats { project, json }) => interop::stats(&project, json),
+        Some(Command::FixLabels { project }) => interop::fix_labels(&project),
         None => open_app(cli.path, cli.annotator),
     }
 }
@@ -180,8 +221,22 @@ fn check(path: &Path) -> ExitCode {
 /// Check every document and every annotator's file; returns the number of documents
 /// and the problems. Reads only.
 pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::ProjectError> {
-    let (project, _) = Project::open(path)?;
+    let (project, _) = Project::open_read_only(path)?;
     let mut problems = Vec::new();
+    if let Some(c) = &project.config_problem {
+        problems.push(Problem {
+            file: project.root().join(project::CONFIG_FILE),
+            line: None,
+            message: c.clone(),
+        });
+    }
+    if let Some(i) = &project.interrupted_import {
+        problems.push(Problem {
+            file: project.root().join(project::import::JOURNAL_FILE),
+            line: None,
+            message: i.describe(project.root()),
+        });
+    }
     for s in &project.skipped {
         problems.push(Problem {
             file: project.root().to_path_buf(),
@@ -189,7 +244,7 @@ pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::Proj
             message: format!("skipped {s}"),
         });
     }
-    let annotators = annotators(project.root());
+    let annotators = project.annotators();
     for entry in project.docs() {
         let doc = match project.load_document(&entry.id) {
             Ok(d) => d,
@@ -284,19 +339,6 @@ fn strip_line(s: &str) -> String {
         },
         None => s.to_string(),
     }
-}
-
-fn annotators(root: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(root.join(project::ANNOTATIONS_DIR))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    v.sort();
-    v
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {

@@ -57,6 +57,14 @@ impl Command {
             Command::Batch(v) => v.iter().find_map(Command::doc),
         }
     }
+
+    /// Whether the command changes `doc` (any part of a batch).
+    pub fn touches(&self, doc: &DocId) -> bool {
+        match self {
+            Command::Batch(v) => v.iter().any(|c| c.touches(doc)),
+            other => other.doc() == Some(doc),
+        }
+    }
 }
 
 /// Why a command was refused. Nothing is changed when a command is refused.
@@ -70,6 +78,14 @@ pub enum EditError {
     Set(#[from] SetError),
     #[error("nothing to {0}")]
     NothingTo(&'static str),
+    /// An undo or redo step that can no longer be applied (its document changed on
+    /// disk or became read-only): it was dropped, and the next step is reachable.
+    #[error("could not {action} “{title}”: {reason}; that step was skipped")]
+    Skipped {
+        action: &'static str,
+        title: String,
+        reason: String,
+    },
 }
 
 /// One document's annotations as the workspace holds them.
@@ -91,10 +107,11 @@ struct Entry {
     inverse: Command,
 }
 
-/// Undo and redo stacks, shared by all documents of a project.
+/// Undo and redo stacks, shared by all documents of a project. Undo is a ring: past
+/// [`MAX_HISTORY`] steps the oldest is dropped in O(1).
 #[derive(Debug, Default)]
 pub struct History {
-    undo: Vec<Entry>,
+    undo: std::collections::VecDeque<Entry>,
     redo: Vec<Entry>,
 }
 
@@ -108,7 +125,7 @@ pub struct Applied {
 }
 
 /// Oldest entries are dropped past this many undo steps.
-const MAX_HISTORY: usize = 10_000;
+pub const MAX_HISTORY: usize = 10_000;
 
 /// The annotations of every open document, and the history of changes to them.
 #[derive(Debug, Default)]
@@ -152,9 +169,18 @@ impl Workspace {
         }
     }
 
-    /// Forget a document (it is re-read from disk when opened again).
-    pub fn remove_doc(&mut self, doc: &DocId) {
-        self.docs.remove(doc);
+    /// Forget a document (it is re-read from disk when opened again), with every undo
+    /// and redo step that touches it: those steps were made against annotations that
+    /// are gone. Returns its annotations.
+    pub fn remove_doc(&mut self, doc: &DocId) -> Option<DocAnnotations> {
+        self.history.undo.retain(|e| !e.forward.touches(doc));
+        self.history.redo.retain(|e| !e.forward.touches(doc));
+        self.docs.remove(doc)
+    }
+
+    /// Undo steps kept (for tests and the status line).
+    pub fn undo_len(&self) -> usize {
+        self.history.undo.len()
     }
 
     pub fn doc(&self, doc: &DocId) -> Option<&DocAnnotations> {
@@ -178,23 +204,25 @@ impl Workspace {
             title: title.clone(),
             focus: focus_of(&command),
         };
-        self.history.undo.push(Entry {
+        self.history.undo.push_back(Entry {
             title,
             forward: command,
             inverse,
         });
         if self.history.undo.len() > MAX_HISTORY {
-            self.history.undo.remove(0);
+            self.history.undo.pop_front();
         }
         self.history.redo.clear();
         Ok(applied)
     }
 
+    /// Undo the last step. A step that can no longer apply is dropped with an
+    /// [`EditError::Skipped`], so undo never gets stuck on it.
     pub fn undo(&mut self) -> Result<Applied, EditError> {
         let entry = self
             .history
             .undo
-            .pop()
+            .pop_back()
             .ok_or(EditError::NothingTo("undo"))?;
         match self.run(&entry.inverse) {
             Ok(_) => {
@@ -206,14 +234,16 @@ impl Workspace {
                 self.history.redo.push(entry);
                 Ok(applied)
             }
-            Err(e) => {
-                // The document was closed or made read-only since: keep the entry.
-                self.history.undo.push(entry);
-                Err(e)
-            }
+            Err(e) => Err(EditError::Skipped {
+                action: "undo",
+                title: entry.title,
+                reason: e.to_string(),
+            }),
         }
     }
 
+    /// Redo the last undone step (a step that can no longer apply is dropped, as for
+    /// [`Workspace::undo`]).
     pub fn redo(&mut self) -> Result<Applied, EditError> {
         let entry = self
             .history
@@ -227,18 +257,19 @@ impl Workspace {
                     title: entry.title.clone(),
                     focus: focus_of(&entry.forward),
                 };
-                self.history.undo.push(entry);
+                self.history.undo.push_back(entry);
                 Ok(applied)
             }
-            Err(e) => {
-                self.history.redo.push(entry);
-                Err(e)
-            }
+            Err(e) => Err(EditError::Skipped {
+                action: "redo",
+                title: entry.title,
+                reason: e.to_string(),
+            }),
         }
     }
 
     pub fn undo_title(&self) -> Option<&str> {
-        self.history.undo.last().map(|e| e.title.as_str())
+        self.history.undo.back().map(|e| e.title.as_str())
     }
     pub fn redo_title(&self) -> Option<&str> {
         self.history.redo.last().map(|e| e.title.as_str())
@@ -424,6 +455,70 @@ mod tests {
         assert_eq!(w.redo().unwrap().focus, Some(SpanId(10)));
         assert_eq!(w.doc(&a).unwrap().set.len(), 2);
         assert_eq!(w.redo_title(), Some("Add PER"));
+    }
+
+    #[test]
+    fn a_document_leaving_takes_its_history_and_a_dead_step_is_skipped() {
+        let (mut w, a, len) = ws("Rami said it");
+        let b = DocId::new("e").unwrap();
+        w.insert_doc(b.clone(), AnnotationSet::new(), len, None);
+        let add = |w: &mut Workspace, d: &DocId, id: u64| {
+            let at = (id % 5) as usize;
+            w.apply(
+                Command::AddSpan {
+                    doc: d.clone(),
+                    span: new_span(id, at, at + 4, "PER"),
+                },
+                format!("Add {id}"),
+            )
+            .unwrap();
+        };
+        add(&mut w, &a, 1);
+        add(&mut w, &b, 2);
+        add(&mut w, &a, 3_000);
+        // Re-imported: b leaves the workspace and comes back from disk.
+        w.remove_doc(&b);
+        w.insert_doc(b.clone(), AnnotationSet::new(), len, None);
+        assert_eq!(w.undo_len(), 2);
+        assert_eq!(w.undo().unwrap().title, "Add 3000");
+        assert_eq!(w.undo().unwrap().title, "Add 1");
+        assert!(matches!(w.undo(), Err(EditError::NothingTo(_))));
+        // A step whose document became read-only is skipped, not kept forever.
+        w.redo().unwrap();
+        w.insert_doc(
+            a.clone(),
+            w.doc(&a).unwrap().set.clone(),
+            len,
+            Some("text changed".into()),
+        );
+        let e = w.undo().unwrap_err();
+        assert!(matches!(e, EditError::Skipped { .. }), "{e}");
+        assert!(e.to_string().contains("“Add 1”"), "{e}");
+        assert!(matches!(w.undo(), Err(EditError::NothingTo(_))));
+    }
+
+    #[test]
+    fn history_is_capped_without_shifting() {
+        let (mut w, a, _) = ws(&"x".repeat(60));
+        for i in 0..MAX_HISTORY + 5 {
+            w.apply(
+                Command::SetStatus {
+                    doc: a.clone(),
+                    status: if i % 2 == 0 {
+                        DocStatus::Done
+                    } else {
+                        DocStatus::New
+                    },
+                },
+                format!("s{i}"),
+            )
+            .unwrap();
+        }
+        assert_eq!(w.undo_len(), MAX_HISTORY);
+        assert_eq!(
+            w.undo_title(),
+            Some(format!("s{}", MAX_HISTORY + 4).as_str())
+        );
     }
 
     #[test]

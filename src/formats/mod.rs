@@ -21,6 +21,10 @@ pub mod tokenize;
 pub mod txt;
 pub mod webanno;
 
+/// A file Entitle puts in every folder it exports to (see
+/// [`crate::fsio::WalkOptions::skip_marked`]).
+pub const EXPORT_MARKER: &str = ".entitle-export";
+
 mod format;
 mod record;
 mod write;

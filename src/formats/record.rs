@@ -163,10 +163,20 @@ pub fn doc_id_from(name: &str, fallback: usize) -> DocId {
         })
         .take(120)
         .collect();
-    let parts: Vec<&str> = cleaned
+    let mut parts: Vec<&str> = cleaned
         .split('/')
         .filter(|p| !p.is_empty() && !p.starts_with('.'))
         .collect();
+    // Too deep to be found again: the deepest folders are folded into the name.
+    let keep = DocId::MAX_COMPONENTS - 2; // a project import adds `docs/`
+    let tail = if parts.len() > keep {
+        parts.split_off(keep - 1).join("__")
+    } else {
+        String::new()
+    };
+    if !tail.is_empty() {
+        parts.push(&tail);
+    }
     let joined = parts.join("/");
     DocId::new(joined.trim_end_matches('.'))
         .or_else(|_| DocId::new(format!("doc-{fallback:06}")))

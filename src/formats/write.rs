@@ -242,6 +242,14 @@ impl Writer for FolderWriter {
             self.put("annotation.conf".into(), conf.as_bytes())?;
             self.put("visual.conf".into(), visual.as_bytes())?;
         }
+        // Marks a folder made by the export as one: a project scan never reads it as
+        // documents. Not put into a folder that had other files.
+        if self.dir.dest_is_new() {
+            self.put(
+            super::EXPORT_MARKER.into(),
+                b"Written by Entitle (an export). Entitle does not read this folder's .txt files as documents of a project.\n",
+            )?;
+        }
         let dest = self.dir.dest().to_path_buf();
         self.dir.commit().map_err(|e| WriteError::io(&dest, e))?;
         Ok(Vec::new())

@@ -350,6 +350,12 @@ impl AtomicDir {
         &self.dest
     }
 
+    /// The destination does not exist yet or is an empty folder: the output will be
+    /// the whole folder (not files added to someone's folder).
+    pub fn dest_is_new(&self) -> bool {
+        std::fs::read_dir(&self.dest).map_or(true, |mut it| it.next().is_none())
+    }
+
     /// Where a file at `rel` inside the output is written until the commit (checked to
     /// stay inside the output folder).
     pub fn staging_path(&self, rel: &Path) -> std::io::Result<PathBuf> {

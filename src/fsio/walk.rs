@@ -16,6 +16,9 @@ pub struct WalkOptions<'a> {
     pub skip_top: &'a [&'a str],
     /// Stop after this many files (the result says so).
     pub max_files: usize,
+    /// Sub-folders holding a file of this name are not searched (Entitle's export
+    /// folders carry one, so an export inside a project never becomes documents).
+    pub skip_marked: Option<&'a str>,
 }
 
 impl Default for WalkOptions<'_> {
@@ -25,6 +28,7 @@ impl Default for WalkOptions<'_> {
             max_depth: 32,
             skip_top: &[],
             max_files: usize::MAX,
+            skip_marked: None,
         }
     }
 }
@@ -116,6 +120,9 @@ fn visit(dir: &Path, depth: usize, options: &WalkOptions<'_>, out: &mut Walked) 
         };
         if ft.is_dir() {
             if depth == 0 && options.skip_top.iter().any(|s| *s == name) {
+                continue;
+            }
+            if options.skip_marked.is_some_and(|m| path.join(m).exists()) {
                 continue;
             }
             if depth + 1 >= options.max_depth {

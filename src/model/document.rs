@@ -22,6 +22,10 @@ const RESERVED: &[&str] = &[
 ];
 
 impl DocId {
+    /// Most path components an id may have (folders + the file): deeper files are not
+    /// looked for, so a deeper id could never be found again.
+    pub const MAX_COMPONENTS: usize = 12;
+
     pub fn new(id: impl Into<String>) -> Result<Self, DocIdError> {
         let id = id.into();
         if id.is_empty() {
@@ -29,6 +33,9 @@ impl DocId {
         }
         if id.len() > 512 {
             return Err(DocIdError(id, "it is longer than 512 bytes"));
+        }
+        if id.split('/').count() > Self::MAX_COMPONENTS {
+            return Err(DocIdError(id, "it is more than 12 folders deep"));
         }
         for part in id.split('/') {
             if part.is_empty() || part == "." || part == ".." {

@@ -76,6 +76,58 @@ impl ProjectConfig {
         Ok(config)
     }
 
+    /// The config with what could be read of a file [`ProjectConfig::parse`] refused,
+    /// for showing a read-only project: label names are made valid
+    /// ([`crate::model::Label::sanitize`]), labels that cannot be read are left out, and
+    /// the default labels are used if none is left.
+    pub fn parse_lenient(text: &str) -> Option<Self> {
+        let value: toml::Value = toml::from_str(text).ok()?;
+        let name = value
+            .get("name")
+            .and_then(|n| n.as_str())
+            .map(str::to_string);
+        let mut labels = Vec::new();
+        for l in value
+            .get("labels")
+            .and_then(|l| l.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let Some((label, _)) = l
+                .get("name")
+                .and_then(|n| n.as_str())
+                .and_then(crate::model::Label::sanitize)
+            else {
+                continue;
+            };
+            if labels.iter().any(|d: &LabelDef| d.name == label) {
+                continue;
+            }
+            let color = l
+                .get("color")
+                .and_then(|c| c.as_str())
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(crate::model::Rgb([0x88, 0x88, 0x88]));
+            labels.push(LabelDef {
+                name: label,
+                color,
+                hotkey: None,
+                description: l
+                    .get("description")
+                    .and_then(|d| d.as_str())
+                    .map(str::to_string),
+            });
+        }
+        if labels.is_empty() {
+            labels = default_labels();
+        }
+        Some(Self {
+            format_version: CONFIG_FORMAT_VERSION,
+            name,
+            labels,
+        })
+    }
+
     pub fn to_toml(&self) -> String {
         let body = toml::to_string_pretty(self).unwrap_or_default();
         format!(

@@ -2,38 +2,11 @@
 //! and their annotations), export (a project's documents as records) and statistics.
 //! Shared by the CLI and the app.
 
-use super::annotation_file::{self, Checked};
-use super::{Project, atomic_write};
-use crate::formats::{FormatError, Origin, Record, Warning, doc_id_from};
-use crate::model::{AnnotationSet, DocId, DocStatus, Label, LabelDef, Rgb, Span};
+use super::Project;
+use super::annotation_file::Checked;
+use crate::formats::{FormatError, Origin, Record};
+use crate::model::{AnnotationSet, DocId, DocStatus, Label, LabelDef, Rgb};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-/// Why a record could not be imported.
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("{0}")]
-    ReadOnly(String),
-    #[error("could not write {}: {source}", .path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{0}")]
-    Conflict(String),
-}
-
-/// What one imported record became.
-#[derive(Debug, Clone)]
-pub struct Imported {
-    pub doc: DocId,
-    pub spans: usize,
-    pub relations: usize,
-    /// The text was already in the project (same text): annotations were merged.
-    pub merged: bool,
-    pub warnings: Vec<Warning>,
-}
 
 /// Colours for labels a project does not know yet (Tableau 10, after the defaults).
 const EXTRA_COLORS: &[[u8; 3]] = &[
@@ -84,159 +57,6 @@ impl Project {
             self.write_config()?;
         }
         Ok(added)
-    }
-
-    fn write_config(&mut self) -> std::io::Result<()> {
-        if let Some(reason) = &self.read_only_reason {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                reason.clone(),
-            ));
-        }
-        atomic_write(
-            &self.root.join(super::CONFIG_FILE),
-            self.config.to_toml().as_bytes(),
-        )?;
-        if !self.has_config_file {
-            self.has_config_file = true;
-            self.acquire_lock();
-        }
-        Ok(())
-    }
-
-    /// Import one record: its text becomes `docs/<name>.txt` (or, when the same text is
-    /// already there, that document is reused) and its spans and relations are added to
-    /// `annotator`'s annotations of it. Never overwrites a different text, never writes
-    /// outside the project folder.
-    pub fn import_record(
-        &mut self,
-        annotator: &str,
-        rec: &Record,
-    ) -> Result<Imported, ImportError> {
-        if let Some(reason) = &self.read_only_reason {
-            return Err(ImportError::ReadOnly(reason.clone()));
-        }
-        let io = |path: &std::path::Path, e: std::io::Error| ImportError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        };
-        let base = doc_id_from(&format!("docs/{}", rec.name), self.docs.len() + 1);
-        // Find a free id, or the document with the same text.
-        let mut n = 1;
-        let (id, merged) = loop {
-            let candidate = if n == 1 {
-                base.clone()
-            } else {
-                DocId::new(format!("{}-{n}", base.as_str())).unwrap_or_else(|_| base.clone())
-            };
-            let path = super::join_id(&self.root, &candidate, "txt");
-            match std::fs::read(&path) {
-                Ok(bytes) if bytes == rec.doc.text().as_bytes() => break (candidate, true),
-                Ok(_) => n += 1,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => break (candidate, false),
-                Err(e) => return Err(io(&path, e)),
-            }
-            if n > 10_000 {
-                return Err(ImportError::Conflict(format!(
-                    "too many documents named {base}"
-                )));
-            }
-        };
-        let text_path = super::join_id(&self.root, &id, "txt");
-        self.check_inside(&text_path)
-            .map_err(|e| io(&text_path, e))?;
-        let labels: Vec<Label> = rec.set.iter().map(|s| s.label.clone()).collect();
-        self.add_labels(&labels)
-            .map_err(|e| io(&self.root.join(super::CONFIG_FILE), e))?;
-        if !merged {
-            atomic_write(&text_path, rec.doc.text().as_bytes()).map_err(|e| io(&text_path, e))?;
-            // Kept sorted by inserting in place (a bulk import adds thousands).
-            let at = self.docs.partition_point(|d| {
-                super::natural_cmp(d.id.as_str(), id.as_str()) == std::cmp::Ordering::Less
-            });
-            self.docs.insert(
-                at,
-                super::DocEntry {
-                    id: id.clone(),
-                    path: text_path.clone(),
-                    title: super::read_title(&text_path, &rec.name),
-                },
-            );
-        }
-        if !rec.meta.is_empty() || rec.external_id.is_some() {
-            // docs/<id>.meta.json: the source's id and metadata, given back on export.
-            let meta_path = super::join_id(&self.root, &id, "meta.json");
-            let mut sidecar = serde_json::Map::new();
-            if let Some(x) = &rec.external_id {
-                sidecar.insert("id".into(), x.clone());
-            }
-            sidecar.insert("meta".into(), serde_json::Value::Object(rec.meta.clone()));
-            let bytes = serde_json::to_vec_pretty(&sidecar).unwrap_or_default();
-            atomic_write(&meta_path, &bytes).map_err(|e| io(&meta_path, e))?;
-        }
-        let doc = crate::model::Document::new(id.clone(), rec.doc.shared_text());
-        // Merge with what this annotator already has on this text.
-        let ann_path = self.annotation_path(annotator, &id);
-        let mut set = match std::fs::read(&ann_path) {
-            Ok(bytes) => match annotation_file::parse(&bytes)
-                .ok()
-                .and_then(|p| p.check(&doc).ok())
-            {
-                Some(Checked::Current { set, .. }) => set,
-                _ => {
-                    return Err(ImportError::Conflict(format!(
-                        "{} exists but cannot be merged (damaged, or made for another text); open the project in the app to repair it first",
-                        ann_path.display()
-                    )));
-                }
-            },
-            Err(_) => AnnotationSet::new(),
-        };
-        let mut warnings = rec.warnings.clone();
-        let mut ids = std::collections::HashMap::new();
-        let mut added = 0;
-        for s in rec.set.iter() {
-            let mut span: Span = s.clone();
-            span.id = set.next_id();
-            match set.insert(span.clone(), doc.len_chars()) {
-                Ok(()) => {
-                    ids.insert(s.id, span.id);
-                    added += 1;
-                }
-                Err(e) => warnings.push(Warning {
-                    doc: id.to_string(),
-                    item: crate::formats::describe_span(rec, s),
-                    reason: format!("not added: {e}"),
-                }),
-            }
-        }
-        let mut relations = 0;
-        for r in rec.set.relations() {
-            if let (Some(&from), Some(&to)) = (ids.get(&r.from), ids.get(&r.to)) {
-                let mut r = r.clone();
-                r.id = set.next_relation_id();
-                r.from = from;
-                r.to = to;
-                if set.insert_relation(r).is_ok() {
-                    relations += 1;
-                }
-            }
-        }
-        if set.status == DocStatus::New && !set.is_empty() {
-            set.status = DocStatus::InProgress;
-        }
-        if added > 0 || relations > 0 {
-            self.check_inside(&ann_path).map_err(|e| io(&ann_path, e))?;
-            let bytes = annotation_file::encode(&doc, annotator, &set);
-            atomic_write(&ann_path, &bytes).map_err(|e| io(&ann_path, e))?;
-        }
-        Ok(Imported {
-            doc: id,
-            spans: added,
-            relations,
-            merged,
-            warnings,
-        })
     }
 
     /// Annotators with an annotation folder, sorted.
@@ -292,12 +112,13 @@ impl Project {
                 Err((p, e)) => return Err(FormatError::new(&p, 0, e.to_string())),
             }
         }
-        let sidecar = std::fs::read(super::join_id(&self.root, id, "meta.json"))
-            .ok()
-            .and_then(|b| {
-                serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&b).ok()
-            })
-            .unwrap_or_default();
+        let sidecar =
+            crate::fsio::read_regular(&super::join_id(&self.root, id, "meta.json"), 64 << 20)
+                .ok()
+                .and_then(|b| {
+                    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&b).ok()
+                })
+                .unwrap_or_default();
         let external_id = sidecar.get("id").cloned();
         let meta = match sidecar.get("meta") {
             Some(serde_json::Value::Object(m)) => m.clone(),
@@ -325,8 +146,21 @@ impl Project {
         for a in self.annotators() {
             let mut per = AnnotatorStats::default();
             for d in &self.docs {
-                let Ok(Some(parsed)) = self.read_annotations(&a, &d.id) else {
-                    continue;
+                let parsed = match self.read_annotations(&a, &d.id) {
+                    Ok(Some(p)) => p,
+                    Ok(None) => continue,
+                    Err((path, e)) => {
+                        let line = match &e {
+                            super::AnnotationReadError::Problem(p) => p.line().unwrap_or(1),
+                            super::AnnotationReadError::Io(_) => 0,
+                        };
+                        st.problems.push(if line > 0 {
+                            format!("{}:{line}: {e}; its spans are not counted", path.display())
+                        } else {
+                            format!("{}: {e}; its spans are not counted", path.display())
+                        });
+                        continue;
+                    }
                 };
                 per.documents += 1;
                 let doc_stats = st.per_document.entry(d.id.to_string()).or_default();
@@ -352,6 +186,14 @@ impl Project {
             }
             st.annotators.insert(a, per);
         }
+        if let Some(i) = &self.interrupted_import {
+            st.problems.push(i.describe(&self.root));
+        }
+        if let Some(p) = &self.config_problem {
+            st.problems.push(p.clone());
+        }
+        st.problems
+            .extend(self.skipped.iter().map(|s| format!("skipped {s}")));
         st
     }
 }
@@ -367,6 +209,9 @@ pub struct Stats {
     pub annotators: BTreeMap<String, AnnotatorStats>,
     /// Per document, per annotator.
     pub per_document: BTreeMap<String, BTreeMap<String, DocStats>>,
+    /// What could not be counted (unreadable or damaged files, an interrupted import,
+    /// files skipped while scanning), one line each.
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Default, Clone, serde::Serialize)]

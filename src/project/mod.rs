@@ -17,22 +17,23 @@
 pub mod annotation_file;
 pub mod autosave;
 pub mod config;
+pub mod import;
 pub mod interop;
+pub mod lock;
+pub mod repair;
 pub mod sample;
 
 pub use crate::fsio::{atomic_write, natural_cmp};
 pub use annotation_file::{Checked, FileProblem, ParsedFile, Reanchored, Summary};
 pub use config::{CONFIG_FILE, ProjectConfig};
-pub use interop::{ImportError, Imported, Stats};
+pub use import::{Added, ImportError, ImportSource, Imported, Importer, Interrupted};
+pub use interop::Stats;
 
-use crate::model::{DocId, Document, Schema, TextError};
-use std::fs::File;
+use crate::model::{DocId, Document, MAX_DOCUMENT_BYTES, Schema, TextError};
 use std::path::{Path, PathBuf};
 
 pub const ANNOTATIONS_DIR: &str = "annotations";
-pub const LOCK_FILE: &str = ".entitle.lock";
-/// Folders deeper than this are not scanned for documents.
-const MAX_DEPTH: usize = 12;
+pub use lock::LOCK_FILE;
 /// A folder with more documents than this is refused (pick a sub-folder).
 const MAX_DOCUMENTS: usize = 200_000;
 
@@ -87,6 +88,16 @@ pub struct DocEntry {
     pub title: String,
 }
 
+/// How a project is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// To change it (the app, `import`, `fix-labels`): the project lock is taken first;
+    /// if another process holds it, the project opens read-only and says why.
+    Edit,
+    /// Only to read it (`check`, `stats`, `export`): no lock, nothing is ever written.
+    Read,
+}
+
 /// An open project folder.
 #[derive(Debug)]
 pub struct Project {
@@ -94,80 +105,115 @@ pub struct Project {
     config: ProjectConfig,
     has_config_file: bool,
     docs: Vec<DocEntry>,
-    lock: Option<File>,
-    /// Set when another Entitle window holds the project: this one must not write.
+    access: Access,
+    lock: Option<lock::ProjectLock>,
+    /// Set when this process must not write: another process holds the lock, the
+    /// project file needs fixing, or the project was opened to read. Says why.
     pub read_only_reason: Option<String>,
-    /// Files skipped while scanning (bad names), with the reason.
+    /// A problem with `entitle.toml` (the project opened read-only with the labels it
+    /// could read), as `entitle.toml:LINE:COL: message`.
+    pub config_problem: Option<String>,
+    /// Files and folders skipped while scanning, with the reason.
     pub skipped: Vec<String>,
+    /// An import that was interrupted (its journal is still there).
+    pub interrupted_import: Option<Interrupted>,
 }
 
 impl Project {
     /// Open a project folder, a plain folder of `.txt` files, or one `.txt` file (its
-    /// folder is opened and that document returned as the one to show first).
+    /// folder is opened and that document returned as the one to show first), to edit
+    /// it.
     pub fn open(path: &Path) -> Result<(Project, Option<DocId>), ProjectError> {
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ProjectError::NotFound(path.to_path_buf()),
-            _ => ProjectError::Io {
-                path: path.to_path_buf(),
-                source: e,
-            },
-        })?;
-        let (root, focus_file) = if meta.is_dir() {
-            (path.to_path_buf(), None)
-        } else if is_txt(path) {
-            let parent = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            (parent.to_path_buf(), Some(path.to_path_buf()))
-        } else {
-            return Err(ProjectError::NotProject(path.to_path_buf()));
-        };
+        Self::open_with(path, Access::Edit)
+    }
+
+    /// Open a project only to read it: no lock is taken and nothing is written.
+    pub fn open_read_only(path: &Path) -> Result<(Project, Option<DocId>), ProjectError> {
+        Self::open_with(path, Access::Read)
+    }
+
+    pub fn open_with(
+        path: &Path,
+        access: Access,
+    ) -> Result<(Project, Option<DocId>), ProjectError> {
+        let (root, focus_file) = project_root(path)?;
         let root = root.canonicalize().map_err(|e| ProjectError::Io {
             path: root.clone(),
             source: e,
         })?;
-        let config_path = root.join(CONFIG_FILE);
-        let (config, has_config_file) = match std::fs::read(&config_path) {
-            Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes);
-                let config = ProjectConfig::parse(&text).map_err(|p| ProjectError::Config {
-                    path: config_path.clone(),
-                    line: p.line,
-                    column: p.column,
-                    message: p.message,
-                })?;
-                (config, true)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (ProjectConfig::default(), false),
-            Err(e) => {
-                return Err(ProjectError::Io {
-                    path: config_path,
-                    source: e,
-                });
-            }
-        };
-        let mut skipped = Vec::new();
-        let mut docs = Vec::new();
-        scan(&root, &root, 0, &mut docs, &mut skipped)?;
-        docs.sort_by(|a: &DocEntry, b: &DocEntry| natural_cmp(a.id.as_str(), b.id.as_str()));
-        let focus = focus_file.and_then(|f| {
-            let f = f.canonicalize().ok()?;
-            docs.iter().find(|d| d.path == f).map(|d| d.id.clone())
-        });
+        let (config, has_config_file, config_problem) = read_config(&root)?;
         let mut project = Project {
             root,
             config,
             has_config_file,
-            docs,
+            docs: Vec::new(),
+            access,
             lock: None,
             read_only_reason: None,
-            skipped,
+            config_problem,
+            skipped: Vec::new(),
+            interrupted_import: None,
         };
-        if has_config_file {
-            project.acquire_lock();
-        }
+        project.interrupted_import = import::read_journal(&project.root);
+        project.rescan()?;
+        let focus = focus_file.and_then(|f| {
+            let f = f.canonicalize().ok()?;
+            project
+                .docs
+                .iter()
+                .find(|d| d.path == f)
+                .map(|d| d.id.clone())
+        });
+        project.read_only_reason = match access {
+            Access::Read => Some("opened to read only".into()),
+            Access::Edit => match lock::ProjectLock::acquire(&project.root, has_config_file) {
+                Ok(l) => {
+                    project.lock = Some(l);
+                    project.config_problem.as_ref().map(|p| {
+                        format!("{p}. The project is read-only until entitle.toml is fixed")
+                    })
+                }
+                Err(reason) => Some(reason),
+            },
+        };
         Ok((project, focus))
+    }
+
+    /// Read the folder tree again (documents added or removed on disk).
+    pub fn rescan(&mut self) -> Result<(), ProjectError> {
+        let walked = crate::fsio::walk(
+            &self.root,
+            &crate::fsio::WalkOptions {
+                extensions: &["txt"],
+                max_depth: DocId::MAX_COMPONENTS,
+                skip_top: &[ANNOTATIONS_DIR],
+                max_files: MAX_DOCUMENTS,
+                skip_marked: Some(crate::formats::EXPORT_MARKER),
+            },
+        );
+        if walked.truncated {
+            return Err(ProjectError::TooManyDocuments(self.root.clone()));
+        }
+        self.skipped = walked
+            .skipped
+            .into_iter()
+            .map(|(p, why)| format!("{} {why}", p.display()))
+            .collect();
+        self.docs.clear();
+        for path in walked.files {
+            match doc_id_of(&self.root, &path) {
+                Ok(id) => {
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let title = read_title(&path, &name);
+                    self.docs.push(DocEntry { id, path, title });
+                }
+                Err(e) => self.skipped.push(format!("{}: {e}", path.display())),
+            }
+        }
+        Ok(())
     }
 
     pub fn root(&self) -> &Path {
@@ -193,67 +239,86 @@ impl Project {
     pub fn has_config_file(&self) -> bool {
         self.has_config_file
     }
+    pub fn access(&self) -> Access {
+        self.access
+    }
 
-    fn acquire_lock(&mut self) {
-        let path = self.root.join(LOCK_FILE);
-        let file = match std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-        {
-            Ok(f) => f,
-            Err(e) => {
-                self.read_only_reason = Some(format!(
-                    "cannot create the lock file {}: {e}; check the folder is writable",
-                    path.display()
-                ));
-                return;
-            }
-        };
-        match file.try_lock() {
-            Ok(()) => self.lock = Some(file),
-            Err(std::fs::TryLockError::WouldBlock) => {
-                self.read_only_reason = Some(
-                    "another Entitle window has this project open; this one is read-only. Close the other window and reopen the project to edit".into(),
-                )
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                // File systems without locks (some network shares): edit, but say so.
-                eprintln!("entitle: could not lock {}: {e}", path.display());
-                self.lock = Some(file);
-            }
+    /// Add a document written on disk (an import) to the list, in natural order.
+    pub(crate) fn add_doc_entry(&mut self, id: DocId, path: PathBuf) {
+        if self.doc_entry(&id).is_some() {
+            return;
+        }
+        let at = self.docs.partition_point(|d| {
+            natural_cmp(d.id.as_str(), id.as_str()) == std::cmp::Ordering::Less
+        });
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let title = read_title(&path, &name);
+        self.docs.insert(at, DocEntry { id, path, title });
+    }
+
+    /// Whether this process holds the project lock (it may still be read-only because
+    /// entitle.toml needs fixing: `fix-labels` works then).
+    pub fn holds_lock(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// Refuse to write unless this process holds the project lock.
+    pub fn check_writable(&self) -> std::io::Result<()> {
+        match &self.read_only_reason {
+            Some(reason) => Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!("{}: {reason}", self.root.display()),
+            )),
+            None if self.lock.is_none() => Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "the project is not locked for editing",
+            )),
+            None => Ok(()),
         }
     }
 
     /// Create `entitle.toml` (with the current labels) if the folder has none yet, so a
     /// plain folder becomes a project on its first save. Returns true if it wrote it.
     pub fn ensure_initialized(&mut self) -> std::io::Result<bool> {
-        if let Some(reason) = &self.read_only_reason {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                reason.clone(),
-            ));
-        }
+        self.check_writable()?;
         if self.has_config_file {
             return Ok(false);
         }
+        self.write_config()?;
+        Ok(true)
+    }
+
+    /// Save `entitle.toml`, and take the file lock the first time (the folder lock is
+    /// already held, so no other process can have written it meanwhile).
+    pub(crate) fn write_config(&mut self) -> std::io::Result<()> {
+        self.check_writable()?;
         atomic_write(
             &self.root.join(CONFIG_FILE),
             self.config.to_toml().as_bytes(),
         )?;
-        self.has_config_file = true;
-        self.acquire_lock();
-        Ok(true)
+        if !self.has_config_file {
+            self.has_config_file = true;
+            if let Some(l) = self.lock.as_mut() {
+                l.acquire_file(&self.root)
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::PermissionDenied, e))?;
+            }
+        }
+        Ok(())
     }
 
-    /// Read and decode a document's text.
+    /// Read and decode a document's text (regular files only).
     pub fn load_document(&self, id: &DocId) -> Result<Document, DocError> {
         let path = self.text_path(id);
-        let bytes = std::fs::read(&path).map_err(|e| DocError::Io {
-            path: path.clone(),
-            source: e,
-        })?;
+        let bytes =
+            crate::fsio::read_regular(&path, MAX_DOCUMENT_BYTES as u64 + 3).map_err(|e| {
+                DocError::Io {
+                    path: path.clone(),
+                    source: e,
+                }
+            })?;
         Document::from_bytes(id.clone(), bytes).map_err(|source| DocError::Text { path, source })
     }
 
@@ -272,14 +337,16 @@ impl Project {
         join_id(&dir, id, "json")
     }
 
-    /// Read an annotator's file for a document: `Ok(None)` if there is none yet.
+    /// Read an annotator's file for a document: `Ok(None)` if there is none yet. Any
+    /// other failure to read (permission, I/O, a FIFO, a sharing violation) is an error:
+    /// a file that exists is never taken for a missing one.
     pub fn read_annotations(
         &self,
         annotator: &str,
         id: &DocId,
     ) -> Result<Option<ParsedFile>, (PathBuf, AnnotationReadError)> {
         let path = self.annotation_path(annotator, id);
-        match std::fs::read(&path) {
+        match crate::fsio::read_regular(&path, MAX_ANNOTATION_FILE_BYTES) {
             Ok(bytes) => annotation_file::parse(&bytes)
                 .map(Some)
                 .map_err(|p| (path, AnnotationReadError::Problem(p))),
@@ -288,15 +355,25 @@ impl Project {
         }
     }
 
-    /// Status and span count of an annotator's file, without reading the document.
-    pub fn summary(&self, annotator: &str, id: &DocId) -> Option<Summary> {
-        let bytes = std::fs::read(self.annotation_path(annotator, id)).ok()?;
-        annotation_file::summary(&bytes).ok()
+    /// Status and span count of an annotator's file, without reading the document:
+    /// `Ok(None)` if there is no file, an error if there is one that cannot be read.
+    pub fn summary(
+        &self,
+        annotator: &str,
+        id: &DocId,
+    ) -> Result<Option<Summary>, (PathBuf, AnnotationReadError)> {
+        self.read_annotations(annotator, id).map(|p| {
+            p.map(|p| Summary {
+                status: p.status,
+                spans: p.spans.len(),
+            })
+        })
     }
 
     /// Move a broken annotation file aside (same folder, `.corrupt-<time>` suffix) so
     /// it is never overwritten. Returns where it went.
     pub fn set_aside(&self, path: &Path) -> std::io::Result<PathBuf> {
+        self.check_writable()?;
         self.check_inside(path)?;
         let aside = stamped_sibling(path, "corrupt");
         std::fs::rename(path, &aside)?;
@@ -306,31 +383,128 @@ impl Project {
     /// Copy a file aside (`NAME.<tag>-<time>`) before it is replaced by re-anchored or
     /// repaired annotations.
     pub fn back_up(&self, path: &Path, tag: &str) -> std::io::Result<PathBuf> {
+        self.check_writable()?;
         self.check_inside(path)?;
         let backup = stamped_sibling(path, tag);
-        let bytes = std::fs::read(path)?;
+        let bytes = crate::fsio::read_regular(path, MAX_ANNOTATION_FILE_BYTES)?;
         atomic_write(&backup, &bytes)?;
         Ok(backup)
     }
 
-    /// Refuse any path that is not inside the project folder (defence in depth: paths
-    /// are built from checked ids, but nothing may ever be written elsewhere).
+    /// Refuse any path that is not inside the project folder once links are resolved:
+    /// the deepest part of it that exists must resolve to a place inside the (canonical)
+    /// project folder, so a `docs` or `annotations` folder that is a link to elsewhere
+    /// is refused, and `..` is refused outright.
     pub fn check_inside(&self, path: &Path) -> std::io::Result<()> {
-        let inside = path.starts_with(&self.root)
-            && !path
-                .components()
-                .any(|c| matches!(c, std::path::Component::ParentDir));
-        if inside {
-            Ok(())
-        } else {
+        let refuse = |why: &str| {
             Err(std::io::Error::new(
                 std::io::ErrorKind::PermissionDenied,
                 format!(
-                    "refusing to write {} outside the project folder {}",
+                    "refusing to write {} outside the project folder {}{why}",
                     path.display(),
                     self.root.display()
                 ),
             ))
+        };
+        if !path.starts_with(&self.root)
+            || path
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            return refuse("");
+        }
+        let mut existing = path;
+        while !existing.exists() && existing.symlink_metadata().is_err() {
+            match existing.parent() {
+                Some(p) => existing = p,
+                None => return refuse(""),
+            }
+        }
+        match existing.canonicalize() {
+            Ok(real) if real.starts_with(&self.root) => Ok(()),
+            Ok(real) => refuse(&format!(
+                " ({} leads to {} through a link)",
+                existing.display(),
+                real.display()
+            )),
+            // A dangling link on the way: refuse rather than guess.
+            Err(_) => refuse(&format!(" ({} is a broken link)", existing.display())),
+        }
+    }
+}
+
+/// Annotation files larger than this are refused (a 20,000-span file is ~3 MB).
+pub const MAX_ANNOTATION_FILE_BYTES: u64 = 256 << 20;
+
+/// The folder to open and the file to focus, for a folder or a `.txt` path.
+fn project_root(path: &Path) -> Result<(PathBuf, Option<PathBuf>), ProjectError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ProjectError::NotFound(path.to_path_buf()),
+        _ => ProjectError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    })?;
+    if meta.is_dir() {
+        Ok((path.to_path_buf(), None))
+    } else if meta.is_file() && is_txt(path) {
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Ok((parent.to_path_buf(), Some(path.to_path_buf())))
+    } else {
+        Err(ProjectError::NotProject(path.to_path_buf()))
+    }
+}
+
+/// `entitle.toml`: the config, whether the file exists, and its problem if it has one
+/// (then the labels that could be read, or the defaults, so the project still opens,
+/// read-only).
+fn read_config(root: &Path) -> Result<(ProjectConfig, bool, Option<String>), ProjectError> {
+    let config_path = root.join(CONFIG_FILE);
+    let bytes = match crate::fsio::read_regular(&config_path, 16 << 20) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((ProjectConfig::default(), false, None));
+        }
+        Err(e) => {
+            return Err(ProjectError::Io {
+                path: config_path,
+                source: e,
+            });
+        }
+    };
+    let problem = |line: usize, column: usize, message: &str| {
+        format!("{}:{line}:{column}: {message}", config_path.display())
+    };
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let (line, column) = config::line_col(
+                &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+                e.valid_up_to(),
+            );
+            let msg = problem(
+                line,
+                column,
+                "the file is not valid UTF-8; re-save it as UTF-8",
+            );
+            return Ok((ProjectConfig::default(), true, Some(msg)));
+        }
+    };
+    match ProjectConfig::parse(text) {
+        Ok(c) => Ok((c, true, None)),
+        Err(p) => {
+            let mut msg = problem(p.line, p.column, &p.message);
+            if p.message.contains("label name") {
+                msg.push_str(&format!(
+                    ". Run `entitle fix-labels {}` to rename such labels in entitle.toml and every annotation file",
+                    root.display()
+                ));
+            }
+            let lenient = ProjectConfig::parse_lenient(text).unwrap_or_default();
+            Ok((lenient, true, Some(msg)))
         }
     }
 }
@@ -411,66 +585,27 @@ fn is_txt(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
 }
 
-fn scan(
-    root: &Path,
-    dir: &Path,
-    depth: usize,
-    docs: &mut Vec<DocEntry>,
-    skipped: &mut Vec<String>,
-) -> Result<(), ProjectError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| ProjectError::Io {
-        path: dir.to_path_buf(),
-        source: e,
-    })?;
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        // Never follow links: a link could lead outside the project folder.
-        let Ok(ft) = entry.file_type() else { continue };
-        let path = entry.path();
-        if ft.is_dir() {
-            if depth == 0 && name == ANNOTATIONS_DIR {
-                continue;
-            }
-            if depth < MAX_DEPTH {
-                scan(root, &path, depth + 1, docs, skipped)?;
-            }
-        } else if ft.is_file() && is_txt(&path) {
-            if docs.len() >= MAX_DOCUMENTS {
-                return Err(ProjectError::TooManyDocuments(root.to_path_buf()));
-            }
-            let Ok(rel) = path.strip_prefix(root) else {
-                continue;
-            };
-            let rel: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            let joined = rel.join("/");
-            let id_str = joined
-                .get(..joined.len().saturating_sub(4))
-                .unwrap_or(&joined)
-                .to_string();
-            match DocId::new(id_str) {
-                Ok(id) => {
-                    let title = read_title(&path, &name);
-                    docs.push(DocEntry { id, path, title });
-                }
-                Err(e) => skipped.push(format!("{}: {e}", path.display())),
-            }
-        }
-    }
-    Ok(())
+/// The document id of a text file in the project: its path below the root, `/`
+/// separated, without `.txt`.
+fn doc_id_of(root: &Path, path: &Path) -> Result<DocId, crate::model::DocIdError> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let joined = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    let id = joined
+        .get(..joined.len().saturating_sub(4))
+        .unwrap_or(&joined)
+        .to_string();
+    DocId::new(id)
 }
 
 /// The first non-empty line of a text file (first 4 KiB only), shortened to 100 chars.
 fn read_title(path: &Path, file_name: &str) -> String {
     use std::io::Read;
     let mut buf = vec![0u8; 4096];
-    let n = File::open(path)
+    let n = crate::fsio::open_regular(path)
         .and_then(|mut f| f.read(&mut buf))
         .unwrap_or(0);
     buf.truncate(n);
@@ -569,8 +704,17 @@ mod tests {
             "format_version = 1\n[[labels]]\nname = 3\n",
         )
         .unwrap();
-        let e = Project::open(dir.path()).unwrap_err();
-        assert!(e.to_string().contains("entitle.toml:3:"), "{e}");
+        // A project file with a problem opens read-only, with the default labels.
+        let (p, _) = Project::open(dir.path()).unwrap();
+        let reason = p.read_only_reason.clone().unwrap_or_default();
+        assert!(reason.contains("entitle.toml:3:"), "{reason}");
+        assert!(reason.contains("read-only until entitle.toml is fixed"), "{reason}");
+        assert_eq!(p.schema().labels.len(), 7);
+        drop(p);
+        std::fs::write(dir.path().join(CONFIG_FILE), b"format_version = 1\nname = \"caf\xe9\"\n").unwrap();
+        let (p, _) = Project::open(dir.path()).unwrap();
+        let reason = p.read_only_reason.clone().unwrap_or_default();
+        assert!(reason.contains("entitle.toml:2:") && reason.contains("not valid UTF-8"), "{reason}");
     }
 
     #[test]
