@@ -98,6 +98,12 @@ impl Session {
                 text: format!("{}: {reason}", project.root().display()),
             });
         }
+        if let Some(i) = &project.interrupted_import {
+            notices.push(Notice {
+                severity: Severity::Warning,
+                text: i.describe(project.root()),
+            });
+        }
         for s in &project.skipped {
             notices.push(Notice {
                 severity: Severity::Warning,
@@ -128,6 +134,12 @@ impl Session {
 
     pub fn annotator(&self) -> &str {
         &self.annotator
+    }
+
+    /// The project, to open another session on it (the lock goes with it). Call
+    /// [`Session::flush`] first: unsaved changes are dropped.
+    pub fn into_project(self) -> Project {
+        self.project
     }
 
     /// Take the notices gathered since the last call.

@@ -590,7 +590,20 @@ fn changed_text_holds_spans_back_until_reanchored() {
         "spans must not be placed on changed text"
     );
     h.get_by_label_contains("spans are held back");
+    let ann_path = root.join(format!("annotations/tester/{ALEPPO}.json"));
+    let before = std::fs::read(&ann_path).unwrap();
     h.get_by_label("Re-anchor annotations").click();
+    h.run();
+    // First the list of what would happen; nothing is saved until it is confirmed.
+    h.get_by_label_contains("moves 1 to where their text now is, and cannot place 0");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        std::fs::read(&ann_path).unwrap(),
+        before,
+        "saved before confirming"
+    );
+    assert!(model_spans(&h, ALEPPO).is_empty());
+    h.get_by_label("Re-anchor and save").click();
     h.run();
     let (s2, e2) = find(&h, "Rania Qassem");
     assert_eq!(s2, s + 9);
@@ -700,7 +713,16 @@ fn import_shows_a_preview_then_adds_and_export_writes_a_file() {
     h.run();
     h.get_by_label("Write the export").click();
     h.run();
-    h.get_by_label_contains("Exported 8 documents, 2 spans by tester as jsonl");
+    // Written on a background thread, with progress; the window stays responsive.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h
+        .query_by_label_contains("Exported 8 documents, 2 spans by tester as jsonl")
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "no export summary after 20 s");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
     let written = std::fs::read_to_string(&out).unwrap();
     assert_eq!(written.lines().count(), 8);
     assert!(written.contains("\"label\":\"works_for\""), "{written}");

@@ -31,7 +31,10 @@ pub enum Action {
     OpenSample,
     Import,
     Export,
+    /// Show what re-anchoring the document's held-back annotations would do.
     Reanchor,
+    /// Re-anchor after the user has seen that list (saves; the old file is kept).
+    ConfirmReanchor,
     Quit,
 }
 

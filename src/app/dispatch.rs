@@ -82,26 +82,21 @@ impl EntitleApp {
             Action::OpenSample => self.open_sample(),
             Action::Import => self.import.open = true,
             Action::Export => {
-                if self.export.output.is_empty()
+                if (self.export.output.is_empty() || self.export.proposed)
                     && let Some(s) = self.session.as_ref()
                 {
-                    let f = self.export.format;
-                    let name = if f == crate::formats::Format::Brat {
-                        "export-brat".to_string()
-                    } else {
-                        format!("export.{}", f.extension())
-                    };
-                    self.export.output = s
-                        .project
-                        .root()
-                        .join("exports")
-                        .join(name)
-                        .display()
-                        .to_string();
+                    self.export.output = super::panels::interop::proposed_export_path(
+                        &s.project,
+                        self.export.format,
+                    )
+                    .display()
+                    .to_string();
+                    self.export.proposed = true;
                 }
                 self.export.open = true;
             }
-            Action::Reanchor => self.reanchor(),
+            Action::Reanchor => self.preview_reanchor(),
+            Action::ConfirmReanchor => self.reanchor(),
             Action::Quit => self.quit = true,
         }
     }
@@ -422,15 +417,34 @@ impl EntitleApp {
         }
     }
 
-    fn reanchor(&mut self) {
+    /// Work out what re-anchoring would do and show it; nothing is saved yet.
+    fn preview_reanchor(&mut self) {
         let Some(id) = self.view.as_ref().map(|v| v.id.clone()) else {
+            return;
+        };
+        let Some(session) = self.session.as_ref() else {
+            return;
+        };
+        match session.reanchor_preview(&id) {
+            Ok(r) => self.reanchor_preview = Some(super::panels::reanchor::Preview::new(id, r)),
+            Err(e) => self.message(Severity::Error, e),
+        }
+    }
+
+    fn reanchor(&mut self) {
+        let Some(preview) = self.reanchor_preview.take() else {
             return;
         };
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        if let Err(e) = session.reanchor(&id) {
+        if let Err(e) = session.reanchor(&preview.doc) {
             self.message(Severity::Error, e);
+        }
+        // Shown again with the annotations placed.
+        if self.view.as_ref().is_some_and(|v| v.id == preview.doc) {
+            self.view = None;
+            self.show_doc(&preview.doc);
         }
         let notices = self
             .session

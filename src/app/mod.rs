@@ -120,6 +120,8 @@ pub struct EntitleApp {
     pub(crate) annotator_edit: Option<String>,
     pub(crate) quit: bool,
     pub(crate) import: panels::interop::ImportDialog,
+    /// What re-anchoring would do, shown before anything is saved.
+    pub(crate) reanchor_preview: Option<panels::reanchor::Preview>,
     pub(crate) export: panels::interop::ExportDialog,
     data_dir: Option<PathBuf>,
     keymap_text: Option<String>,
@@ -173,6 +175,7 @@ impl EntitleApp {
             annotator_edit: None,
             quit: false,
             import: Default::default(),
+            reanchor_preview: None,
             export: Default::default(),
             data_dir: startup.data_dir.clone().or_else(project::sample::data_dir),
             keymap_text,
@@ -203,9 +206,47 @@ impl EntitleApp {
             .unwrap_or_else(project::default_annotator)
     }
 
+    /// Save everything before the session is replaced; if that fails, say so and
+    /// return false: the caller keeps the session (and its unsaved changes).
+    pub(crate) fn save_before_leaving(&mut self, what: &str) -> bool {
+        let Some(s) = self.session.as_mut() else {
+            return true;
+        };
+        if s.flush(Duration::from_secs(10)) {
+            return true;
+        }
+        let why = match s.save_state() {
+            SaveState::Failed(e) => e,
+            _ => "saving did not finish in time".into(),
+        };
+        let name = s.project.name();
+        self.message(
+            Severity::Error,
+            format!(
+                "Could not save your changes before {what}: {why}. {name} stays open so nothing is lost; fix the problem (free disk space, check permissions) and try again."
+            ),
+        );
+        false
+    }
+
     /// Open a project, folder or file; on failure keep the current one and say why.
+    /// The current project's changes are saved first (if they cannot be, it stays).
     pub(crate) fn open_project(&mut self, path: &Path) -> bool {
-        match Project::open(path) {
+        if !self.save_before_leaving("opening another project") {
+            return false;
+        }
+        // Reopening the project that is open: hand its lock over instead of asking for
+        // it again (this process holds it, so a second request would be refused).
+        let same = self
+            .session
+            .as_ref()
+            .is_some_and(|s| project::project_root_of(path).is_some_and(|r| r == s.project.root()));
+        let opened = if same && let Some(old) = self.session.take() {
+            old.into_project().reopen().map(|p| (p, None))
+        } else {
+            Project::open(path)
+        };
+        match opened {
             Ok((project, focus)) => {
                 let annotator = self.annotator();
                 match Session::new(project, &annotator) {
@@ -255,9 +296,6 @@ impl EntitleApp {
     }
 
     fn install_session(&mut self, mut session: Session, focus: Option<DocId>) {
-        if let Some(old) = self.session.as_mut() {
-            old.flush(Duration::from_secs(5));
-        }
         self.remember_scroll();
         let schema = session.project.schema();
         self.keymap = Keymap::new(&schema, self.keymap_text.as_deref());
@@ -408,6 +446,9 @@ impl EntitleApp {
         }
         if self.export.open {
             panels::interop::export_window(self, &ctx);
+        }
+        if self.reanchor_preview.is_some() {
+            panels::reanchor::reanchor_window(self, &ctx);
         }
 
         if let Some(s) = self.session.as_mut() {

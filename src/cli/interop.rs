@@ -6,6 +6,7 @@
 
 use super::{ReadArgs, WriteArgs};
 use crate::formats::{self, Format, FormatError, ReadOptions, Record, Warning, WriteOptions};
+use crate::project::interop::ExportEvent;
 use crate::project::{Access, Added, ImportError, ImportSource, Project};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
@@ -376,36 +377,6 @@ fn export_annotator(p: &Project, annotator: Option<&str>) -> Result<Option<Strin
     Ok(chosen)
 }
 
-/// Refuse an export that would put `.txt` files into the project's own document tree
-/// (they would become documents); folders Entitle exports to are marked and skipped.
-fn export_output_allowed(p: &Project, format: Format, output: &Path) -> Result<(), String> {
-    let parent = output
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let resolved = parent
-        .canonicalize()
-        .map(|d| d.join(output.file_name().unwrap_or_default()))
-        .unwrap_or_else(|_| output.to_path_buf());
-    let single_txt = format == Format::Txt
-        && !resolved.is_dir()
-        && !output.to_string_lossy().ends_with(['/', '\\']);
-    if single_txt && resolved.starts_with(p.root()) {
-        return Err(format!(
-            "{} is inside the project {}: a .txt written there would become one of its documents. Choose a path outside the project",
-            output.display(),
-            p.root().display()
-        ));
-    }
-    if resolved == p.root() || p.root().starts_with(&resolved) {
-        return Err(format!(
-            "{} is the project folder (or contains it); choose another output",
-            output.display()
-        ));
-    }
-    Ok(())
-}
-
 pub fn export(
     project: &Path,
     format: Format,
@@ -424,35 +395,22 @@ pub fn export(
         Ok(a) => a,
         Err(code) => return code,
     };
-    if let Err(e) = export_output_allowed(&p, format, output) {
-        eprintln!("entitle: {e}; nothing was written");
-        return ExitCode::from(2);
-    }
-    let mut writer = match open_writer(format, output, &write_options(write, Some(p.schema()))) {
-        Ok(w) => w,
-        Err(code) => return code,
-    };
     let pb = progress(&format!("exporting {format}"));
     let mut t = Tally::default();
-    for d in p.docs() {
-        match p.export_record(&d.id, annotator.as_deref()) {
-            Ok(rec) => match writer.write(&rec) {
-                Ok(w) => t.done(&pb, rec.set.len(), &w),
-                Err(e) => {
-                    pb.finish_and_clear();
-                    eprintln!("entitle: {e}; nothing was written");
-                    return ExitCode::from(2);
-                }
-            },
-            Err(e) => t.problem(&pb, &e),
+    let options = write_options(write, Some(p.schema()));
+    let done = p.export_to(format, output, &options, annotator.as_deref(), |event| {
+        match event {
+            ExportEvent::Doc { spans, warnings } => t.done(&pb, spans, warnings),
+            ExportEvent::Error(e) => t.problem(&pb, e),
+            ExportEvent::Finished { warnings } => t.warn_all(&pb, warnings),
         }
-    }
-    if let Err(e) = writer.finish().map(|w| t.warn_all(&pb, &w)) {
-        pb.finish_and_clear();
+        ControlFlow::Continue(())
+    });
+    pb.finish_and_clear();
+    if let Err(e) = done {
         eprintln!("entitle: {e}; nothing was written");
         return ExitCode::from(2);
     }
-    pb.finish_and_clear();
     eprintln!(
         "entitle: exported {} documents, {} spans{} as {format} to {}; {}",
         t.docs,

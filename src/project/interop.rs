@@ -4,9 +4,11 @@
 
 use super::Project;
 use super::annotation_file::Checked;
-use crate::formats::{FormatError, Origin, Record};
+use crate::formats::{Format, FormatError, Origin, Record, Warning, WriteOptions};
 use crate::model::{AnnotationSet, DocId, DocStatus, Label, LabelDef, Rgb};
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::path::Path;
 
 /// Colours for labels a project does not know yet (Tableau 10, after the defaults).
 const EXTRA_COLORS: &[[u8; 3]] = &[
@@ -136,6 +138,72 @@ impl Project {
         })
     }
 
+    /// Whether `output` may receive an export of this project in `format`: never the
+    /// project folder itself, and never a `.txt` inside it (it would become one of its
+    /// documents; folder exports are marked and skipped by the scan).
+    pub fn check_export_output(&self, format: Format, output: &Path) -> Result<(), String> {
+        let parent = output
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let resolved = parent
+            .canonicalize()
+            .map(|d| d.join(output.file_name().unwrap_or_default()))
+            .unwrap_or_else(|_| output.to_path_buf());
+        if resolved == self.root || self.root.starts_with(&resolved) {
+            return Err(format!(
+                "{} is the project folder (or contains it); choose another output",
+                output.display()
+            ));
+        }
+        let folder = resolved.is_dir() || output.to_string_lossy().ends_with(['/', '\\']);
+        if format == Format::Txt && !folder && resolved.starts_with(&self.root) {
+            return Err(format!(
+                "{} is inside the project {}: a .txt written there would become one of its documents. Choose a path outside the project",
+                output.display(),
+                self.root.display()
+            ));
+        }
+        Ok(())
+    }
+
+    /// Export every document with `annotator`'s annotations (none if `None`) to
+    /// `output`. `each` hears of every document (its span count and warnings) or error,
+    /// and may stop the export (then nothing is written). `Err` means nothing was
+    /// written, and says why.
+    pub fn export_to(
+        &self,
+        format: Format,
+        output: &Path,
+        options: &WriteOptions,
+        annotator: Option<&str>,
+        mut each: impl FnMut(ExportEvent<'_>) -> ControlFlow<()>,
+    ) -> Result<(), String> {
+        self.check_export_output(format, output)?;
+        let mut writer =
+            crate::formats::writer(format, output, options).map_err(|e| e.to_string())?;
+        for d in &self.docs {
+            let flow = match self.export_record(&d.id, annotator) {
+                Ok(rec) => {
+                    let warnings = writer.write(&rec).map_err(|e| e.to_string())?;
+                    each(ExportEvent::Doc {
+                        spans: rec.set.len(),
+                        warnings: &warnings,
+                    })
+                }
+                Err(e) => each(ExportEvent::Error(&e)),
+            };
+            if flow.is_break() {
+                return Err("stopped".into());
+            }
+        }
+        let warnings = writer.finish().map_err(|e| e.to_string())?;
+        let _ = each(ExportEvent::Finished {
+            warnings: &warnings,
+        });
+        Ok(())
+    }
+
     /// Statistics over every annotator's files.
     pub fn stats(&self) -> Stats {
         let mut st = Stats {
@@ -196,6 +264,20 @@ impl Project {
             .extend(self.skipped.iter().map(|s| format!("skipped {s}")));
         st
     }
+}
+
+/// What [`Project::export_to`] reports as it goes.
+#[derive(Debug)]
+pub enum ExportEvent<'a> {
+    /// One document written, with what its format could not express.
+    Doc {
+        spans: usize,
+        warnings: &'a [Warning],
+    },
+    /// One document that could not be exported (the others go on).
+    Error(&'a FormatError),
+    /// The output is in place; warnings from finishing it.
+    Finished { warnings: &'a [Warning] },
 }
 
 #[derive(Debug, Default, Clone, serde::Serialize)]

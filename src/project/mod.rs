@@ -179,6 +179,24 @@ impl Project {
         Ok((project, focus))
     }
 
+    /// The same project opened again (documents, entitle.toml and journal read anew),
+    /// keeping this one's lock.
+    pub fn reopen(mut self) -> Result<Project, ProjectError> {
+        let (config, has_config_file, config_problem) = read_config(&self.root)?;
+        self.config = config;
+        self.has_config_file = has_config_file;
+        self.config_problem = config_problem;
+        self.interrupted_import = import::read_journal(&self.root);
+        self.rescan()?;
+        if self.access == Access::Edit && self.lock.is_some() {
+            self.read_only_reason = self
+                .config_problem
+                .as_ref()
+                .map(|p| format!("{p}. The project is read-only until entitle.toml is fixed"));
+        }
+        Ok(self)
+    }
+
     /// Read the folder tree again (documents added or removed on disk).
     pub fn rescan(&mut self) -> Result<(), ProjectError> {
         let walked = crate::fsio::walk(
@@ -435,6 +453,11 @@ impl Project {
 
 /// Annotation files larger than this are refused (a 20,000-span file is ~3 MB).
 pub const MAX_ANNOTATION_FILE_BYTES: u64 = 256 << 20;
+
+/// The canonical folder a path would open as a project (`None` if it cannot be one).
+pub fn project_root_of(path: &Path) -> Option<PathBuf> {
+    project_root(path).ok()?.0.canonicalize().ok()
+}
 
 /// The folder to open and the file to focus, for a folder or a `.txt` path.
 fn project_root(path: &Path) -> Result<(PathBuf, Option<PathBuf>), ProjectError> {
@@ -708,13 +731,23 @@ mod tests {
         let (p, _) = Project::open(dir.path()).unwrap();
         let reason = p.read_only_reason.clone().unwrap_or_default();
         assert!(reason.contains("entitle.toml:3:"), "{reason}");
-        assert!(reason.contains("read-only until entitle.toml is fixed"), "{reason}");
+        assert!(
+            reason.contains("read-only until entitle.toml is fixed"),
+            "{reason}"
+        );
         assert_eq!(p.schema().labels.len(), 7);
         drop(p);
-        std::fs::write(dir.path().join(CONFIG_FILE), b"format_version = 1\nname = \"caf\xe9\"\n").unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            b"format_version = 1\nname = \"caf\xe9\"\n",
+        )
+        .unwrap();
         let (p, _) = Project::open(dir.path()).unwrap();
         let reason = p.read_only_reason.clone().unwrap_or_default();
-        assert!(reason.contains("entitle.toml:2:") && reason.contains("not valid UTF-8"), "{reason}");
+        assert!(
+            reason.contains("entitle.toml:2:") && reason.contains("not valid UTF-8"),
+            "{reason}"
+        );
     }
 
     #[test]

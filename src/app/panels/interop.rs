@@ -72,7 +72,8 @@ pub struct Reading {
     pub progress: Arc<AtomicUsize>,
     /// Set by Cancel; the thread then keeps nothing more and sends no preview.
     pub cancel: Arc<AtomicBool>,
-    pub done: std::sync::mpsc::Receiver<Preview>,
+    /// The preview, or why reading failed.
+    pub done: std::sync::mpsc::Receiver<Result<Preview, String>>,
 }
 
 impl Reading {
@@ -82,24 +83,40 @@ impl Reading {
         let (tx, done) = std::sync::mpsc::channel();
         let (p, c) = (Arc::clone(&progress), Arc::clone(&cancel));
         std::thread::spawn(move || {
-            let (mut records, mut errors, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
-            // Parsed on every core; listed in the files' order.
-            formats::stream::read_until(format, &paths, &opts, |item| {
-                if c.load(Ordering::Relaxed) {
-                    return ControlFlow::Break(());
-                }
-                match item {
-                    Ok(rec) => {
-                        warnings.extend(rec.warnings.iter().map(|w| w.to_string()));
-                        records.push(rec);
+            // A bug in reading must show as an error, not as a cancelled read.
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let (mut records, mut errors, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+                let mut skipped = 0;
+                // Parsed on every core; listed in the files' order.
+                formats::stream::read_until(format, &paths, &opts, |item| {
+                    if c.load(Ordering::Relaxed) {
+                        return ControlFlow::Break(());
                     }
-                    Err(e) => errors.push(e.to_string()),
+                    match item {
+                        Ok(rec) => {
+                            warnings.extend(rec.warnings.iter().map(|w| w.to_string()));
+                            records.push(rec);
+                        }
+                        Err(e) if e.skipped => skipped += 1,
+                        Err(e) => errors.push(e.to_string()),
+                    }
+                    p.fetch_add(1, Ordering::Relaxed);
+                    ControlFlow::Continue(())
+                });
+                if skipped > 0 {
+                    warnings.push(format!(
+                        "{skipped} examples skipped on purpose (e.g. Prodigy answers reject/ignore)"
+                    ));
                 }
-                p.fetch_add(1, Ordering::Relaxed);
-                ControlFlow::Continue(())
-            });
+                Preview::new(records, errors, warnings)
+            }));
             if !c.load(Ordering::Relaxed) {
-                let _ = tx.send(Preview::new(records, errors, warnings));
+                let _ = tx.send(read.map_err(|p| {
+                    format!(
+                        "Reading stopped on an internal error ({}); nothing was imported. Please report this, with the input.",
+                        formats::panic_message(&*p)
+                    )
+                }));
             }
             ctx.request_repaint();
         });
@@ -117,7 +134,12 @@ pub struct ExportDialog {
     pub format: Format,
     pub scheme: Scheme,
     pub output: String,
+    /// The output is the path Entitle proposed (not typed or chosen): it follows the
+    /// format (name and extension) when the format changes.
+    pub proposed: bool,
     pub result: Vec<String>,
+    /// An export being written on a background thread.
+    pub job: Option<ExportJob>,
 }
 
 impl Default for ExportDialog {
@@ -127,9 +149,46 @@ impl Default for ExportDialog {
             format: Format::Jsonl,
             scheme: Scheme::Iob2,
             output: String::new(),
+            proposed: false,
             result: Vec::new(),
+            job: None,
         }
     }
+}
+
+/// A destination for an export outside the project's document tree: beside the
+/// project folder (`<project>-export.<ext>`, or `<project>-<format>` for folder
+/// formats), or in the user's documents folder when the project lives in Entitle's own
+/// data folder (the sample).
+pub fn proposed_export_path(project: &crate::project::Project, format: Format) -> PathBuf {
+    let root = project.root();
+    let stem = root.file_name().map_or_else(
+        || "entitle".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let in_data_dir = crate::project::sample::data_dir()
+        .and_then(|d| d.canonicalize().ok())
+        .is_some_and(|d| root.starts_with(d));
+    let dir = match (in_data_dir, directories::UserDirs::new()) {
+        (true, Some(u)) => u
+            .document_dir()
+            .unwrap_or_else(|| u.home_dir())
+            .to_path_buf(),
+        _ => root.parent().unwrap_or(root).to_path_buf(),
+    };
+    if format == Format::Brat {
+        dir.join(format!("{stem}-brat"))
+    } else {
+        dir.join(format!("{stem}-export.{}", format.extension()))
+    }
+}
+
+/// An export running on its own thread, so a large project never freezes the window.
+pub struct ExportJob {
+    pub total: usize,
+    pub progress: Arc<AtomicUsize>,
+    pub cancel: Arc<AtomicBool>,
+    pub done: std::sync::mpsc::Receiver<Vec<String>>,
 }
 
 /// The format a file most likely is, from its extension.
@@ -295,31 +354,70 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
     }
     if let Some(r) = &app.import.reading {
         match r.done.try_recv() {
-            Ok(preview) => {
+            Ok(Err(e)) => {
+                app.import.reading = None;
+                app.message(Severity::Error, e);
+            }
+            Ok(Ok(preview)) => {
                 app.import.preview = Some(preview);
                 app.import.reading = None;
             }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => app.import.reading = None, // cancelled
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                let cancelled = r.cancel.load(Ordering::Relaxed);
+                app.import.reading = None;
+                if !cancelled {
+                    app.message(
+                        Severity::Error,
+                        "Reading the files stopped unexpectedly; nothing was imported.".into(),
+                    );
+                }
+            }
             Err(std::sync::mpsc::TryRecvError::Empty) => {
                 // Progress is shown as it grows; the thread also wakes us when done.
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
         }
     }
+    let annotator = app.annotator();
     if confirm
         && let Some(preview) = app.import.preview.take()
         && let Some(session) = app.session.as_mut()
     {
         // Unsaved edits first: an import may add to a document that is open.
-        session.flush(Duration::from_secs(5));
-        app.import.importing = Some(ImportJob {
-            total: preview.records.len(),
-            records: preview.records.into_iter(),
-            annotator: app.annotator(),
-            added: Vec::new(),
-            problems: Vec::new(),
-            stop: false,
-        });
+        if !session.flush(Duration::from_secs(10)) {
+            app.message(
+                Severity::Error,
+                "Your changes could not be saved, so nothing was imported (an import may add to an open document). Fix the problem shown, then import again.".into(),
+            );
+            return;
+        }
+        let source = crate::project::ImportSource {
+            format: app.import.format.map_or("unknown", |f| f.name()).into(),
+            inputs: paths_of(&app.import.paths)
+                .iter()
+                .map(|p| {
+                    p.canonicalize()
+                        .unwrap_or_else(|_| p.clone())
+                        .display()
+                        .to_string()
+                })
+                .collect(),
+            annotator: annotator.clone(),
+        };
+        match session.project.begin_import(source) {
+            Ok(importer) => {
+                app.import.importing = Some(ImportJob {
+                    total: preview.records.len(),
+                    records: preview.records.into_iter(),
+                    importer: Some(importer),
+                    annotator,
+                    added: Vec::new(),
+                    problems: Vec::new(),
+                    stop: false,
+                });
+            }
+            Err(e) => app.message(Severity::Error, format!("Cannot import: {e}")),
+        }
     }
     import_some(app, ctx);
 }
@@ -330,6 +428,8 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
 pub struct ImportJob {
     records: std::vec::IntoIter<Record>,
     total: usize,
+    /// Writes durable batches (and the journal that survives a crash mid-import).
+    importer: Option<crate::project::Importer>,
     annotator: String,
     added: Vec<crate::project::Imported>,
     problems: Vec<String>,
@@ -350,6 +450,7 @@ impl ImportJob {
                 | A::Redo
                 | A::ToggleDone
                 | A::Reanchor
+                | A::ConfirmReanchor
                 | A::OpenFolder
                 | A::OpenFile
                 | A::OpenSample
@@ -367,26 +468,52 @@ fn import_some(app: &mut EntitleApp, ctx: &egui::Context) {
         app.import.importing = None;
         return;
     };
+    let mut fatal = None;
     while !job.stop && start.elapsed() < IMPORT_SLICE {
         let Some(rec) = job.records.next() else { break };
-        match session.project.import_record(&job.annotator, &rec) {
-            Ok(done) => job.added.push(done),
-            Err(e) => job.problems.push(format!("{}: {e}", rec.name)),
+        let Some(importer) = job.importer.as_mut() else {
+            break;
+        };
+        match importer.add(&mut session.project, &rec) {
+            Ok(crate::project::Added::Imported(done)) => job.added.push(done),
+            Ok(crate::project::Added::AlreadyIn) => {}
+            Err(crate::project::ImportError::Conflict(e)) => {
+                job.problems.push(format!("{}: {e}", rec.name))
+            }
+            Err(e) => {
+                fatal = Some(e.to_string());
+                break;
+            }
         }
     }
-    if !job.stop && job.records.len() > 0 {
+    if fatal.is_none() && !job.stop && job.records.len() > 0 {
         ctx.request_repaint();
         return;
     }
-    let Some(job) = app.import.importing.take() else {
+    let Some(mut job) = app.import.importing.take() else {
         return;
     };
+    // What was added becomes durable (a fatal error leaves the journal for a resume).
+    let finished = match (fatal, job.importer.take()) {
+        (Some(e), _) => Err(e),
+        (None, Some(im)) => im.finish(&mut session.project).map_err(|e| e.to_string()),
+        (None, None) => Ok(()),
+    };
+    let failed = finished.is_err();
+    if let Err(e) = finished {
+        job.problems.push(format!(
+            "The import stopped: {e}. Documents of the batches completed before this are in; import the same files again to finish."
+        ));
+        let _ = session.project.rescan();
+    }
     let ids: Vec<_> = job.added.iter().map(|d| d.doc.clone()).collect();
     session.refresh_after_import(&ids);
     let spans: usize = job.added.iter().map(|d| d.spans).sum();
     let annotator = job.annotator;
     let n = job.added.len();
-    if job.stop && job.records.len() > 0 {
+    if failed {
+        // The problem says what is in and what to do.
+    } else if job.stop && job.records.len() > 0 {
         app.message(
             Severity::Warning,
             format!(
@@ -425,8 +552,16 @@ pub fn export_window(app: &mut EntitleApp, ctx: &egui::Context) {
             ui.horizontal(|ui| {
                 let mut f = Some(app.export.format);
                 format_combo(ui, "export-format", &mut f, false);
-                if let Some(f) = f {
+                if let Some(f) = f
+                    && f != app.export.format
+                {
                     app.export.format = f;
+                    if app.export.proposed
+                        && let Some(s) = app.session.as_ref()
+                    {
+                        app.export.output =
+                            proposed_export_path(&s.project, f).display().to_string();
+                    }
                 }
                 if app.export.format == Format::Conll {
                     egui::ComboBox::new("export-scheme", "Scheme")
@@ -445,8 +580,13 @@ pub fn export_window(app: &mut EntitleApp, ctx: &egui::Context) {
             ui.weak(app.export.format.describe());
             ui.horizontal(|ui| {
                 let label = ui.label("Output");
-                ui.add(egui::TextEdit::singleline(&mut app.export.output).desired_width(320.0))
-                    .labelled_by(label.id);
+                if ui
+                    .add(egui::TextEdit::singleline(&mut app.export.output).desired_width(320.0))
+                    .labelled_by(label.id)
+                    .changed()
+                {
+                    app.export.proposed = false;
+                }
                 if ui.button("Choose…").clicked() {
                     let picked = if app.export.format == Format::Brat {
                         rfd::FileDialog::new()
@@ -460,10 +600,20 @@ pub fn export_window(app: &mut EntitleApp, ctx: &egui::Context) {
                     };
                     if let Some(p) = picked {
                         app.export.output = p.display().to_string();
+                        app.export.proposed = false;
                     }
                 }
             });
-            if ui
+            if let Some(job) = &app.export.job {
+                let done = job.progress.load(Ordering::Relaxed);
+                ui.add(
+                    egui::ProgressBar::new(done as f32 / job.total.max(1) as f32)
+                        .text(format!("Exporting… {done} of {} documents", job.total)),
+                );
+                if ui.button("Stop exporting").clicked() {
+                    job.cancel.store(true, Ordering::Relaxed);
+                }
+            } else if ui
                 .add_enabled(
                     !app.export.output.trim().is_empty(),
                     egui::Button::new("Write the export"),
@@ -483,52 +633,134 @@ pub fn export_window(app: &mut EntitleApp, ctx: &egui::Context) {
                     });
             }
         });
-    app.export.open = open;
+    app.export.open = open || app.export.job.is_some();
     if go {
-        app.export.result = run_export(app);
+        app.export.result.clear();
+        if let Err(e) = start_export(app, ctx) {
+            app.export.result = vec![format!("⛔ {e}")];
+        }
+    }
+    if let Some(job) = &app.export.job {
+        match job.done.try_recv() {
+            Ok(lines) => {
+                app.export.job = None;
+                if let Some(first) = lines.first() {
+                    let first = first.clone();
+                    app.log(&format!("EXPORT {first}"));
+                }
+                app.export.result = lines;
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(Duration::from_millis(100));
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                app.export.job = None;
+                app.export.result =
+                    vec!["⛔ The export stopped on an internal error; nothing was written.".into()];
+            }
+        }
     }
 }
 
-/// Export every document with the current annotator's annotations.
-fn run_export(app: &mut EntitleApp) -> Vec<String> {
+/// Start writing the export on a background thread: the project's files are read by
+/// a read-only copy of the project (what is edited is saved first).
+fn start_export(app: &mut EntitleApp, ctx: &egui::Context) -> Result<(), String> {
     let annotator = app.annotator();
-    // Everything edited is on disk first: export reads the project files.
-    let _ = app.flush();
-    let Some(session) = app.session.as_ref() else {
-        return vec!["No project is open.".into()];
-    };
-    let project = &session.project;
+    if !app.flush() {
+        return Err("your latest changes could not be saved, so the export would miss them; fix the problem shown and try again".into());
+    }
+    let session = app.session.as_ref().ok_or("no project is open")?;
+    let root = session.project.root().to_path_buf();
+    let format = app.export.format;
     let output = PathBuf::from(app.export.output.trim());
+    session.project.check_export_output(format, &output)?;
     let options = WriteOptions {
         scheme: app.export.scheme,
-        schema: Some(project.schema()),
+        schema: Some(session.project.schema()),
         prodigy_ner: false,
     };
-    let mut lines = Vec::new();
-    let mut w = match formats::writer(app.export.format, &output, &options) {
-        Ok(w) => w,
+    let total = session.project.docs().len();
+    let progress = Arc::new(AtomicUsize::new(0));
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (tx, done) = std::sync::mpsc::channel();
+    let (p, c) = (Arc::clone(&progress), Arc::clone(&cancel));
+    let ctx = ctx.clone();
+    std::thread::Builder::new()
+        .name("entitle-export".into())
+        .spawn(move || {
+            let lines = export_lines(&root, format, &output, &options, &annotator, &p, &c);
+            let _ = tx.send(lines);
+            ctx.request_repaint();
+        })
+        .map_err(|e| format!("cannot start the export: {e}"))?;
+    app.export.job = Some(ExportJob {
+        total,
+        progress,
+        cancel,
+        done,
+    });
+    Ok(())
+}
+
+/// The export itself (on its thread): a summary line first, then every warning and
+/// error.
+fn export_lines(
+    root: &std::path::Path,
+    format: Format,
+    output: &std::path::Path,
+    options: &WriteOptions,
+    annotator: &str,
+    progress: &AtomicUsize,
+    cancel: &AtomicBool,
+) -> Vec<String> {
+    let project = match crate::project::Project::open_read_only(root) {
+        Ok((p, _)) => p,
         Err(e) => return vec![format!("⛔ {e}")],
     };
-    let has_annotations = project.annotators().contains(&annotator);
+    let has_annotations = project.annotators().iter().any(|a| a == annotator);
     let (mut docs, mut spans, mut warnings) = (0, 0, 0);
-    for d in project.docs() {
-        match project.export_record(&d.id, has_annotations.then_some(annotator.as_str())) {
-            Ok(rec) => match w.write(&rec) {
-                Ok(ws) => {
+    let mut lines = Vec::new();
+    let result = project.export_to(
+        format,
+        output,
+        options,
+        has_annotations.then_some(annotator),
+        |event| {
+            use crate::project::interop::ExportEvent;
+            match event {
+                ExportEvent::Doc {
+                    spans: n,
+                    warnings: w,
+                } => {
                     docs += 1;
-                    spans += rec.set.len();
-                    warnings += ws.len();
-                    lines.extend(ws.iter().map(|x| format!("⚠ {x}")));
+                    spans += n;
+                    warnings += w.len();
+                    lines.extend(w.iter().map(|x| format!("⚠ {x}")));
                 }
-                Err(e) => return vec![format!("⛔ {e}; nothing was written")],
-            },
-            Err(e) => lines.push(format!("⛔ {e}")),
-        }
-    }
-    match w.finish() {
-        Ok(_) => {
-            lines.insert(0, format!("Exported {docs} documents, {spans} spans by {annotator} as {} to {}; {warnings} warnings.", app.export.format, output.display()));
-            app.log(&format!("EXPORT {} {docs} {spans}", app.export.format));
+                ExportEvent::Error(e) => lines.push(format!("⛔ {e}")),
+                ExportEvent::Finished { warnings: w } => {
+                    warnings += w.len();
+                    lines.extend(w.iter().map(|x| format!("⚠ {x}")));
+                }
+            }
+            progress.fetch_add(1, Ordering::Relaxed);
+            if cancel.load(Ordering::Relaxed) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    );
+    match result {
+        Ok(()) => lines.insert(
+            0,
+            format!(
+                "Exported {docs} documents, {spans} spans by {annotator} as {format} to {}; {warnings} warnings.",
+                output.display()
+            ),
+        ),
+        Err(e) if e == "stopped" => {
+            return vec!["Export stopped; nothing was written.".into()];
         }
         Err(e) => lines.insert(0, format!("⛔ {e}; nothing was written")),
     }

@@ -6,5 +6,6 @@ pub mod interop;
 pub mod menu;
 pub mod messages;
 pub mod palette;
+pub mod reanchor;
 pub mod shortcuts;
 pub mod status_bar;

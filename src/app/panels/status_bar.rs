@@ -94,18 +94,18 @@ fn switch_annotator(app: &mut EntitleApp, name: String) {
     if Some(&name) == app.prefs.annotator.as_ref() {
         return;
     }
-    app.prefs.annotator = Some(name);
+    if !app.save_before_leaving("switching annotator") {
+        return;
+    }
+    let previous = app.prefs.annotator.replace(name);
     let current = app.view.as_ref().map(|v| v.id.clone());
     if let Some(root) = app.session.as_ref().map(|s| s.project.root().to_path_buf()) {
-        if let Some(s) = app.session.as_mut() {
-            s.flush(std::time::Duration::from_secs(5));
-        }
-        // Release the old session's project lock before reopening.
-        app.session = None;
-        if app.open_project(&root)
-            && let Some(id) = current
-        {
-            app.show_doc(&id);
+        if app.open_project(&root) {
+            if let Some(id) = current {
+                app.show_doc(&id);
+            }
+        } else {
+            app.prefs.annotator = previous;
         }
     }
 }
