@@ -777,4 +777,69 @@ mod tests {
         let (third, _) = Project::open(dir.path()).unwrap();
         assert!(third.read_only_reason.is_none());
     }
+
+    #[test]
+    fn a_plain_folder_has_one_writer_from_the_start_and_readers_never_block_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Amal said").unwrap();
+        // A window opens the plain folder: nothing is written, but it holds the lock.
+        let (mut window, _) = Project::open(dir.path()).unwrap();
+        assert!(window.read_only_reason.is_none());
+        let listing = || {
+            let mut v: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(listing(), ["a.txt"]);
+        // A second window, or an import, is read-only and says why; it cannot create
+        // entitle.toml, which the first window's first save would then have replaced.
+        let (mut second, _) = Project::open(dir.path()).unwrap();
+        let reason = second.read_only_reason.clone().unwrap();
+        assert!(reason.contains("another Entitle"), "{reason}");
+        assert!(second.ensure_initialized().is_err());
+        assert!(
+            second
+                .begin_import(ImportSource {
+                    format: "jsonl".into(),
+                    inputs: vec![],
+                    annotator: "b".into(),
+                })
+                .is_err()
+        );
+        assert_eq!(listing(), ["a.txt"]);
+        // check and stats read without a lock: they work while the window is open and
+        // never stop it from saving.
+        let (reader, _) = Project::open_read_only(dir.path()).unwrap();
+        assert!(reader.check_writable().is_err());
+        let _ = reader.stats();
+        assert!(window.ensure_initialized().unwrap());
+        drop(reader);
+        assert_eq!(listing(), [".entitle.lock", "a.txt", "entitle.toml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_annotations_folder_is_refused_for_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Amal said").unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join(ANNOTATIONS_DIR)).unwrap();
+        let (p, _) = Project::open(dir.path()).unwrap();
+        let path = p.annotation_path("alice", &DocId::new("a").unwrap());
+        let e = p.check_inside(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("outside the project") && e.contains("through a link"),
+            "{e}"
+        );
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("docs")).unwrap();
+        let e = p
+            .check_inside(&p.root().join("docs/new.txt"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("through a link"), "{e}");
+        assert!(p.check_inside(&p.root().join("other/new.txt")).is_ok());
+    }
 }
