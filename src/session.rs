@@ -496,7 +496,12 @@ impl Session {
     }
 
     /// Submit everything and wait until it is on disk (window closing, tests).
+    /// A failed save is retried at once here (not after [`RETRY_AFTER`]): the user is
+    /// waiting on it.
     pub fn flush(&mut self, timeout: Duration) -> bool {
+        for t in self.tracks.values_mut() {
+            t.failed_at = None;
+        }
         self.autosave_tick();
         let ok = self.autosave.flush(timeout);
         self.autosave_tick();

@@ -795,3 +795,120 @@ fn a_large_import_reads_in_the_background_and_lists_only_visible_rows() {
         vec![(0, 11, "PER".into()), (15, 19, "GPE".into())]
     );
 }
+
+/// Click the annotator button in the status bar, type a new name, press Enter.
+fn rename_annotator(h: &mut Harness<'_, EntitleApp>, from: &str, to: &str) {
+    h.get_by_label(&format!("👤 {from}")).click();
+    h.run();
+    // The name field has the focus: select all and type over it.
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.event(Event::Text(to.into()));
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+}
+
+#[test]
+fn switching_annotator_waits_for_the_save_and_keeps_the_session_when_it_fails() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    let (s, e) = find(&h, "Rania Qassem");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num1);
+    assert!(h.state_mut().flush());
+    // The annotator's folder becomes unwritable (a file where a folder must be), then
+    // the analyst tags another name: that save fails.
+    let folder = root.join("annotations/tester/docs");
+    std::fs::rename(&folder, root.join("aside")).unwrap();
+    std::fs::write(&folder, "not a folder").unwrap();
+    let (s2, e2) = find(&h, "UNESCO");
+    drag(&mut h, s2, e2 - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num2);
+    rename_annotator(&mut h, "tester", "other");
+    // Refused: the session (and the unsaved span) stays, and the user is told.
+    assert_eq!(h.state().session().unwrap().annotator(), "tester");
+    assert_eq!(model_spans(&h, ALEPPO).len(), 2);
+    let msgs: Vec<String> = h
+        .state()
+        .messages()
+        .iter()
+        .map(|m| m.text.clone())
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("Could not save your changes before switching annotator")),
+        "{msgs:#?}"
+    );
+    // Once the folder is back, the retry saves and the switch goes through.
+    std::fs::remove_file(&folder).unwrap();
+    std::fs::rename(root.join("aside"), &folder).unwrap();
+    rename_annotator(&mut h, "tester", "other");
+    assert_eq!(h.state().session().unwrap().annotator(), "other");
+    let disk = disk_spans(&root, ALEPPO, Some(2), Duration::from_millis(100));
+    assert_eq!(disk.len(), 2, "{disk:?}");
+}
+
+#[test]
+fn export_writes_the_format_chosen_to_a_place_outside_the_documents() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    let (s, e) = find(&h, "Rania Qassem");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num1);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::E);
+    h.get_by_label("Format").click();
+    h.run();
+    h.get_by_label("conll").click();
+    h.run();
+    // The proposal follows the format, and lies outside the project folder.
+    let proposed = PathBuf::from(h.state().export_output());
+    assert_eq!(proposed.extension().unwrap(), "conll", "{proposed:?}");
+    assert!(!proposed.starts_with(&root), "{proposed:?}");
+    // Typed destination: a CoNLL file, even though the last proposal was JSONL.
+    let out = dir.path().join("exports-here/out.conll");
+    let field = h.get_by_label("Output");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Output").type_text(out.to_str().unwrap());
+    h.run();
+    h.get_by_label("Write the export").click();
+    h.run();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.query_by_label_contains("Exported 7 documents").is_none() {
+        assert!(Instant::now() < deadline, "no export summary after 20 s");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("Rania B-PER\nQassem I-PER"), "{written}");
+    // A brat export into the project folder itself is refused; one into a folder of the
+    // project is marked, so reopening never reads it as documents.
+    h.get_by_label("Format").click();
+    h.run();
+    h.get_by_label("brat").click();
+    h.run();
+    let inside = root.join("exports/brat");
+    let field = h.get_by_label("Output");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Output").type_text(inside.to_str().unwrap());
+    h.run();
+    h.get_by_label("Write the export").click();
+    h.run();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.query_by_label_contains("as brat to").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "no brat export summary after 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    assert!(inside.join("annotation.conf").exists());
+    let (p, _) = entitle::project::Project::open_read_only(&root).unwrap();
+    assert_eq!(p.docs().len(), 7, "an export folder became documents");
+}

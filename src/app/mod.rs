@@ -612,6 +612,10 @@ impl EntitleApp {
     pub fn prefs(&self) -> &Prefs {
         &self.prefs
     }
+    /// The export window's output path.
+    pub fn export_output(&self) -> &str {
+        &self.export.output
+    }
     /// Write everything to disk now and wait (window closing, tests).
     pub fn flush(&mut self) -> bool {
         self.session
