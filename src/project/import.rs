@@ -449,7 +449,7 @@ impl Importer {
             self.batch.metas.push((path, bytes));
         }
         for s in rec.set.iter() {
-            if !self.labels.contains(&s.label) && project.schema().label(&s.label).is_none() {
+            if !self.labels.contains(&s.label) && !project.has_label(&s.label) {
                 self.labels.push(s.label.clone());
             }
         }

@@ -248,6 +248,10 @@ impl Project {
     pub fn schema(&self) -> Schema {
         self.config.schema()
     }
+    /// Whether the project's labels include `name` (no copy of the schema).
+    pub fn has_label(&self, name: &str) -> bool {
+        self.config.labels.iter().any(|l| l.name == name)
+    }
     pub fn docs(&self) -> &[DocEntry] {
         &self.docs
     }
@@ -263,12 +267,12 @@ impl Project {
 
     /// Add a document written on disk (an import) to the list, in natural order.
     pub(crate) fn add_doc_entry(&mut self, id: DocId, path: PathBuf) {
-        if self.doc_entry(&id).is_some() {
-            return;
-        }
         let at = self.docs.partition_point(|d| {
             natural_cmp(d.id.as_str(), id.as_str()) == std::cmp::Ordering::Less
         });
+        if self.docs.get(at).is_some_and(|d| d.id == id) {
+            return;
+        }
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
