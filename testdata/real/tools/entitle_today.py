@@ -25,12 +25,16 @@ def main():
         text = p.stdout + p.stderr
         m = SUMMARY.search(text)
         lines = [l for l in text.splitlines() if l.strip() and not SUMMARY.search(l)]
-        warnings = [l for l in lines if ": warning: " in l]
+        # older builds print "FILE: warning: ...", newer ones "warning: FILE: ..." and end with
+        # "...; N warnings, M errors"; prefer the summary's own counts when it has them
+        warnings = [l for l in lines if ": warning: " in l or l.startswith("warning:")]
         errors = [l for l in lines if l not in warnings]
+        counts = re.search(r"(\d+) warnings?, (\d+) errors?", m.string[m.end():].splitlines()[0]) if m else None
         r = {"format": fmt, "rc": p.returncode, "panic": "panicked" in text,
              "documents": int(m.group(1)) if m else None, "spans": int(m.group(2)) if m else None,
              "problems": int(m.group(3)) if m else None,
-             "warnings": len(warnings), "errors": len(errors),
+             "warnings": int(counts.group(1)) if counts else len(warnings),
+             "errors": int(counts.group(2)) if counts else len(errors),
              "messages": [l.replace(str(ROOT) + "/", "") for l in lines][:12]}
         # what survives into Entitle's own JSONL (relations, notes, attributes, normalizations, fragments)
         with tempfile.TemporaryDirectory() as t:

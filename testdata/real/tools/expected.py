@@ -233,6 +233,7 @@ def label_studio(path: Path, config: Path = None):
     tasks = [data] if single else data
     per_task = []
     tot = collections.Counter()
+    annotators = collections.Counter()
     for t in tasks:
         key = "annotations" if "annotations" in t else ("completions" if "completions" in t else None)
         anns = t.get(key, []) if key else []
@@ -241,14 +242,22 @@ def label_studio(path: Path, config: Path = None):
         for a in anns:
             types = collections.Counter(r.get("type") for r in a.get("result", []))
             mism = 0
+            regs = sorted((r["value"]["start"], r["value"]["end"]) for r in a.get("result", []) if r.get("type") == "labels")
+            overlap = sum(1 for i, x in enumerate(regs) for y in regs[i + 1:] if y[0] < x[1])
             for r in a.get("result", []):
                 if r.get("type") == "labels":
                     v = r["value"]
                     if text[v["start"]:v["end"]] != v.get("text"):
                         mism += 1
-            a_out.append({"id": a.get("id"), "completed_by": a.get("completed_by"), "was_cancelled": bool(a.get("was_cancelled")),
+            origins = collections.Counter(r.get("origin") for r in a.get("result", []) if r.get("type") == "labels")
+            cb = a.get("completed_by")
+            annotator = cb.get("id") if isinstance(cb, dict) else cb
+            annotators[str(annotator)] += 1
+            a_out.append({"id": a.get("id"), "completed_by": cb, "was_cancelled": bool(a.get("was_cancelled")),
                           "results_by_type": dict(types), "labels_regions": types["labels"], "relations": types["relation"],
-                          "textareas": types["textarea"], "value_text_differs_from_slice": mism})
+                          "textareas": types["textarea"], "value_text_differs_from_slice": mism,
+                          "labels_origin": {str(k): v for k, v in origins.items()}, "overlapping_region_pairs": overlap,
+                          "embedded_prediction_regions": len((a.get("prediction") or {}).get("result", []))})
             if not a.get("was_cancelled"):
                 tot["annotations"] += 1; tot["label_regions"] += types["labels"]; tot["relations"] += types["relation"]
             else:
@@ -256,13 +265,31 @@ def label_studio(path: Path, config: Path = None):
         preds = t.get("predictions", [])
         tot["predictions"] += len(preds)
         per_task.append({"id": t.get("id"), "key": key, "annotations": a_out, "predictions": len(preds),
-                         "prediction_results": [len(p.get("result", [])) for p in preds],
+                         "prediction_results": [len(p.get("result", [])) if isinstance(p, dict) else f"id only ({p})" for p in preds],
                          "data_keys": sorted(t.get("data", {}).keys())})
     res = {"format": "label-studio", "layout": "single task object (not an array)" if single else "array of tasks",
            "documents": len(tasks), "annotations": tot["annotations"], "cancelled_annotations": tot["cancelled"],
            "spans": tot["label_regions"], "relations": tot["relations"], "predictions": tot["predictions"],
+           "annotators": len(annotators), "annotations_by_annotator": dict(annotators),
            "per_task": per_task,
            "reader": "direct count of the export JSON (LS 1.x 'annotations' / LS 0.x 'completions'; was_cancelled excluded)"}
+    if config == "derive":
+        # no labeling config ships with the file: derive the minimal one (Labels + Text) from the results,
+        # only so that label-studio-converter can be run on it
+        pairs = collections.defaultdict(set)
+        for t in tasks:
+            for a in t.get("annotations", t.get("completions", [])) or []:
+                for r in a.get("result", []):
+                    if r.get("type") == "labels":
+                        pairs[(r["from_name"], r["to_name"])].update(r["value"].get("labels", []))
+        xml = "<View>\n" + "".join(
+            f'  <Labels name="{f}" toName="{t}">\n' + "".join(f'    <Label value="{l}"/>\n' for l in sorted(ls)) + "  </Labels>\n"
+            for (f, t), ls in sorted(pairs.items())) + "".join(
+            f'  <Text name="{t}" value="${t}"/>\n' for t in sorted({t for _, t in pairs})) + "</View>\n"
+        cfg_dir = tempfile.mkdtemp()
+        config = Path(cfg_dir) / "derived-config.xml"
+        config.write_text(xml, encoding="utf-8")
+        res["label_studio_converter_config"] = "derived from the file's labels results (no config ships with it)"
     if config:
         with tempfile.TemporaryDirectory() as out:
             # label-studio-converter only reads LS >= 1.0 exports (a list of tasks with 'annotations');
@@ -287,8 +314,9 @@ def label_studio(path: Path, config: Path = None):
             tags = [l.split()[-1] for l in (Path(out) / "conll" / "result.conll").read_text().splitlines()
                     if l.strip() and not l.startswith("-DOCSTART-")]
             res["label_studio_converter_conll2003"] = {"tokens": len(tags), "entities": len(get_entities(tags))}
-            res["label_studio_converter_note"] = ("label-studio-converter 0.0.59 Python API (Converter.convert JSON_MIN and CONLL2003), "
-                "run on the file with 'completions' renamed to 'annotations' and wrapped in a list: the converter does not read LS 0.x files itself")
+            res["label_studio_converter_note"] = ("label-studio-converter 0.0.59 Python API (Converter.convert JSON_MIN and CONLL2003); "
+                "LS 0.x files are given to it with 'completions' renamed to 'annotations' and wrapped in a list: the converter does not read "
+                "LS 0.x files itself. CONLL2003 cannot hold overlapping regions, so its entity count can be lower than the region count")
     return res
 
 
@@ -297,21 +325,47 @@ def prodigy(path: Path):
     recs = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
     by = collections.defaultdict(lambda: {"examples": 0, "spans": 0, "relations": 0})
     bad = 0
+    views = collections.Counter()
+    rel_labels = collections.Counter()
+    overlaps = 0
+    rel_bad = 0
+    choice_accepts = 0
     for r in recs:
         a = r.get("answer", "(none)")
         by[a]["examples"] += 1
         by[a]["spans"] += len(r.get("spans", []))
         by[a]["relations"] += len(r.get("relations", []))
+        views[r.get("_view_id", "(none)")] += 1
+        if isinstance(r.get("accept"), list):
+            choice_accepts += len(r["accept"])
         toks = r.get("tokens", [])
         for s in r.get("spans", []):
             if r["text"][s["start"]:s["end"]] != s.get("text", r["text"][s["start"]:s["end"]]):
                 bad += 1
             if "token_end" in s and toks and (toks[s["token_start"]]["start"] != s["start"] or toks[s["token_end"]]["end"] != s["end"]):
                 bad += 1
-    return {"format": "prodigy", "documents": len(recs), "spans": sum(v["spans"] for v in by.values()),
-            "relations": sum(v["relations"] for v in by.values()), "by_answer": dict(by),
-            "span_offset_or_token_mismatches": bad, "offset_unit": "code points (checked: text[start:end] and token_start/token_end (inclusive) agree)",
-            "reader": "json per line; Prodigy is proprietary, counts follow its documented task format (answer, spans[].token_end inclusive)"}
+        sp = sorted((s["start"], s["end"]) for s in r.get("spans", []))
+        overlaps += sum(1 for i, x in enumerate(sp) for y in sp[i + 1:] if y[0] < x[1])
+        keys = {(s["start"], s["end"], s.get("label")) for s in r.get("spans", [])}
+        for rel in r.get("relations", []):
+            rel_labels[rel.get("label")] += 1
+            # head/child are token indices (the span's token_end); head_span/child_span must be spans of the task
+            for end_key, sp_key in (("head", "head_span"), ("child", "child_span")):
+                x = rel.get(sp_key) or {}
+                if (x.get("start"), x.get("end"), x.get("label")) not in keys or x.get("token_end") != rel.get(end_key):
+                    rel_bad += 1
+    res = {"format": "prodigy", "documents": len(recs), "spans": sum(v["spans"] for v in by.values()),
+           "relations": sum(v["relations"] for v in by.values()), "by_answer": dict(by),
+           "view_ids": dict(views), "overlapping_span_pairs": overlaps,
+           "span_offset_or_token_mismatches": bad, "offset_unit": "code points (checked: text[start:end] and token_start/token_end (inclusive) agree)",
+           "reader": "json per line; Prodigy is proprietary, counts follow its documented task format (answer, spans[].token_end inclusive, "
+                     "relations[].head/child = token index of the span end, head_span/child_span copies of spans)"}
+    if rel_labels:
+        res["relations_by_label"] = dict(rel_labels)
+        res["relation_endpoints_not_matching_a_span"] = rel_bad
+    if choice_accepts:
+        res["choice_accept_ids"] = choice_accepts
+    return res
 
 
 # ---------------------------------------------------------------- WebAnno TSV 3.x
@@ -407,6 +461,9 @@ def main():
     exp["conll/flair-column_corpus_options-eng.testa"] = conll(C / "flair-column_corpus_options-eng.testa", "IOB2", sep="\t",
         skip_first_line=True,
         note="flair ColumnCorpus test: header row 'WORD TAG' (read with flair's skip_first_line=True, column_delimiter=TAB) and a token containing a space ('Coca Cola')")
+    exp["conll/ncrfpp-dev-iobes.bmes"] = conll(C / "ncrfpp-dev-iobes.bmes", "IOBES",
+        note="NCRF++ sample_data/dev.bmes: despite the .bmes name the tags are IOBES (S-/B-/I-/E-, no M-); "
+             "2 space-separated columns, '-DOCSTART- O' document rows, blank lines inside articles (Reuters line breaks), no final newline")
     r = exp["conll/flair-column_corpus_options-eng.testa"]
     r["note"] += "; whitespace-splitting readers see 4 tokens incl. 'WORD'/'TAG' and split 'Coca Cola' into token 'Coca' with tag 'Cola'"
     for f in sorted((ROOT / "spacy").glob("*.spacy")):
@@ -424,6 +481,8 @@ def main():
     exp["label-studio/ls-converter-0x-completions-348.json"] = label_studio(L / "ls-converter-0x-completions-348.json", L / "ls-converter-0x-completions-348.config.xml")
     exp["label-studio/ls-tests-previous_export.json"] = label_studio(L / "ls-tests-previous_export.json")
     exp["label-studio/ls-tests-text_with_2_predictions.json"] = label_studio(L / "ls-tests-text_with_2_predictions.json")
+    exp["label-studio/nerine-nor-er-export-5-tasks-predictions.json"] = label_studio(L / "nerine-nor-er-export-5-tasks-predictions.json", "derive")
+    exp["label-studio/ls-0x-example-named_entity-1.json"] = label_studio(L / "ls-0x-example-named_entity-1.json", "derive")
     for f in sorted((ROOT / "prodigy").glob("*.jsonl")):
         exp[rel(f)] = prodigy(f)
     for f in sorted((ROOT / "webanno-tsv").glob("*.tsv")):
