@@ -519,13 +519,18 @@ fn add_relations(
             });
             continue;
         };
-        let Some(label) = names.label(&r.label, name, "relation type", warnings) else {
-            warnings.push(Warning {
-                doc: name.to_string(),
-                item: format!("relation {} {}→{}", r.key, r.from, r.to),
-                reason: "dropped: it has no type".into(),
-            });
-            continue;
+        let label = match names.label(&r.label, name, "relation type", warnings) {
+            Some(l) => l,
+            None => {
+                // Untyped relations exist (a WebAnno relation layer without features):
+                // kept under a generic type rather than dropped.
+                warnings.push(Warning {
+                    doc: name.to_string(),
+                    item: format!("relation {} {}→{}", r.key, r.from, r.to),
+                    reason: "it has no type; kept as `relation`".into(),
+                });
+                crate::label!("relation")
+            }
         };
         let rel = Relation {
             id: RelationId(i as u64 + 1),
