@@ -92,19 +92,22 @@ pub fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
-/// Flush many written files to disk. On Linux one `syncfs` per file system replaces
-/// one fsync per file (a journal commit each); elsewhere each file is flushed.
-fn sync_files(files: &[&std::fs::File]) -> std::io::Result<()> {
+/// Flush many written (and closed) files to disk. On Linux one `syncfs` per file
+/// system replaces one fsync per file (a journal commit each); elsewhere each file is
+/// opened, flushed and closed in turn. Never more than one file is open at a time, so a
+/// batch of thousands stays far below the open-files limit.
+fn sync_paths(paths: &[&Path]) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::MetadataExt;
         use std::os::unix::io::AsRawFd;
-        if files.len() > 2 {
+        if paths.len() > 2 {
             let mut devices = Vec::new();
-            for f in files {
-                let dev = f.metadata()?.dev();
+            for p in paths {
+                let dev = std::fs::metadata(p)?.dev();
                 if !devices.contains(&dev) {
                     devices.push(dev);
+                    let f = std::fs::File::open(p)?;
                     // SAFETY: a valid open descriptor.
                     if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
                         return Err(std::io::Error::last_os_error());
@@ -114,8 +117,12 @@ fn sync_files(files: &[&std::fs::File]) -> std::io::Result<()> {
             return Ok(());
         }
     }
-    for f in files {
-        f.sync_all()?;
+    for p in paths {
+        // Write access: Windows' FlushFileBuffers needs it.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(p)?
+            .sync_all()?;
     }
     Ok(())
 }
@@ -157,7 +164,8 @@ impl Drop for CreatedDirs {
 /// as it was.
 #[derive(Default)]
 pub struct Staged {
-    items: Vec<(tempfile::NamedTempFile, PathBuf)>,
+    /// Written and closed temporary files, and where each goes.
+    items: Vec<(tempfile::TempPath, PathBuf)>,
     created: Vec<CreatedDirs>,
 }
 
@@ -177,18 +185,18 @@ impl Staged {
         self.created.push(CreatedDirs::create(parent_of(dest))?);
         let mut tmp = temp_beside(dest)?;
         tmp.write_all(bytes)?;
-        self.items.push((tmp, dest.to_path_buf()));
+        // Closed now: a batch of thousands of files must not hold thousands open.
+        self.items.push((tmp.into_temp_path(), dest.to_path_buf()));
         Ok(())
     }
 
     /// Flush, rename into place (in order), flush the folders. On an error the files
     /// renamed so far stay (each is whole); the rest are not written.
     pub fn commit(mut self) -> std::io::Result<()> {
-        let files: Vec<&std::fs::File> = self.items.iter().map(|(t, _)| t.as_file()).collect();
-        sync_files(&files)?;
+        let files: Vec<&Path> = self.items.iter().map(|(t, _)| t.as_ref()).collect();
+        sync_paths(&files)?;
         let mut dirs: Vec<PathBuf> = Vec::new();
-        for (tmp, dest) in std::mem::take(&mut self.items) {
-            let path = tmp.into_temp_path();
+        for (path, dest) in std::mem::take(&mut self.items) {
             replace(&path, &dest)?;
             // Renamed: nothing left to delete at the temporary name.
             let _ = path.keep();
@@ -385,11 +393,8 @@ impl AtomicDir {
     pub fn commit(mut self) -> std::io::Result<()> {
         let mut files = Vec::new();
         collect_files(self.tmp.path(), Path::new(""), &mut files)?;
-        let handles = files
-            .iter()
-            .map(|rel| std::fs::File::open(self.tmp.path().join(rel)))
-            .collect::<std::io::Result<Vec<_>>>()?;
-        sync_files(&handles.iter().collect::<Vec<_>>())?;
+        let full: Vec<PathBuf> = files.iter().map(|rel| self.tmp.path().join(rel)).collect();
+        sync_paths(&full.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
         let empty_dest = match std::fs::read_dir(&self.dest) {
             Ok(mut it) => it.next().is_none(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
