@@ -1122,3 +1122,141 @@ const KNOWN_BUGS: &[(&str, &str)] = &[
         "webanno-tsv: the writer says it keeps normalizations but writes only the first one's DB:ID as the identifier: further normalizations and every normalization's name are dropped without a warning (formats/webanno.rs encode)",
     ),
 ];
+
+/// A project in a temporary folder with the sample's first document and its spans,
+/// plus `extra` on the span `UNESCO`.
+fn small_project(extra: impl FnOnce(&mut RawSpan)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("assets/sample/docs/{D1}.txt")),
+    )
+    .unwrap();
+    let doc = wanted(D1, &text, SAMPLE, SAMPLE_RELATIONS);
+    let mut rec = record(&doc);
+    let mut spans: Vec<RawSpan> = rec
+        .set
+        .iter()
+        .enumerate()
+        .map(|(i, s)| RawSpan {
+            key: format!("T{}", i + 1),
+            fragments: s.fragments().iter().map(|f| (f.start(), f.end())).collect(),
+            label: s.label.to_string(),
+            ..Default::default()
+        })
+        .collect();
+    let (start, _) = find(&text, "UNESCO", 0);
+    extra(
+        spans
+            .iter_mut()
+            .find(|s| s.fragments[0].0 == start)
+            .unwrap(),
+    );
+    rec = formats::build_record(
+        D1,
+        None,
+        text,
+        spans,
+        Vec::new(),
+        Default::default(),
+        &ReadOptions {
+            annotator: "fixture".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("p")).unwrap();
+    let (mut p, _) = Project::open(&dir.path().join("p")).unwrap();
+    p.import_record("fixture", &rec).unwrap();
+    dir
+}
+
+/// The CLI documents `--prodigy-ner` as "write NER-style examples without overlapping
+/// spans (as ner.manual needs) instead of every span (as spans.manual holds them)", but
+/// the Prodigy writer never reads the option: both exports drop nested spans.
+#[test]
+#[ignore = "export bug: --prodigy-ner is ignored, the default Prodigy export drops nested spans"]
+fn prodigy_export_keeps_nested_spans_without_prodigy_ner() {
+    let dir = small_project(|_| {});
+    let p = dir.path().join("p");
+    let mut outputs = Vec::new();
+    for (name, flag) in [("all.jsonl", None), ("ner.jsonl", Some("--prodigy-ner"))] {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "export",
+            p.to_str().unwrap(),
+            "--format",
+            "prodigy",
+            "--output",
+            out.to_str().unwrap(),
+        ];
+        args.extend(flag);
+        let (code, _, err) = entitle(&args);
+        assert_eq!(code, 0, "{err}");
+        outputs.push((read_back(Format::Prodigy, &out).unwrap(), err));
+    }
+    let (all, all_err) = &outputs[0];
+    let (ner, ner_err) = &outputs[1];
+    let nested = |d: &[WDoc]| {
+        d[0].spans
+            .iter()
+            .any(|s| s.label == "PER" && d[0].slice(s.start, s.end) == "Aga Khan")
+    };
+    assert!(
+        !nested(ner) && ner_err.contains("overlapping or nested"),
+        "{ner_err}"
+    );
+    assert!(
+        nested(all) && !all_err.contains("overlapping or nested"),
+        "without --prodigy-ner every span is written, as spans.manual holds them:\n{all_err}"
+    );
+}
+
+/// Notes of other types than AnnotatorNotes (`SpanExtra::typed_notes`, kept in
+/// annotation files) must be written or named in a warning by every export. Formats
+/// without notes warn; Entitle JSONL ("lossless"), brat (which has typed `#` notes),
+/// Label Studio and the CSV table write only the AnnotatorNotes note and drop the
+/// others silently.
+#[test]
+#[ignore = "export bug: typed notes dropped silently by jsonl, brat, label-studio, csv"]
+fn typed_notes_are_exported_or_named() {
+    let dir = small_project(|s| {
+        s.typed_notes = vec![("Comment".into(), "check the listing year".into())];
+    });
+    let p = dir.path().join("p");
+    let mut silent = Vec::new();
+    for (format, output) in [
+        ("jsonl", "all.jsonl"),
+        ("brat", "brat"),
+        ("label-studio", "ls.json"),
+        ("csv", "entities.csv"),
+        ("spacy-jsonl", "spacy.jsonl"),
+        ("doccano", "doccano.jsonl"),
+        ("webanno-tsv", "webanno.tsv"),
+    ] {
+        let out = dir.path().join(output);
+        let (code, _, err) = entitle(&[
+            "export",
+            p.to_str().unwrap(),
+            "--format",
+            format,
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{format}: {err}");
+        let written = if out.is_dir() {
+            out.join(format!("{D1}.ann"))
+        } else {
+            out.clone()
+        };
+        let text = std::fs::read_to_string(&written).unwrap();
+        let named = err.contains("Comment note on span T") && err.contains("\"UNESCO\"");
+        if !text.contains("check the listing year") && !named {
+            silent.push(format!("{format}:\n{err}"));
+        }
+    }
+    assert!(
+        silent.is_empty(),
+        "the Comment note on UNESCO is neither written nor named:\n{}",
+        silent.join("\n")
+    );
+}
