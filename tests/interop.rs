@@ -617,14 +617,10 @@ fn kept(doc: &WDoc, format: &str, k: Keeps) -> (WDoc, Vec<Expected>) {
         ..doc.clone()
     };
     let mut warn = Vec::new();
+    // As warnings describe a span: label, offsets, its text (at most 60 characters).
     let what = |s: &WSpan| {
-        format!(
-            " {} {}..{} {:?}",
-            s.label,
-            s.start,
-            s.end,
-            doc.slice(s.start, s.end)
-        )
+        let text: String = doc.slice(s.start, s.end).chars().take(60).collect();
+        format!(" {} {}..{} {text:?}", s.label, s.start, s.end)
     };
     let reason = |what: &str| format!("dropped: {format} cannot express {what}");
     let line = |pieces: &[String]| -> Expected {
@@ -1131,16 +1127,15 @@ fn small_project(extra: impl FnOnce(&mut RawSpan)) -> tempfile::TempDir {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("assets/sample/docs/{D1}.txt")),
     )
     .unwrap();
-    let doc = wanted(D1, &text, SAMPLE, SAMPLE_RELATIONS);
-    let mut rec = record(&doc);
-    let mut spans: Vec<RawSpan> = rec
-        .set
+    let doc = wanted(D1, &text, SAMPLE, &[]);
+    let mut spans: Vec<RawSpan> = doc
+        .spans
         .iter()
         .enumerate()
         .map(|(i, s)| RawSpan {
             key: format!("T{}", i + 1),
-            fragments: s.fragments().iter().map(|f| (f.start(), f.end())).collect(),
-            label: s.label.to_string(),
+            fragments: s.frags.clone(),
+            label: s.label.clone(),
             ..Default::default()
         })
         .collect();
@@ -1151,7 +1146,7 @@ fn small_project(extra: impl FnOnce(&mut RawSpan)) -> tempfile::TempDir {
             .find(|s| s.fragments[0].0 == start)
             .unwrap(),
     );
-    rec = formats::build_record(
+    let rec = formats::build_record(
         D1,
         None,
         text,
