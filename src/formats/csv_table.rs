@@ -1,5 +1,6 @@
 //! CSV entity table for analysts (export only): one row per span with the columns
-//! `document, start, end, label, text, annotator, note`. Offsets are code points, end
+//! `document, start, end, label, text, annotator, note` (notes of other types follow
+//! the note as `Type: text` lines in the same cell). Offsets are code points, end
 //! exclusive. A `.tsv` output file gets tabs instead of commas. Written with the `csv`
 //! crate (RFC 4180 quoting), UTF-8 without a byte-order mark.
 
@@ -33,10 +34,18 @@ impl Writer {
     }
 }
 
+/// The note column: the note, then each typed note as `Type: text`, one per line.
+fn note_cell(s: &crate::model::Span) -> String {
+    let mut parts: Vec<String> = s.note().map(str::to_string).into_iter().collect();
+    parts.extend(s.typed_notes().iter().map(|(t, n)| format!("{t}: {n}")));
+    parts.join("\n")
+}
+
 impl super::Writer for Writer {
     fn write(&mut self, rec: &Record) -> Result<Vec<Warning>, WriteError> {
         let keeps = Keeps {
             notes: true,
+            typed_notes: true,
             overlaps: true,
             ..Keeps::default()
         };
@@ -49,7 +58,7 @@ impl super::Writer for Writer {
                 s.label.to_string(),
                 rec.doc.slice(s.range.range()).to_string(),
                 s.annotator.to_string(),
-                s.note().unwrap_or("").to_string(),
+                note_cell(s),
             ];
             let path = self.table.get_ref().path().to_path_buf();
             self.table

@@ -602,6 +602,8 @@ pub struct Keeps {
     pub relations: bool,
     pub discontinuous: bool,
     pub notes: bool,
+    /// Notes of other types than AnnotatorNotes, with their type.
+    pub typed_notes: bool,
     pub attributes: bool,
     pub normalizations: bool,
     pub overlaps: bool,
@@ -633,7 +635,7 @@ pub fn expressible(rec: &Record, format: Format, keeps: Keeps) -> (Vec<&Span>, V
             continue;
         }
         for (ty, _) in s.typed_notes() {
-            if !keeps.notes {
+            if !keeps.typed_notes {
                 warn(
                     &mut warnings,
                     format!("{ty} note on {}", describe_span(rec, s)),
