@@ -319,15 +319,26 @@ pub fn import(
         ControlFlow::Continue(())
     });
     let finished = match fatal {
-        Some(e) => Err(e),
-        None => importer.finish(&mut p),
+        Some(e) => {
+            let anything_in = importer.anything_in();
+            importer.abandon(&p);
+            Err((e, anything_in))
+        }
+        None => importer.finish(&mut p).map_err(|e| (e, true)),
     };
     pb.finish_and_clear();
-    if let Err(e) = finished {
-        eprintln!(
-            "entitle: {e}. The import stopped: documents of the batches completed before this are in the project, the rest are not; fix the problem and run the same import again to finish it"
-        );
-        return ExitCode::from(2);
+    match finished {
+        Err((e, true)) => {
+            eprintln!(
+                "entitle: {e}. The import stopped: documents of the batches completed before this are in the project, the rest are not; fix the problem and run the same import again to finish it"
+            );
+            return ExitCode::from(2);
+        }
+        Err((e, false)) => {
+            eprintln!("entitle: {e}. Nothing was imported");
+            return ExitCode::from(2);
+        }
+        Ok(()) => {}
     }
     let resumed = if already_in > 0 {
         format!(" ({already_in} already in from the interrupted run)")

@@ -244,18 +244,31 @@ pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::Proj
             message: format!("skipped {s}"),
         });
     }
-    let annotators = project.annotators();
+    let (annotators, folder_problems) = project.annotator_folders();
+    for p in folder_problems {
+        problems.push(Problem {
+            file: project.root().join(project::ANNOTATIONS_DIR),
+            line: None,
+            message: p,
+        });
+    }
     for entry in project.docs() {
         let doc = match project.load_document(&entry.id) {
             Ok(d) => d,
             Err(e) => {
-                let message = match &e {
-                    project::DocError::Text { source, .. } => source.to_string(),
-                    project::DocError::Io { source, .. } => source.to_string(),
+                let (line, message) = match &e {
+                    project::DocError::Text { source, .. } => (
+                        match source {
+                            crate::model::TextError::InvalidUtf8 { line, .. } => Some(*line),
+                            _ => None,
+                        },
+                        source.to_string(),
+                    ),
+                    project::DocError::Io { source, .. } => (None, source.to_string()),
                 };
                 problems.push(Problem {
                     file: entry.path.clone(),
-                    line: None,
+                    line,
                     message,
                 });
                 continue;

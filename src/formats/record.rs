@@ -219,11 +219,16 @@ pub fn build_record(
         built.push(span);
     }
     let kept = drop_duplicates(built, raw_keys, name, &doc, &mut warnings);
-    let keys: rustc_hash::FxHashMap<String, SpanId> = if relations.is_empty() {
-        Default::default()
-    } else {
-        kept.iter().map(|(k, s)| (k.clone(), s.id)).collect()
-    };
+    // Relations find their ends by the source's keys; a key that several spans share
+    // names no one span (`None`).
+    let mut keys: rustc_hash::FxHashMap<String, Option<SpanId>> = Default::default();
+    if !relations.is_empty() {
+        for (k, s) in &kept {
+            keys.entry(k.clone())
+                .and_modify(|v| *v = None)
+                .or_insert(Some(s.id));
+        }
+    }
     // Ids are fresh, duplicates and fragments were checked above: this cannot fail,
     // but a failure is still reported, not unwrapped.
     let mut set =
@@ -504,20 +509,31 @@ fn drop_duplicates(
 fn add_relations(
     set: &mut AnnotationSet,
     relations: Vec<RawRelation>,
-    keys: &rustc_hash::FxHashMap<String, SpanId>,
+    keys: &rustc_hash::FxHashMap<String, Option<SpanId>>,
     name: &str,
     options: &ReadOptions,
     names: &mut Interner,
     warnings: &mut Vec<Warning>,
 ) {
     for (i, r) in relations.into_iter().enumerate() {
-        let (Some(&from), Some(&to)) = (keys.get(&r.from), keys.get(&r.to)) else {
-            warnings.push(Warning {
-                doc: name.to_string(),
-                item: format!("relation {} {} {}→{}", r.key, r.label, r.from, r.to),
-                reason: "dropped: it refers to a span that is not in the document".into(),
-            });
-            continue;
+        let (from, to) = match (keys.get(&r.from), keys.get(&r.to)) {
+            (Some(Some(from)), Some(Some(to))) => (*from, *to),
+            (Some(None), _) | (_, Some(None)) => {
+                warnings.push(Warning {
+                    doc: name.to_string(),
+                    item: format!("relation {} {} {}→{}", r.key, r.label, r.from, r.to),
+                    reason: "dropped: several spans have the id it refers to, so its end is ambiguous".into(),
+                });
+                continue;
+            }
+            _ => {
+                warnings.push(Warning {
+                    doc: name.to_string(),
+                    item: format!("relation {} {} {}→{}", r.key, r.label, r.from, r.to),
+                    reason: "dropped: it refers to a span that is not in the document".into(),
+                });
+                continue;
+            }
         };
         let label = match names.label(&r.label, name, "relation type", warnings) {
             Some(l) => l,

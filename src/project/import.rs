@@ -399,6 +399,22 @@ impl Importer {
         Ok(())
     }
 
+    /// Whether anything of this import is in the project (a batch of this run, or of the
+    /// interrupted run it resumes).
+    pub fn anything_in(&self) -> bool {
+        self.batches > 0 || self.skip_before > 0
+    }
+
+    /// Give up after an error: what was staged is dropped; the journal stays only if
+    /// something is in (so the next run can resume), else it goes, so a refused import
+    /// is never reported as an interrupted one.
+    pub fn abandon(self, project: &Project) {
+        if !self.anything_in() {
+            let _ = std::fs::remove_file(&self.journal.path);
+            crate::fsio::sync_dir(project.root());
+        }
+    }
+
     /// Commit the last batch and remove the journal: the import is complete.
     pub fn finish(mut self, project: &mut Project) -> Result<(), ImportError> {
         self.commit(project)?;

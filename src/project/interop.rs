@@ -63,16 +63,67 @@ impl Project {
 
     /// Annotators with an annotation folder, sorted.
     pub fn annotators(&self) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(self.root.join(super::ANNOTATIONS_DIR))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.'))
-            .collect();
-        v.sort();
-        v
+        self.annotator_folders().0
+    }
+
+    /// Annotators with an annotation folder, sorted, and what in `annotations/` is not
+    /// one (a link is never followed; a file or an unreadable folder is named), so a
+    /// whole layer never vanishes silently.
+    pub fn annotator_folders(&self) -> (Vec<String>, Vec<String>) {
+        let dir = self.root.join(super::ANNOTATIONS_DIR);
+        let (mut names, mut problems) = (Vec::new(), Vec::new());
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (names, problems),
+            Err(e) => {
+                problems.push(format!("{}: cannot be read ({e}); no annotator's files were read", dir.display()));
+                return (names, problems);
+            }
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            match e.file_type() {
+                Ok(t) if t.is_dir() => names.push(name),
+                Ok(t) if t.is_symlink() => problems.push(format!(
+                    "{}: is a symbolic link; links are not followed, so {name}'s annotations were not read (move the folder into the project instead)",
+                    e.path().display()
+                )),
+                _ => problems.push(format!(
+                    "{}: is not an annotator's folder; it was not read",
+                    e.path().display()
+                )),
+            }
+        }
+        names.sort();
+        (names, problems)
+    }
+
+    /// The source's id and metadata kept beside an imported document
+    /// (`docs/<name>.meta.json`): empty if there is none, an error if there is one that
+    /// cannot be read (its id and metadata would otherwise vanish from the export).
+    fn read_sidecar(
+        &self,
+        id: &DocId,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, FormatError> {
+        let path = super::join_id(&self.root, id, "meta.json");
+        let bytes = match crate::fsio::read_regular(&path, 64 << 20) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
+            Err(e) => return Err(FormatError::new(&path, 0, crate::formats::cannot_read(&e))),
+        };
+        serde_json::from_slice(&bytes).map_err(|e| {
+            FormatError::new(
+                &path,
+                e.line(),
+                format!(
+                    "column {}: not a valid metadata file ({e}); repair or remove it (it holds the source's id and metadata of {id})",
+                    e.column()
+                ),
+            )
+        })
     }
 
     /// One document as a record, with `annotator`'s annotations (none if `None` or if
@@ -114,13 +165,7 @@ impl Project {
                 Err((p, e)) => return Err(FormatError::new(&p, 0, e.to_string())),
             }
         }
-        let sidecar =
-            crate::fsio::read_regular(&super::join_id(&self.root, id, "meta.json"), 64 << 20)
-                .ok()
-                .and_then(|b| {
-                    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&b).ok()
-                })
-                .unwrap_or_default();
+        let sidecar = self.read_sidecar(id)?;
         let external_id = sidecar.get("id").cloned();
         let meta = match sidecar.get("meta") {
             Some(serde_json::Value::Object(m)) => m.clone(),
@@ -182,20 +227,37 @@ impl Project {
         self.check_export_output(format, output)?;
         let mut writer =
             crate::formats::writer(format, output, options).map_err(|e| e.to_string())?;
+        // What the scan skipped is not exported: say so.
+        let (_, folder_problems) = self.annotator_folders();
+        for p in self.skipped.iter().chain(&folder_problems) {
+            let e = FormatError::new(&self.root, 0, format!("not exported: {p}"));
+            if each(ExportEvent::Error(&e)).is_break() {
+                return Err("stopped".into());
+            }
+        }
+        let (mut written, mut failed) = (0, 0);
         for d in &self.docs {
             let flow = match self.export_record(&d.id, annotator) {
                 Ok(rec) => {
                     let warnings = writer.write(&rec).map_err(|e| e.to_string())?;
+                    written += 1;
                     each(ExportEvent::Doc {
                         spans: rec.set.len(),
                         warnings: &warnings,
                     })
                 }
-                Err(e) => each(ExportEvent::Error(&e)),
+                Err(e) => {
+                    failed += 1;
+                    each(ExportEvent::Error(&e))
+                }
             };
             if flow.is_break() {
                 return Err("stopped".into());
             }
+        }
+        if written == 0 && failed > 0 {
+            // Every document failed: an existing output stays as it was.
+            return Err(format!("no document could be exported ({failed} errors)"));
         }
         let warnings = writer.finish().map_err(|e| e.to_string())?;
         let _ = each(ExportEvent::Finished {
@@ -218,15 +280,10 @@ impl Project {
                     Ok(Some(p)) => p,
                     Ok(None) => continue,
                     Err((path, e)) => {
-                        let line = match &e {
-                            super::AnnotationReadError::Problem(p) => p.line().unwrap_or(1),
-                            super::AnnotationReadError::Io(_) => 0,
-                        };
-                        st.problems.push(if line > 0 {
-                            format!("{}:{line}: {e}; its spans are not counted", path.display())
-                        } else {
-                            format!("{}: {e}; its spans are not counted", path.display())
-                        });
+                        st.problems.push(format!(
+                            "{}; its spans are not counted",
+                            e.located(&path)
+                        ));
                         continue;
                     }
                 };
@@ -254,6 +311,7 @@ impl Project {
             }
             st.annotators.insert(a, per);
         }
+        st.problems.extend(self.annotator_folders().1);
         if let Some(i) = &self.interrupted_import {
             st.problems.push(i.describe(&self.root));
         }

@@ -543,6 +543,26 @@ pub enum AnnotationReadError {
     Problem(FileProblem),
 }
 
+impl AnnotationReadError {
+    /// `FILE:LINE: message` (the line moved out of the message), or `FILE: message`.
+    pub fn located(&self, path: &Path) -> String {
+        match self {
+            AnnotationReadError::Problem(p) => match p.line() {
+                Some(line) => {
+                    let msg = p.to_string();
+                    let msg = msg
+                        .strip_prefix("line ")
+                        .and_then(|rest| rest.find([',', ':']).map(|i| rest[i + 1..].trim_start()))
+                        .unwrap_or(&msg);
+                    format!("{}:{line}: {msg}", path.display())
+                }
+                None => format!("{}: {p}", path.display()),
+            },
+            AnnotationReadError::Io(e) => format!("{}: {e}", path.display()),
+        }
+    }
+}
+
 impl std::fmt::Display for AnnotationReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

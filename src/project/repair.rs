@@ -41,7 +41,7 @@ pub fn fix_labels(path: &Path) -> Result<LabelFix, ProjectError> {
         match fix_config(&config, &mut fix.renamed) {
             Ok(true) => fix.files_changed.push(config),
             Ok(false) => {}
-            Err(e) => fix.problems.push(format!("{}: {e}", config.display())),
+            Err(e) => fix.problems.push(format!("{}:{e}", config.display())),
         }
     }
     let walked = crate::fsio::walk(
@@ -90,7 +90,12 @@ fn renamed(old: &str, names: &mut BTreeMap<String, String>) -> Option<String> {
 
 fn fix_config(path: &Path, names: &mut BTreeMap<String, String>) -> Result<bool, String> {
     let text = crate::fsio::read_regular_string(path, 16 << 20).map_err(|e| e.to_string())?;
-    let mut doc: toml::Table = toml::from_str(&text).map_err(|e| e.message().to_string())?;
+    let mut doc: toml::Table = toml::from_str(&text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map_or((1, 1), |s| super::config::line_col(&text, s.start));
+        format!("{line}:{col}: {}; fix the file first", e.message().trim())
+    })?;
     let mut changed = false;
     if let Some(toml::Value::Array(labels)) = doc.get_mut("labels") {
         for l in labels.iter_mut() {

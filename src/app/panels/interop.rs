@@ -495,7 +495,11 @@ fn import_some(app: &mut EntitleApp, ctx: &egui::Context) {
     };
     // What was added becomes durable (a fatal error leaves the journal for a resume).
     let finished = match (fatal, job.importer.take()) {
-        (Some(e), _) => Err(e),
+        (Some(e), Some(im)) => {
+            im.abandon(&session.project);
+            Err(e)
+        }
+        (Some(e), None) => Err(e),
         (None, Some(im)) => im.finish(&mut session.project).map_err(|e| e.to_string()),
         (None, None) => Ok(()),
     };
