@@ -50,7 +50,7 @@ pub fn parse_bytes(
     options: &ReadOptions,
 ) -> Vec<Result<Record, FormatError>> {
     let source = Source::new(path.to_path_buf(), flavor, Arc::new(options.clone()));
-    let units: Vec<Result<Unit, FormatError>> = match layout(bytes) {
+    let units: Vec<Result<Unit, FormatError>> = match layout(bytes, first_line(bytes)) {
         Layout::Utf16 => vec![Err(utf16_error(path))],
         Layout::Lines => bytes
             .split(|&b| b == b'\n')
@@ -147,16 +147,12 @@ enum Layout {
     Utf16,
 }
 
-/// The layout of a file from its first bytes (at least its first non-blank line).
-fn layout(head: &[u8]) -> Layout {
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+/// The layout of a file from its first bytes (`start`) and its first non-blank line.
+fn layout(start: &[u8], first: &[u8]) -> Layout {
+    if start.starts_with(b"\xFF\xFE") || start.starts_with(b"\xFE\xFF") {
         return Layout::Utf16;
     }
-    let first = head
-        .split(|&b| b == b'\n')
-        .map(trim_bytes)
-        .find(|l| !l.is_empty())
-        .unwrap_or_default();
+    let first = trim_bytes(first);
     if first.starts_with(b"[") {
         return Layout::Whole;
     }
@@ -168,6 +164,14 @@ fn layout(head: &[u8]) -> Layout {
         return Layout::Whole;
     }
     Layout::Lines
+}
+
+/// The first line of `bytes` that is not blank.
+fn first_line(bytes: &[u8]) -> &[u8] {
+    bytes
+        .split(|&b| b == b'\n')
+        .find(|l| !trim_bytes(l).is_empty())
+        .unwrap_or_default()
 }
 
 /// A line without byte-order marks and white space around it.
@@ -421,33 +425,125 @@ fn read_file(
     };
     let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
     let source = Source::new(file, flavor, options);
-    // The head: blank lines and the first non-blank line (or the whole file).
-    let mut head = Vec::new();
-    let mut lines_read = 0;
-    loop {
-        let before = head.len();
-        match reader.read_until(b'\n', &mut head) {
-            Ok(0) => break,
-            Ok(_) => lines_read += 1,
-            Err(e) => return once(io_error(&source.file, lines_read + 1, &e)),
-        }
-        if !trim_bytes(&head[before..]).is_empty() {
-            break;
-        }
-    }
-    match layout(&head) {
+    let head = match read_head(&mut reader, &source.file) {
+        Ok(head) => head,
+        Err(e) => return once(e),
+    };
+    let start = head.iter().find_map(|l| l.as_ref().ok());
+    let first = head.last().and_then(|l| l.as_ref().ok());
+    match layout(
+        start.map_or(&[][..], Vec::as_slice),
+        first.map_or(&[][..], Vec::as_slice),
+    ) {
         Layout::Utf16 => once(utf16_error(&source.file)),
-        Layout::Whole => {
-            if let Err(e) = reader.read_to_end(&mut head) {
-                return once(io_error(&source.file, 0, &e));
-            }
-            match whole_text(&source.file, head) {
-                Ok(text) => Box::new(WholeFile::new(source, text)),
-                Err(e) => once(e),
+        Layout::Whole => match read_whole(&mut reader, head, &source.file) {
+            Ok(text) => Box::new(WholeFile::new(source, text)),
+            Err(e) => once(e),
+        },
+        Layout::Lines => Box::new(LinesFile {
+            source,
+            reader,
+            head: head.into_iter(),
+            line_no: 0,
+            pending: Default::default(),
+            done: false,
+        }),
+    }
+}
+
+/// A line of the head: its bytes, or why it was not kept.
+type HeadLine = Result<Vec<u8>, FormatError>;
+
+/// The blank lines and the first non-blank line, which say how the file is laid out.
+fn read_head(reader: &mut impl BufRead, file: &Path) -> Result<Vec<HeadLine>, FormatError> {
+    let mut head = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        let n = head.len() + 1;
+        match read_line_capped(reader, &mut line, crate::fsio::MAX_FILE_BYTES) {
+            Err(e) => return Err(io_error(file, n, &e)),
+            Ok(LineRead::Eof) => return Ok(head),
+            Ok(LineRead::TooLong) => head.push(Err(too_long(file, n))),
+            Ok(LineRead::Line) => {
+                let blank = trim_bytes(&line).is_empty();
+                head.push(Ok(line));
+                if !blank {
+                    return Ok(head);
+                }
             }
         }
-        Layout::Lines => Box::new(LinesFile::new(source, reader, head, lines_read)),
     }
+}
+
+/// The whole file (its head and the rest) as text, at most 1 GiB.
+fn read_whole(
+    reader: &mut impl BufRead,
+    head: Vec<HeadLine>,
+    file: &Path,
+) -> Result<String, FormatError> {
+    let mut bytes = Vec::new();
+    for line in head {
+        bytes.extend_from_slice(&line?);
+    }
+    let cap = crate::fsio::MAX_FILE_BYTES;
+    let mut rest = reader.take(cap.saturating_sub(bytes.len() as u64) + 1);
+    rest.read_to_end(&mut bytes)
+        .map_err(|e| io_error(file, 0, &e))?;
+    if bytes.len() as u64 > cap {
+        return Err(FormatError::new(
+            file,
+            0,
+            "is a JSON document larger than 1 GiB; split it, or write it as JSON Lines (one document per line)",
+        ));
+    }
+    whole_text(file, bytes)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum LineRead {
+    Eof,
+    Line,
+    TooLong,
+}
+
+/// Read one line (with its `\n`) into `buf`, at most `cap` bytes of it. A longer line
+/// is skipped to its end without being kept, so a file without line breaks cannot
+/// take all memory.
+pub(super) fn read_line_capped(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    cap: u64,
+) -> std::io::Result<LineRead> {
+    let n = reader.by_ref().take(cap).read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(LineRead::Eof);
+    }
+    if buf.last() == Some(&b'\n') || (n as u64) < cap {
+        return Ok(LineRead::Line);
+    }
+    buf.clear();
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(LineRead::TooLong);
+        }
+        let (used, end) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(p) => (p + 1, true),
+            None => (chunk.len(), false),
+        };
+        reader.consume(used);
+        if end {
+            return Ok(LineRead::TooLong);
+        }
+    }
+}
+
+fn too_long(file: &Path, line: usize) -> FormatError {
+    FormatError::new(
+        file,
+        line,
+        "is longer than 1 GiB and was skipped; a document must be smaller than 1 GiB",
+    )
 }
 
 fn io_error(file: &Path, line: usize, e: &std::io::Error) -> FormatError {
@@ -463,47 +559,29 @@ struct LinesFile {
     source: Source,
     reader: std::io::BufReader<std::fs::File>,
     /// Lines read before the stream starts (blank lines and the first line).
-    head: std::vec::IntoIter<Vec<u8>>,
+    head: std::vec::IntoIter<HeadLine>,
     line_no: usize,
     pending: std::collections::VecDeque<Deferred>,
     done: bool,
 }
 
 impl LinesFile {
-    fn new(
-        source: Source,
-        reader: std::io::BufReader<std::fs::File>,
-        head: Vec<u8>,
-        lines_read: usize,
-    ) -> Self {
-        let mut lines: Vec<Vec<u8>> = head
-            .split_inclusive(|&b| b == b'\n')
-            .map(<[u8]>::to_vec)
-            .collect();
-        lines.truncate(lines_read);
-        Self {
-            source,
-            reader,
-            head: lines.into_iter(),
-            line_no: 0,
-            pending: Default::default(),
-            done: false,
-        }
-    }
-    fn next_line(&mut self) -> Option<Result<Vec<u8>, FormatError>> {
+    fn next_line(&mut self) -> Option<HeadLine> {
         if let Some(l) = self.head.next() {
-            return Some(Ok(l));
+            return Some(l);
         }
         if self.done {
             return None;
         }
         let mut buf = Vec::new();
-        match self.reader.read_until(b'\n', &mut buf) {
-            Ok(0) => None,
-            Ok(_) => Some(Ok(buf)),
+        let line = self.line_no + 1;
+        match read_line_capped(&mut self.reader, &mut buf, crate::fsio::MAX_FILE_BYTES) {
+            Ok(LineRead::Eof) => None,
+            Ok(LineRead::Line) => Some(Ok(buf)),
+            Ok(LineRead::TooLong) => Some(Err(too_long(&self.source.file, line))),
             Err(e) => {
                 self.done = true;
-                Some(Err(io_error(&self.source.file, self.line_no + 1, &e)))
+                Some(Err(io_error(&self.source.file, line, &e)))
             }
         }
     }

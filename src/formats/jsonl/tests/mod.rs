@@ -6,6 +6,7 @@ mod doccano;
 mod entitle;
 mod prodigy;
 mod props;
+mod read;
 mod real;
 mod spacy;
 
