@@ -125,8 +125,14 @@ pub(crate) fn parse<'a>(
             return Err(ctx.err(format!("\"text\" must be a string, found {kind}")));
         }
         None => {
+            // A Label Studio task keeps its text under "data".
+            let hint = if rest.contains_key("data") {
+                " (a Label Studio task? read it with --from label-studio)"
+            } else {
+                ""
+            };
             return Err(ctx.err(format!(
-                "no \"text\" field; every {} needs the document text",
+                "no \"text\" field; every {} needs the document text{hint}",
                 ctx.unit_word()
             )));
         }

@@ -198,3 +198,13 @@ fn a_byte_order_mark_and_crlf_line_ends_are_not_part_of_the_json() {
     assert_eq!(recs[1].origin.line, 3);
     super::assert_reader_agrees(Flavor::Spacy, input);
 }
+
+#[test]
+fn a_label_studio_export_read_as_jsonl_says_so() {
+    let input = r#"[{"id": 1, "data": {"text": "Amal"}, "annotations": [{"result": []}]}]"#;
+    let e = parse(Flavor::Entitle, input).remove(0).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "in.jsonl:1: no \"text\" field; every item of the list needs the document text (a Label Studio task? read it with --from label-studio)"
+    );
+}
