@@ -669,7 +669,12 @@ fn writer_round_trips_unicode_and_crlf_exactly() {
     );
     // CR is escaped in #Text, never raw.
     assert!(
-        tsv.contains("#Text=“Amal Haddad” met e\u{301}mile 😀 in الرباط.\\r\n#Text=\n"),
+        tsv.contains("#Text=“Amal Haddad” met e\u{301}mile 😀 in الرباط.\\r\n1-1\t"),
+        "{tsv}"
+    );
+    // A paragraph break keeps its second line break as a #Text line.
+    assert!(
+        tsv.contains("#Text=Nordlicht AG—works_for|x.\\r\n#Text=\\r\n2-1\t"),
         "{tsv}"
     );
     assert!(!tsv.contains("\r\n"));
@@ -705,6 +710,16 @@ fn writer_output_has_the_shape_inception_reads() {
     {
         assert_eq!(l.split('\t').count(), 8, "{l}");
     }
+    // Sentences on their own lines are written as INCEpTION writes them: the line
+    // break between them is the reader's, not an empty #Text line.
+    let rec = record("Amal met Omar.\nThen Omar left.\n", &[("Amal", "PER")], &[]);
+    let (tsv, back) = round_trip(&rec);
+    assert!(tsv.contains("#Text=Amal met Omar.\n1-1\t"), "{tsv}");
+    assert!(
+        tsv.contains("#Text=Then Omar left.\n#Text=\n2-1\t"),
+        "{tsv}"
+    );
+    assert_eq!(back.doc.text(), rec.doc.text());
     // Without relations, no relation layer is declared (INCEpTION refuses a layer its
     // project does not have).
     let rec = record("Amal met Omar.", &[("Amal", "PER")], &[]);
@@ -870,4 +885,82 @@ fn real_inception_files_read_with_the_expected_counts() {
         assert_eq!(r.set.relations().len(), rel_custom, "{key}");
     }
     assert_eq!(seen, 8);
+}
+
+/// Random edits of the fixtures from pieces of the grammar (a small deterministic
+/// fuzzer; `WEBANNO_FUZZ_ITERS` runs it longer): never a panic.
+#[test]
+fn random_edits_never_panic() {
+    const PIECES: &[&str] = &[
+        "\t",
+        "\n",
+        "\r\n",
+        "|",
+        "[",
+        "]",
+        "_",
+        "*",
+        "-",
+        ">",
+        "->",
+        ".",
+        "\\",
+        "0",
+        "1",
+        "2",
+        "9",
+        "[1]",
+        "[2_1]",
+        "1-1",
+        "1-2.1",
+        "0-0",
+        "😀",
+        "é",
+        "#T_SP=webanno.custom.Span|value\n",
+        "#T_RL=webanno.custom.Relation|label|BT_webanno.custom.Span\n",
+        "#T_CH=a.BLink|referenceType|referenceRelation\n",
+        "#Text=",
+        "#Sentence.id=",
+        "\n\n",
+        "99999999999",
+        "\u{feff}",
+    ];
+    let iters: usize = std::env::var("WEBANNO_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000);
+    let fixtures = [EXAMPLE2, CHAIN, CUSTOM, ZERO_WIDTH];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    let layers = ["webanno.custom.Span", "webanno.custom.Relation", "a.BLink"];
+    for _ in 0..iters {
+        let mut s = fixtures[next(fixtures.len())].to_string();
+        for _ in 0..1 + next(4) {
+            let bounds: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+            let at = bounds[next(bounds.len())];
+            match next(3) {
+                0 => s.insert_str(at, PIECES[next(PIECES.len())]),
+                1 => {
+                    let end = bounds[next(bounds.len())].max(at);
+                    let end = end.min(at + 8);
+                    if s.is_char_boundary(end) {
+                        s.replace_range(at..end, "");
+                    }
+                }
+                _ => {
+                    let end = (at + 1..=s.len())
+                        .find(|&e| s.is_char_boundary(e))
+                        .unwrap_or(at);
+                    s.replace_range(at..end, PIECES[next(PIECES.len())]);
+                }
+            }
+        }
+        let _ = read(&s);
+        let _ = read_with(&s, &layers);
+    }
 }
