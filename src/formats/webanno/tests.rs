@@ -669,12 +669,12 @@ fn writer_round_trips_unicode_and_crlf_exactly() {
     );
     // CR is escaped in #Text, never raw.
     assert!(
-        tsv.contains("#Text=“Amal Haddad” met e\u{301}mile 😀 in الرباط.\\r\n1-1\t"),
+        tsv.contains("#Text=“Amal Haddad” met e\u{301}mile 😀 in الرباط.\\r\n#Text=\n1-1\t"),
         "{tsv}"
     );
     // A paragraph break keeps its second line break as a #Text line.
     assert!(
-        tsv.contains("#Text=Nordlicht AG—works_for|x.\\r\n#Text=\\r\n2-1\t"),
+        tsv.contains("#Text=Nordlicht AG—works_for|x.\\r\n#Text=\\r\n#Text=\n2-1\t"),
         "{tsv}"
     );
     assert!(!tsv.contains("\r\n"));
@@ -710,11 +710,11 @@ fn writer_output_has_the_shape_inception_reads() {
     {
         assert_eq!(l.split('\t').count(), 8, "{l}");
     }
-    // Sentences on their own lines are written as INCEpTION writes them: the line
-    // break between them is the reader's, not an empty #Text line.
+    // Sentences on their own lines: the line break between them is in the #Text lines
+    // (an empty one), as is the document's final line break.
     let rec = record("Amal met Omar.\nThen Omar left.\n", &[("Amal", "PER")], &[]);
     let (tsv, back) = round_trip(&rec);
-    assert!(tsv.contains("#Text=Amal met Omar.\n1-1\t"), "{tsv}");
+    assert!(tsv.contains("#Text=Amal met Omar.\n#Text=\n1-1\t"), "{tsv}");
     assert!(
         tsv.contains("#Text=Then Omar left.\n#Text=\n2-1\t"),
         "{tsv}"

@@ -196,20 +196,14 @@ impl Writing<'_> {
     /// The `#Text=` lines and token rows of the sentence of tokens `sent`. Its text runs
     /// to the next sentence's first token (`next`), so the text between sentences
     /// survives: readers add a line break after the last `#Text=` line and take it back
-    /// when the next sentence starts right there. A sentence followed by a line break
-    /// leaves that break to the reader, as INCEpTION writes it (so its sentence does not
-    /// end with a line break).
+    /// when the next sentence starts right there.
     fn sentence(&self, out: &mut String, sent: Range<usize>, next: Option<usize>) {
         let (text, index) = (self.rec.doc.text(), self.rec.doc.index());
         let start = self.tokens.get(sent.start).map_or(0, |t| t.start);
         let end = next
             .and_then(|n| self.tokens.get(n))
             .map_or(self.rec.doc.len_chars(), |t| t.start);
-        let mut chunk = index.slice(text, start..end);
-        if next.is_some() {
-            chunk = chunk.strip_suffix('\n').unwrap_or(chunk);
-        }
-        for line in chunk.split('\n') {
+        for line in index.slice(text, start..end).split('\n') {
             let _ = writeln!(out, "#Text={}", escape_text(line));
         }
         let u16 = |c: usize| index.utf16_from_char(c).unwrap_or(c);
