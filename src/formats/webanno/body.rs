@@ -281,14 +281,17 @@ fn notes(cx: &Cx, sentence_ids: usize, unknown: &[usize]) -> Vec<Warning> {
     if sentence_ids > 0 {
         out.push(cx.warn(
             "#Sentence.id lines".into(),
-            format!("{sentence_ids} sentence ids not imported: Entitle keeps no sentence ids"),
+            format!(
+                "{} not imported: Entitle keeps no sentence ids",
+                super::counted(sentence_ids, "sentence id")
+            ),
         ));
     }
     if let Some(first) = unknown.first() {
         out.push(cx.warn(
             format!(
-                "{} lines starting with # (first on line {first})",
-                unknown.len()
+                "{} starting with # (first on line {first})",
+                super::counted(unknown.len(), "line")
             ),
             "ignored, as INCEpTION ignores them: they are neither #Text nor #Sentence.id".into(),
         ));

@@ -153,7 +153,7 @@ pub(super) fn read(
                 let why = "not an entity layer; import it with --webanno-layer if it is one";
                 found
                     .warnings
-                    .extend(skipped(cx, layer, n, "annotations", why));
+                    .extend(skipped(cx, layer, n, "annotation", why));
             }
             LayerKind::Chain => {
                 let mut why = "a coreference chain layer: Entitle imports entities and their relations, not chains".to_string();
@@ -163,7 +163,7 @@ pub(super) fn read(
                 let n = chain_links(layer, header, units);
                 found
                     .warnings
-                    .extend(skipped(cx, layer, n, "chain links", &why));
+                    .extend(skipped(cx, layer, n, "chain link", &why));
             }
             LayerKind::Relation => {}
         }
@@ -187,7 +187,7 @@ pub(super) fn read(
                 let n = entries(layer, units);
                 found
                     .warnings
-                    .extend(skipped(cx, layer, n, "relations", &why));
+                    .extend(skipped(cx, layer, n, "relation", &why));
             }
         }
     }
@@ -199,7 +199,7 @@ fn skipped(cx: &Cx, layer: &Layer, n: usize, what: &str, why: &str) -> Option<Wa
     (n > 0).then(|| {
         cx.warn(
             format!("layer {}", layer.name),
-            format!("{n} {what} not imported ({why})"),
+            format!("{} not imported ({why})", super::counted(n, what)),
         )
     })
 }
@@ -292,7 +292,13 @@ fn spans_of(
             key = format!("{key} {}", layer.short());
         }
         let has = |p: usize| a.values.get(p).is_some_and(Option::is_some);
-        let label_at = value_at.or_else(|| features.iter().map(|f| f.0).find(|&p| has(p)));
+        // NamedEntity: its `value`, whatever else it has; other layers: the first feature
+        // with a value.
+        let label_at = if is_ne {
+            value_at
+        } else {
+            features.iter().map(|f| f.0).find(|&p| has(p))
+        };
         let label = label_at
             .and_then(|p| a.values.get(p)?.as_deref())
             .map_or_else(|| layer.short().to_string(), unescape_value);
@@ -335,7 +341,10 @@ fn spans_of(
     if slot_links > 0 {
         found.warnings.push(cx.warn(
             format!("layer {}", layer.name),
-            format!("{slot_links} slot links (ROLE_ features) not imported: Entitle has no slot features"),
+            format!(
+                "{} (ROLE_ features) not imported: Entitle has no slot features",
+                super::counted(slot_links, "slot link")
+            ),
         ));
     }
 }

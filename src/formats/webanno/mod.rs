@@ -78,6 +78,15 @@ impl Cx<'_> {
     }
 }
 
+/// `1 relation`, `86 relations`: `what` is the singular, made plural with an `s`.
+fn counted(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 /// Parse one TSV document from memory (`file` names it in messages). Any input gives a
 /// record or an error naming the file, the line and, where it helps, the column;
 /// never a panic.

@@ -95,7 +95,8 @@ pub(super) fn read(
         found.warnings.push(cx.warn(
             format!("layer {} feature {name}", layer.name),
             format!(
-                "{n} values not imported: a relation keeps one label, taken from its first feature"
+                "{} not imported: a relation keeps one label, taken from its first feature",
+                super::counted(n, "value")
             ),
         ));
     }

@@ -384,7 +384,7 @@ fn custom_layers_are_imported_only_when_named() {
         w,
         vec![
             "x: layer webanno.custom.Span: 2 annotations not imported (not an entity layer; import it with --webanno-layer if it is one)",
-            "x: layer webanno.custom.Relation: 1 relations not imported (they connect annotations of webanno.custom.Span, which is not imported; name it with --webanno-layer if it is an entity layer)",
+            "x: layer webanno.custom.Relation: 1 relation not imported (they connect annotations of webanno.custom.Span, which is not imported; name it with --webanno-layer if it is an entity layer)",
         ]
     );
     let r = read_with(CUSTOM, &["webanno.custom.Span"]).unwrap();
@@ -438,7 +438,7 @@ fn custom_layer_label_is_its_first_feature_with_a_value_and_the_rest_are_attribu
     assert_eq!(
         warnings(&r),
         vec![
-            "x: layer webanno.custom.Link feature note: 1 values not imported: a relation keeps one label, taken from its first feature"
+            "x: layer webanno.custom.Link feature note: 1 value not imported: a relation keeps one label, taken from its first feature"
         ]
     );
 }
@@ -460,6 +460,11 @@ fn named_entity_identifiers_stacks_and_escaped_values() {
     let bell = r.set.iter().next().unwrap();
     assert_eq!(bell.normalizations()[0].db, "WD");
     assert_eq!(bell.normalizations()[0].id, "Q1");
+    // A NamedEntity layer without a value column: the identifier stays an identifier.
+    let tsv = "#FORMAT=WebAnno TSV 3.3\n#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|identifier\n\n\n#Text=Amal\n1-1\t0-4\tAmal\tWD:Q7\t\n";
+    let r = read(tsv).unwrap();
+    assert_eq!(spans(&r), vec![("Amal".into(), "NamedEntity".into())]);
+    assert_eq!(r.set.iter().next().unwrap().normalizations()[0].id, "Q7");
 }
 
 #[test]
@@ -576,7 +581,7 @@ fn text_is_rebuilt_as_inception_rebuilds_it() {
     // Sentence ids and unknown comment lines are named.
     let tsv = format!("{NE_HEADER}#Sentence.id=s1\n#Note=x\n#Text=A\n1-1\t0-1\tA\t_\t_\t\n");
     let w = warnings(&read(&tsv).unwrap());
-    assert!(w[0].contains("1 sentence ids not imported"), "{w:?}");
+    assert!(w[0].contains("1 sentence id not imported"), "{w:?}");
     assert!(w[1].contains("first on line 6"), "{w:?}");
 }
 
@@ -827,30 +832,24 @@ fn real_inception_files_read_with_the_expected_counts() {
             w.iter()
                 .find_map(|w| {
                     let rest = w.strip_prefix(&head)?;
-                    rest.split_once(&format!(" {what} not imported"))?
-                        .0
-                        .parse()
-                        .ok()
+                    let (n, kind) = rest.split_once(" not imported")?.0.split_once(' ')?;
+                    (kind.trim_end_matches('s') == what).then_some(n.parse().ok()?)
                 })
                 .unwrap_or(0)
         };
         let chains = by_layer("chain_links");
         for (layer, count) in by_layer("spans_by_layer") {
             let what = if chains.iter().any(|c| c.0 == layer) {
-                "chain links"
+                "chain link"
             } else {
-                "annotations"
+                "annotation"
             };
             if layer != layers::NE {
                 assert_eq!(count_in(&layer, what), count, "{key} {layer}: {w:#?}");
             }
         }
         for (layer, count) in by_layer("relations_by_layer") {
-            assert_eq!(
-                count_in(&layer, "relations"),
-                count,
-                "{key} {layer}: {w:#?}"
-            );
+            assert_eq!(count_in(&layer, "relation"), count, "{key} {layer}: {w:#?}");
         }
         assert!(spans(&r).iter().all(|s| !s.1.contains("->")), "{key}");
         // Custom span layers named: every annotation is a span or a zero-width warning.
