@@ -47,15 +47,17 @@ fn check_lists_every_problem_as_file_line_message() {
     assert!(lines[0].ends_with("binary.txt: looks like a binary file, not text (a NUL byte at byte 0). Entitle annotates UTF-8 plain text (.txt); export the text from the original program first"), "{}", lines[0]);
     assert!(lines[1].contains("good.json:3: column"), "{}", lines[1]);
     assert!(
-        lines[2]
-            .contains("latin1.txt: is not valid UTF-8: bad byte 0xE3 at byte 1 (line 1, column 2)"),
+        lines[2].contains(
+            "latin1.txt:1: is not valid UTF-8: bad byte 0xE3 at byte 1 (line 1, column 2)"
+        ),
         "{}",
         lines[2]
     );
     assert!(err.contains("4 documents checked, 3 problems"), "{err}");
-    // Checking changes nothing.
+    // Checking changes nothing, and takes no lock.
     assert!(p.join("annotations/ann/good.json").exists());
     assert!(!p.join("entitle.toml").exists());
+    assert!(!p.join(".entitle.lock").exists());
 }
 
 #[test]

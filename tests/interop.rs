@@ -549,14 +549,13 @@ const EXPORTS: &[Export] = &[
         },
         Back::Reader,
     ),
-    // What the writer does today. The CLI documents `--prodigy-ner` as the way to get
-    // no overlapping spans and every span (as spans.manual) without it, but the writer
-    // ignores the option: see `prodigy_export_keeps_nested_spans_without_prodigy_ner`.
+    // Every span, as spans.manual holds them; `--prodigy-ner` below drops overlaps.
     export(
         "prodigy",
         "prodigy.jsonl",
         Keeps {
             relations: true,
+            overlaps: true,
             ..FLAT
         },
         Back::Reader,
@@ -1169,7 +1168,6 @@ fn small_project(extra: impl FnOnce(&mut RawSpan)) -> tempfile::TempDir {
 /// spans (as ner.manual needs) instead of every span (as spans.manual holds them)", but
 /// the Prodigy writer never reads the option: both exports drop nested spans.
 #[test]
-#[ignore = "export bug: --prodigy-ner is ignored, the default Prodigy export drops nested spans"]
 fn prodigy_export_keeps_nested_spans_without_prodigy_ner() {
     let dir = small_project(|_| {});
     let p = dir.path().join("p");

@@ -522,7 +522,9 @@ fn add_relations(
                 warnings.push(Warning {
                     doc: name.to_string(),
                     item: format!("relation {} {} {}→{}", r.key, r.label, r.from, r.to),
-                    reason: "dropped: several spans have the id it refers to, so its end is ambiguous".into(),
+                    reason:
+                        "dropped: several spans have the id it refers to, so its end is ambiguous"
+                            .into(),
                 });
                 continue;
             }

@@ -56,7 +56,7 @@ fn file_writer(
 ) -> Result<Box<dyn Writer>, WriteError> {
     Ok(match format {
         Format::Jsonl | Format::SpacyJsonl | Format::Doccano | Format::Prodigy => {
-            Box::new(jsonl::Writer::new(output, format)?)
+            Box::new(jsonl::Writer::with_options(output, format, options)?)
         }
         Format::Conll => Box::new(conll::Writer::new(output, options.scheme)?),
         Format::Spacy => Box::new(docbin::Writer::new(output)?),

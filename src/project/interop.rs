@@ -76,7 +76,10 @@ impl Project {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (names, problems),
             Err(e) => {
-                problems.push(format!("{}: cannot be read ({e}); no annotator's files were read", dir.display()));
+                problems.push(format!(
+                    "{}: cannot be read ({e}); no annotator's files were read",
+                    dir.display()
+                ));
                 return (names, problems);
             }
         };
@@ -280,10 +283,8 @@ impl Project {
                     Ok(Some(p)) => p,
                     Ok(None) => continue,
                     Err((path, e)) => {
-                        st.problems.push(format!(
-                            "{}; its spans are not counted",
-                            e.located(&path)
-                        ));
+                        st.problems
+                            .push(format!("{}; its spans are not counted", e.located(&path)));
                         continue;
                     }
                 };
