@@ -1092,11 +1092,26 @@ fn parse_file(
         .col(ORTH)
         .ok_or_else(|| err("DocBin has no ORTH attribute, so the text cannot be rebuilt".into()))?;
     shared.strings = needed_strings(&shared, orth, &docs, c.strings).map_err(err)?;
+    // The texts of all documents together stay under the same limit: a DocBin whose
+    // tokens repeat one long string cannot grow into gigabytes of text.
     let mut budget = limit;
-    Ok(docs
-        .into_iter()
-        .map(|d| read_doc(&shared, orth, d, &mut budget))
-        .collect())
+    let total = docs.len();
+    let mut out = Vec::with_capacity(total);
+    for d in docs {
+        let doc_no = d.index + 1;
+        let rec = read_doc(&shared, orth, d, &mut budget);
+        if rec.is_err() && budget == 0 {
+            out.push(Err(err(format!(
+                "documents {doc_no}–{total} are not read: the texts rebuilt from this DocBin pass {} MB, \
+                 the limit for a file of {} bytes (its tokens repeat long strings)",
+                limit / 1_000_000,
+                bytes.len()
+            ))));
+            break;
+        }
+        out.push(rec);
+    }
+    Ok(out)
 }
 
 /// Each document's rows and per-document fields.
@@ -1203,10 +1218,7 @@ fn doc_text(
         let space = d.unknown_spaces || shared.spaces.get(r).is_some_and(|&b| b != 0);
         if text.len() + orth.len() + 1 > *budget {
             *budget = 0;
-            return Err(shared.err(format!(
-                "document {doc_no}: the text rebuilt from this DocBin would pass {} MB (tokens repeat long strings); it is not read",
-                text.len() / 1_000_000
-            )));
+            return Err(shared.err(format!("document {doc_no}: its text is too long")));
         }
         let start = chars;
         text.push_str(orth);
@@ -1833,6 +1845,36 @@ mod tests {
         for cut in 0..bytes.len() {
             let _ = parse(&bytes[..cut]);
         }
+    }
+
+    #[test]
+    fn text_rebuilt_from_repeated_strings_is_capped() {
+        // 2 MB token text, used by 40 tokens: 80 MB of text from a file of a few KB.
+        let long = "a".repeat(2 << 20);
+        let id = string_id(&long);
+        let rows: Vec<u8> = std::iter::repeat_n(id.to_le_bytes(), 42)
+            .flatten()
+            .collect();
+        let lengths: Vec<u8> = [1i32, 40, 1].iter().flat_map(|l| l.to_le_bytes()).collect();
+        let map = Mp::Map(vec![
+            (mp_str("attrs"), Mp::Array(vec![Mp::from(ORTH)])),
+            (mp_str("tokens"), Mp::Binary(rows)),
+            (mp_str("spaces"), Mp::Binary(vec![0; 42])),
+            (mp_str("lengths"), Mp::Binary(lengths)),
+            (mp_str("strings"), Mp::Array(vec![mp_str(&long)])),
+        ]);
+        let file = zlib(&pack(&map));
+        assert!(file.len() < 20_000, "{}", file.len());
+        let got = parse(&file);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].as_ref().unwrap().doc.text().len(), 2 << 20);
+        let e = got[1].as_ref().unwrap_err().to_string();
+        assert!(
+            e.starts_with(
+                "t.spacy: documents 2–3 are not read: the texts rebuilt from this DocBin pass 67 MB"
+            ),
+            "{e}"
+        );
     }
 
     fn real(name: &str) -> PathBuf {
