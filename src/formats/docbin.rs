@@ -1612,6 +1612,27 @@ mod tests {
     }
 
     #[test]
+    fn a_span_starting_on_white_space_is_written_on_its_tokens_with_a_warning() {
+        // spaCy folds one space into the token before it: a span cannot start there.
+        let rec = record("Amal met[GPE  Oslo] and [X \u{a0}]", &[]);
+        let (bytes, warnings) = write(std::slice::from_ref(&rec));
+        let reasons: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "d: span T1 GPE 8..13 \" Oslo\": written as 9..13: a spaCy span starts and ends on a token, not on white space",
+            ]
+        );
+        let back = parse(&bytes);
+        let back = back[0].as_ref().unwrap();
+        assert_eq!(back.doc.text(), rec.doc.text());
+        assert_eq!(
+            spans_of(back),
+            [(9, 13, "GPE".into(), vec![]), (18, 19, "X".into(), vec![])]
+        );
+    }
+
+    #[test]
     fn named_span_groups_round_trip_and_stay_out_of_ents_and_sc() {
         // "Oslo" in sc and events, the sentence in events only, Amal in sc (an ent).
         let rec = record(
