@@ -11,10 +11,18 @@
 //! - `R1<TAB>works_for Arg1:T1 Arg2:T3` — a directed relation.
 //! - `A1<TAB>Negated T3` (flag) / `A2<TAB>Confidence T3 High` (value); `M` is the old name.
 //! - `N1<TAB>Reference T3 Wikidata:Q42<TAB>Douglas Adams` — a normalization.
-//! - `#1<TAB>AnnotatorNotes T3<TAB>free text` — a note.
+//! - `#1<TAB>AnnotatorNotes T3<TAB>free text` — a note (the span's note); a note of
+//!   another type (`#2<TAB>Comment T3<TAB>…`) is kept with its type
+//!   ([`crate::model::SpanExtra::typed_notes`]) and written back as it was. Several notes
+//!   of one type on one span are joined by line breaks, and written one `#` line per
+//!   line, so the round trip is exact.
 //!
-//! Events (`E`) and equivalences (`*`) are reported and skipped on import. brat has no
-//! escaping: tabs and line breaks in notes are written as spaces, and label names with
+//! Entitle has no events or equivalence sets. An event (`E1<TAB>Merge:T5 Org:T2`) keeps
+//! its trigger span (a `T` line like any other) and is a warning naming the arguments
+//! that are not imported; attributes, notes and normalizations *on an event* go to its
+//! trigger span — where brat draws them — with a warning each. Equivalences (`*`) and
+//! attributes, notes and normalizations on relations are warnings naming each line.
+//! brat has no escaping: tabs in notes are written as spaces, and label names with
 //! spaces, `:` or `;` get `_` instead.
 
 use super::{
@@ -70,38 +78,57 @@ pub fn read(path: &Path, options: &Arc<ReadOptions>) -> Box<dyn Iterator<Item = 
 
 fn read_pair(root: &Path, txt: &Path, options: &ReadOptions) -> Result<Record, FormatError> {
     let bytes = super::read_input(txt)?;
-    let name = super::txt::name_of(root, txt);
+    let ann_path = txt.with_extension("ann");
+    // No .ann is a document without annotations; anything else there (a link, a FIFO,
+    // bad UTF-8) is read, or refused, like any input.
+    let ann = if std::fs::symlink_metadata(&ann_path).is_ok() {
+        super::read_input_string(&ann_path)?
+    } else {
+        String::new()
+    };
+    pair(&super::txt::name_of(root, txt), txt, bytes, &ann, options)
+}
+
+/// Parse one brat document from memory: the `.txt` bytes and the `.ann` text. `txt_path`
+/// names the document (its stem) and, with `.ann`, the files in messages. The folder
+/// reader goes through the same code; fuzzing calls this.
+pub fn parse_pair(
+    txt_path: &Path,
+    text_bytes: &[u8],
+    ann: &str,
+    options: &ReadOptions,
+) -> Result<Record, FormatError> {
+    let name = super::txt::name_of(txt_path.parent().unwrap_or(Path::new("")), txt_path);
+    pair(&name, txt_path, text_bytes.to_vec(), ann, options)
+}
+
+fn pair(
+    name: &str,
+    txt: &Path,
+    bytes: Vec<u8>,
+    ann: &str,
+    options: &ReadOptions,
+) -> Result<Record, FormatError> {
     // Decoded once here; the record's document is built from this text.
     let (text, had_bom) = crate::model::decode_text(bytes)
         .map_err(|e| FormatError::new(txt, super::txt::text_error_line(&e), e.to_string()))?;
     let ann_path = txt.with_extension("ann");
-    let ann = match std::fs::read(&ann_path) {
-        Ok(b) => String::from_utf8(b).map_err(|e| {
-            FormatError::new(
-                &ann_path,
-                0,
-                format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-            )
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(FormatError::new(&ann_path, 0, format!("cannot read: {e}"))),
-    };
     let mut warnings = Vec::new();
     // brat counts a BOM as a character; our text starts after it.
     let shift = usize::from(had_bom);
     if had_bom {
         warnings.push(Warning {
-            doc: name.clone(),
+            doc: name.to_string(),
             item: "byte-order mark".into(),
             reason:
                 "brat counts it as a character; offsets were shifted by one to the text after it"
                     .into(),
         });
     }
-    let (spans, relations, more) = parse_ann(&ann, &ann_path, &name, shift)?;
+    let (spans, relations, more) = parse_ann(ann, &ann_path, name, shift)?;
     warnings.extend(more);
     let mut rec = super::build_record(
-        &name,
+        name,
         None,
         text,
         spans,
@@ -118,7 +145,172 @@ fn read_pair(root: &Path, txt: &Path, options: &ReadOptions) -> Result<Record, F
 
 type Parsed = (Vec<RawSpan>, Vec<RawRelation>, Vec<Warning>);
 
-/// Parse `.ann` text. Every malformed line is an error naming its line.
+/// One `.ann` line, split: `ID<TAB>DATA[<TAB>TAIL]`.
+struct Line<'a> {
+    n: usize,
+    id: &'a str,
+    kind: char,
+    data: &'a str,
+    tail: Option<&'a str>,
+}
+
+/// Split and check one line; `None` for a blank line.
+fn split_line<'a>(raw: &'a str, n: usize, path: &Path) -> Result<Option<Line<'a>>, FormatError> {
+    let line = raw.strip_suffix('\r').unwrap_or(raw);
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let err = |m: String| FormatError::new(path, n, m);
+    let mut parts = line.splitn(3, '\t');
+    let id = parts.next().unwrap_or("");
+    let data = parts.next().ok_or_else(|| {
+        err(format!(
+            "no TAB after the id {id:?}; brat lines are ID<TAB>DATA[<TAB>TEXT]"
+        ))
+    })?;
+    if id.contains(char::is_whitespace) {
+        return Err(err(format!(
+            "{id:?} is not a brat id: brat lines are ID<TAB>DATA[<TAB>TEXT] with a TAB, not a space, after the id"
+        )));
+    }
+    let kind = id.chars().next().unwrap_or(' ');
+    let valid_id = id == "*"
+        || (matches!(kind, 'T' | 'R' | 'E' | 'A' | 'M' | 'N' | '#')
+            && id[kind.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit()));
+    if !valid_id {
+        return Err(err(format!(
+            "{id:?} is not a brat id (T1, R1, E1, A1, M1, N1, #1 or *)"
+        )));
+    }
+    Ok(Some(Line {
+        n,
+        id,
+        kind,
+        data,
+        tail: parts.next(),
+    }))
+}
+
+/// A `T` line: a span (fragments in code points, moved back by `shift` for a BOM).
+fn span_line(l: &Line<'_>, path: &Path, shift: usize) -> Result<RawSpan, FormatError> {
+    let err = |m: String| FormatError::new(path, l.n, m);
+    let (label, offsets) = l.data.split_once(' ').ok_or_else(|| {
+        err(format!(
+            "T line data must be 'TYPE START END[;START END]', got {:?}",
+            l.data
+        ))
+    })?;
+    let mut fragments = Vec::new();
+    for frag in offsets.split(';') {
+        let (s, e) = frag
+            .split_once(' ')
+            .and_then(|(s, e)| Some((s.parse::<usize>().ok()?, e.parse::<usize>().ok()?)))
+            .ok_or_else(|| {
+                err(format!(
+                    "bad offsets {frag:?} in {}; expected 'START END' with whole numbers",
+                    l.id
+                ))
+            })?;
+        if s < shift || e < shift {
+            return Err(err(format!("{} starts inside the byte-order mark", l.id)));
+        }
+        fragments.push((s - shift, e - shift));
+    }
+    Ok(RawSpan {
+        key: l.id.to_string(),
+        fragments,
+        label: label.to_string(),
+        text: l.tail.map(str::to_string),
+        line: l.n,
+        ..Default::default()
+    })
+}
+
+/// An `R` line: a directed relation.
+fn relation_line(l: &Line<'_>, path: &Path) -> Result<RawRelation, FormatError> {
+    let err = |m: String| FormatError::new(path, l.n, m);
+    let fields: Vec<&str> = l.data.split(' ').collect();
+    let (Some(ty), Some(a), Some(b), 3) =
+        (fields.first(), fields.get(1), fields.get(2), fields.len())
+    else {
+        return Err(err(format!(
+            "R line data must be 'TYPE Arg1:T1 Arg2:T2', got {:?}",
+            l.data
+        )));
+    };
+    let (ra, ta) = a
+        .split_once(':')
+        .ok_or_else(|| err(format!("relation argument {a:?} must be ROLE:ID")))?;
+    let (rb, tb) = b
+        .split_once(':')
+        .ok_or_else(|| err(format!("relation argument {b:?} must be ROLE:ID")))?;
+    if ra == rb {
+        return Err(err(format!(
+            "the two roles of {} must differ, both are {ra:?}",
+            l.id
+        )));
+    }
+    Ok(RawRelation {
+        key: l.id.to_string(),
+        label: ty.to_string(),
+        from: ta.to_string(),
+        to: tb.to_string(),
+        line: l.n,
+    })
+}
+
+/// An `E` line: `TYPE:TRIGGER [ROLE:ID ...]`. Entitle has no events: the trigger span
+/// is kept (it is a `T` line of its own), the event itself is a warning naming what is
+/// not imported.
+struct Event {
+    n: usize,
+    id: String,
+    data: String,
+    trigger: String,
+    args: Vec<String>,
+}
+
+fn event_line(l: &Line<'_>, path: &Path) -> Result<Event, FormatError> {
+    let mut fields = l.data.split(' ').filter(|f| !f.is_empty());
+    let (_, trigger) = fields
+        .next()
+        .and_then(|f| f.split_once(':'))
+        .filter(|(ty, t)| !ty.is_empty() && !t.is_empty())
+        .ok_or_else(|| {
+            FormatError::new(
+                path,
+                l.n,
+                format!(
+                    "E line data must be 'TYPE:TRIGGER [ROLE:ID ...]', got {:?}",
+                    l.data
+                ),
+            )
+        })?;
+    Ok(Event {
+        n: l.n,
+        id: l.id.to_string(),
+        data: l.data.to_string(),
+        trigger: trigger.to_string(),
+        args: fields.map(str::to_string).collect(),
+    })
+}
+
+/// An `A`/`M`/`N`/`#` line, applied to its target once every line is read.
+struct Pending {
+    n: usize,
+    id: String,
+    kind: char,
+    fields: Vec<String>,
+    tail: Option<String>,
+}
+
+/// Parse `.ann` text. Every malformed line is an error naming its line; what Entitle
+/// cannot hold (events, equivalences, attributes and notes on relations) is a warning
+/// naming it; attributes, notes and normalizations on an event go to its trigger span
+/// (where brat draws them), with a warning.
 pub fn parse_ann(
     ann: &str,
     path: &Path,
@@ -127,181 +319,209 @@ pub fn parse_ann(
 ) -> Result<Parsed, FormatError> {
     let mut spans: Vec<RawSpan> = Vec::new();
     let mut relations = Vec::new();
+    let mut events = Vec::new();
     let mut warnings = Vec::new();
-    let mut by_key: rustc_hash::FxHashMap<&str, usize> = Default::default();
     let mut ids: rustc_hash::FxHashSet<&str> = Default::default();
     // Attribute, normalization and note lines may come before their span: apply later.
-    let mut pending: Vec<(usize, char, Vec<String>, Option<String>)> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
     for (i, raw_line) in ann.split('\n').enumerate() {
-        let n = i + 1;
-        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        if line.trim().is_empty() {
+        let Some(l) = split_line(raw_line, i + 1, path)? else {
             continue;
+        };
+        if l.id != "*" && !ids.insert(l.id) {
+            return Err(FormatError::new(
+                path,
+                l.n,
+                format!("id {} is used twice", l.id),
+            ));
         }
-        let err = |m: String| FormatError::new(path, n, m);
-        let mut parts = line.splitn(3, '\t');
-        let id = parts.next().unwrap_or("");
-        let data = parts.next().ok_or_else(|| {
-            err(format!(
-                "no TAB after the id {id:?}; brat lines are ID<TAB>DATA[<TAB>TEXT]"
-            ))
-        })?;
-        let tail = parts.next();
-        if id.contains(char::is_whitespace) {
-            return Err(err(format!(
-                "{id:?} is not a brat id: brat lines are ID<TAB>DATA[<TAB>TEXT] with a TAB, not a space, after the id"
-            )));
-        }
-        let kind = id.chars().next().unwrap_or(' ');
-        let valid_id = id == "*"
-            || (matches!(kind, 'T' | 'R' | 'E' | 'A' | 'M' | 'N' | '#')
-                && id[kind.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_digit()));
-        if !valid_id {
-            return Err(err(format!(
-                "{id:?} is not a brat id (T1, R1, E1, A1, M1, N1, #1 or *)"
-            )));
-        }
-        if id != "*" && !ids.insert(id) {
-            return Err(err(format!("id {id} is used twice")));
-        }
-        // Split into fields only for the (rarer) lines that need them.
-        let fields = || -> Vec<String> { data.split(' ').map(str::to_string).collect() };
-        match kind {
-            'T' => {
-                let (label, offsets) = data.split_once(' ').ok_or_else(|| {
-                    err(format!(
-                        "T line data must be 'TYPE START END[;START END]', got {data:?}"
-                    ))
-                })?;
-                let mut fragments = Vec::new();
-                for frag in offsets.split(';') {
-                    let (s, e) = frag
-                        .split_once(' ')
-                        .and_then(|(s, e)| Some((s.parse::<usize>().ok()?, e.parse::<usize>().ok()?)))
-                        .ok_or_else(|| err(format!("bad offsets {frag:?} in {id}; expected 'START END' with whole numbers")))?;
-                    if s < shift || e < shift {
-                        return Err(err(format!("{id} starts inside the byte-order mark")));
-                    }
-                    fragments.push((s - shift, e - shift));
-                }
-                let text = tail.map(str::to_string);
-                by_key.insert(id, spans.len());
-                spans.push(RawSpan {
-                    key: id.to_string(),
-                    fragments,
-                    label: label.to_string(),
-                    text,
-                    line: n,
-                    ..Default::default()
-                });
-            }
-            'R' => {
-                let fields = fields();
-                let args: Vec<&str> = fields.iter().skip(1).map(String::as_str).collect();
-                let (Some(a), Some(b), 2) = (args.first(), args.get(1), args.len()) else {
-                    return Err(err(format!(
-                        "R line data must be 'TYPE Arg1:T1 Arg2:T2', got {data:?}"
-                    )));
-                };
-                let (ra, ta) = a
-                    .split_once(':')
-                    .ok_or_else(|| err(format!("relation argument {a:?} must be ROLE:ID")))?;
-                let (rb, tb) = b
-                    .split_once(':')
-                    .ok_or_else(|| err(format!("relation argument {b:?} must be ROLE:ID")))?;
-                if ra == rb {
-                    return Err(err(format!(
-                        "the two roles of {id} must differ, both are {ra:?}"
-                    )));
-                }
-                relations.push(RawRelation {
-                    key: id.to_string(),
-                    label: fields[0].clone(),
-                    from: ta.to_string(),
-                    to: tb.to_string(),
-                    line: n,
-                });
-            }
-            'A' | 'M' | 'N' | '#' => pending.push((n, kind, fields(), tail.map(str::to_string))),
-            'E' => warnings.push(Warning {
-                doc: doc_name.into(),
-                item: format!("event {id} ({data})"),
-                reason: "not imported: Entitle keeps entities and relations; the event's trigger span is kept"
-                    .into(),
+        match l.kind {
+            'T' => spans.push(span_line(&l, path, shift)?),
+            'R' => relations.push(relation_line(&l, path)?),
+            'E' => events.push(event_line(&l, path)?),
+            'A' | 'M' | 'N' | '#' => pending.push(Pending {
+                n: l.n,
+                id: l.id.to_string(),
+                kind: l.kind,
+                fields: l.data.split(' ').map(str::to_string).collect(),
+                tail: l.tail.map(str::to_string),
             }),
             _ => warnings.push(Warning {
                 doc: doc_name.into(),
-                item: format!("equivalence {data}"),
+                item: format!("equivalence (line {}) {}", l.n, l.data),
                 reason: "not imported: Entitle has no equivalence sets".into(),
             }),
         }
     }
-    for (n, kind, fields, tail) in pending {
-        let err = |m: String| FormatError::new(path, n, m);
-        let target = fields.get(1).cloned().unwrap_or_default();
-        let Some(&at) = by_key.get(target.as_str()) else {
-            if target.starts_with('E') || target.starts_with('R') {
-                warnings.push(Warning {
-                    doc: doc_name.into(),
-                    item: format!("line {n} on {target}"),
-                    reason:
-                        "not imported: attributes, notes and normalizations are kept on spans only"
-                            .into(),
-                });
-                continue;
-            }
-            return Err(err(format!(
-                "refers to {target:?}, which is not a T line of this file"
-            )));
+    let by_key: rustc_hash::FxHashMap<String, usize> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.key.clone(), i))
+        .collect();
+    let mut triggers: rustc_hash::FxHashMap<String, usize> = Default::default();
+    for e in events {
+        let Some(&at) = by_key.get(&e.trigger) else {
+            return Err(FormatError::new(
+                path,
+                e.n,
+                format!(
+                    "event {} has trigger {:?}, which is not a T line of this file",
+                    e.id, e.trigger
+                ),
+            ));
         };
-        let span = &mut spans[at];
-        match kind {
-            'A' | 'M' => {
-                if !(2..=3).contains(&fields.len()) {
-                    return Err(err(format!(
-                        "attribute data must be 'NAME ID [VALUE]', got {:?}",
-                        fields.join(" ")
-                    )));
-                }
-                let value = fields.get(2).cloned().unwrap_or_else(|| "true".into());
-                span.attributes.push((fields[0].clone(), value));
-            }
-            'N' => {
-                let (db, id) = fields
-                    .get(2)
-                    .and_then(|r| r.split_once(':'))
-                    .ok_or_else(|| {
-                        err(format!(
-                            "normalization data must be 'TYPE ID DB:ENTRY', got {:?}",
-                            fields.join(" ")
-                        ))
-                    })?;
-                span.normalizations.push(Normalization {
-                    db: db.into(),
-                    id: id.into(),
-                    name: tail.filter(|t| !t.is_empty()),
-                });
-            }
-            _ => {
-                if fields.len() != 2 {
-                    return Err(err(format!(
-                        "note data must be 'AnnotatorNotes ID', got {:?}",
-                        fields.join(" ")
-                    )));
-                }
-                let note = tail.unwrap_or_default();
-                span.note = Some(match span.note.take() {
-                    Some(prev) => format!("{prev}\n{note}"),
-                    None => note,
-                });
-            }
-        }
+        warnings.push(event_warning(&e, doc_name));
+        triggers.insert(e.id, at);
+    }
+    let relation_ids: rustc_hash::FxHashSet<&str> =
+        relations.iter().map(|r| r.key.as_str()).collect();
+    for p in pending {
+        apply(
+            p,
+            &mut spans,
+            &by_key,
+            &triggers,
+            &relation_ids,
+            path,
+            doc_name,
+            &mut warnings,
+        )?;
     }
     Ok((spans, relations, warnings))
 }
+
+fn event_warning(e: &Event, doc_name: &str) -> Warning {
+    let args = if e.args.is_empty() {
+        " (the event has no arguments)".to_string()
+    } else {
+        format!("; its arguments {} are not", e.args.join(", "))
+    };
+    Warning {
+        doc: doc_name.into(),
+        item: format!("event {} {}", e.id, e.data),
+        reason: format!(
+            "not imported as an event (Entitle has no events): its trigger span {} is kept{args}",
+            e.trigger
+        ),
+    }
+}
+
+/// Apply one attribute, normalization or note to the span it names (or to the trigger
+/// span of the event it names).
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    p: Pending,
+    spans: &mut [RawSpan],
+    by_key: &rustc_hash::FxHashMap<String, usize>,
+    triggers: &rustc_hash::FxHashMap<String, usize>,
+    relation_ids: &rustc_hash::FxHashSet<&str>,
+    path: &Path,
+    doc_name: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), FormatError> {
+    let err = |m: String| FormatError::new(path, p.n, m);
+    let target = p.fields.get(1).map(String::as_str).unwrap_or_default();
+    let what = match p.kind {
+        'A' | 'M' => format!("attribute {} {}", p.id, p.fields.join(" ")),
+        'N' => format!("normalization {} {}", p.id, p.fields.join(" ")),
+        _ => format!(
+            "note {} ({})",
+            p.id,
+            p.fields.first().map_or("", String::as_str)
+        ),
+    };
+    let at = if let Some(&at) = by_key.get(target) {
+        at
+    } else if let Some(&at) = triggers.get(target) {
+        let trigger = spans.get(at).map_or("", |s| s.key.as_str());
+        warnings.push(Warning {
+            doc: doc_name.into(),
+            item: format!("{what} on event {target}"),
+            reason: format!(
+                "kept on the event's trigger span {trigger} (Entitle has no events; brat shows it there)"
+            ),
+        });
+        at
+    } else if relation_ids.contains(target) {
+        warnings.push(Warning {
+            doc: doc_name.into(),
+            item: format!("{what} on relation {target}"),
+            reason:
+                "not imported: Entitle keeps attributes, notes and normalizations on spans only"
+                    .into(),
+        });
+        return Ok(());
+    } else {
+        return Err(err(format!(
+            "refers to {target:?}, which is not a T line of this file"
+        )));
+    };
+    let Some(span) = spans.get_mut(at) else {
+        return Ok(());
+    };
+    match p.kind {
+        'A' | 'M' => {
+            if !(2..=3).contains(&p.fields.len()) {
+                return Err(err(format!(
+                    "attribute data must be 'NAME ID [VALUE]', got {:?}",
+                    p.fields.join(" ")
+                )));
+            }
+            let value = p.fields.get(2).cloned().unwrap_or_else(|| "true".into());
+            span.attributes.push((p.fields[0].clone(), value));
+        }
+        'N' => {
+            let (db, id) = p
+                .fields
+                .get(2)
+                .and_then(|r| r.split_once(':'))
+                .ok_or_else(|| {
+                    err(format!(
+                        "normalization data must be 'TYPE ID DB:ENTRY', got {:?}",
+                        p.fields.join(" ")
+                    ))
+                })?;
+            span.normalizations.push(Normalization {
+                db: db.into(),
+                id: id.into(),
+                name: p.tail.filter(|t| !t.is_empty()),
+            });
+        }
+        _ => {
+            if p.fields.len() != 2 {
+                return Err(err(format!(
+                    "note data must be 'TYPE ID' (e.g. AnnotatorNotes T1), got {:?}",
+                    p.fields.join(" ")
+                )));
+            }
+            add_note(span, &p.fields[0], p.tail.unwrap_or_default());
+        }
+    }
+    Ok(())
+}
+
+/// Notes of one type on one span are joined by line breaks (and written back one
+/// `#` line per line, so the round trip is exact).
+fn add_note(span: &mut RawSpan, ty: &str, text: String) {
+    let join = |prev: &mut String, text: String| {
+        prev.push('\n');
+        prev.push_str(&text);
+    };
+    if ty == NOTE_TYPE {
+        match &mut span.note {
+            Some(prev) => join(prev, text),
+            None => span.note = Some(text),
+        }
+    } else {
+        match span.typed_notes.iter_mut().find(|(t, _)| t == ty) {
+            Some((_, prev)) => join(prev, text),
+            None => span.typed_notes.push((ty.to_string(), text)),
+        }
+    }
+}
+
+/// The note type of brat's note box.
+const NOTE_TYPE: &str = "AnnotatorNotes";
 
 /// brat type names cannot hold spaces, `:` or `;`.
 fn brat_type(label: &str) -> String {
@@ -326,6 +546,16 @@ fn one_line(s: &str) -> String {
                 c
             }
         })
+        .collect()
+}
+
+/// The lines of a note, one `#` line each (brat's tail cannot hold a line break; a
+/// reader joins the notes of one type on one span with line breaks again). Tabs become
+/// spaces.
+fn note_lines(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n");
+    text.split(is_line_break)
+        .map(|l| l.replace('\t', " "))
         .collect()
 }
 
@@ -407,9 +637,16 @@ pub fn encode(rec: &Record) -> (String, Vec<Warning>) {
                 one_line(norm.name.as_deref().unwrap_or(""))
             );
         }
-        if let Some(text) = s.note() {
-            note += 1;
-            let _ = writeln!(out, "#{note}\tAnnotatorNotes T{t}\t{}", one_line(text));
+        let notes = s.note().map(|n| (NOTE_TYPE, n)).into_iter();
+        let typed = s
+            .typed_notes()
+            .iter()
+            .map(|(ty, n)| (ty.as_str(), n.as_str()));
+        for (ty, text) in notes.chain(typed) {
+            for line in note_lines(text) {
+                note += 1;
+                let _ = writeln!(out, "#{note}\t{} T{t}\t{line}", brat_type(ty));
+            }
         }
     }
     for (i, r) in rec.set.relations().iter().enumerate() {
@@ -495,5 +732,159 @@ mod tests {
         assert_eq!(spans[1].note.as_deref(), Some("name is in curly quotes"));
         assert_eq!(rels.len(), 1);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
+    }
+
+    const TEXT: &str = "“Amal” met 😀 Rami\r\nin دمشق e\u{301}.\n";
+
+    fn pair_of(ann: &str) -> Result<Record, FormatError> {
+        parse_pair(
+            Path::new("dir/doc.txt"),
+            TEXT.as_bytes(),
+            ann,
+            &ReadOptions::default(),
+        )
+    }
+
+    #[test]
+    fn notes_of_every_type_keep_their_type_through_a_round_trip() {
+        let ann = "T1\tPER 1 5\tAmal\n#1\tAnnotatorNotes T1\tfirst\n#2\tComment T1\tcheck spelling\n#3\tAnnotatorNotes T1\tsecond\nT2\tLOC 22 26\tدمشق\n#4\tSource T2\twire\tcopy\n#5\tComment T1\tagain\n";
+        let rec = pair_of(ann).unwrap();
+        assert_eq!(rec.name, "doc");
+        let spans: Vec<_> = rec.set.iter().collect();
+        assert_eq!(spans[0].note(), Some("first\nsecond"));
+        assert_eq!(
+            spans[0].typed_notes(),
+            [("Comment".to_string(), "check spelling\nagain".to_string())]
+        );
+        // The tail is everything after the second TAB.
+        assert_eq!(
+            spans[1].typed_notes(),
+            [("Source".to_string(), "wire\tcopy".to_string())]
+        );
+        let (written, warnings) = encode(&rec);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            written,
+            "T1\tPER 1 5\tAmal\n#1\tAnnotatorNotes T1\tfirst\n#2\tAnnotatorNotes T1\tsecond\n#3\tComment T1\tcheck spelling\n#4\tComment T1\tagain\nT2\tLOC 22 26\tدمشق\n#5\tSource T2\twire copy\n"
+        );
+        let back = pair_of(&written).unwrap();
+        let back: Vec<_> = back.set.iter().collect();
+        assert_eq!(back[0].note(), spans[0].note());
+        assert_eq!(back[0].typed_notes(), spans[0].typed_notes());
+        assert_eq!(back[1].typed_notes()[0].0, "Source");
+    }
+
+    #[test]
+    fn events_equivalences_and_annotations_on_them_are_named_or_kept_on_the_trigger() {
+        let ann = "T1\tPER 1 5\tAmal\nT2\tPER 13 17\tRami\nT3\tMeet 7 10\tmet\nE1\tMeet:T3 Agent:T1 Partner:T2\nA1\tConfidence E1 High\n#1\tAnnotatorNotes E1\tunsure\nN1\tReference E1 Wiki:Q1\nR1\tKnows Arg1:T1 Arg2:T2\nA2\tNegated R1\n#2\tComment R1\twhy\n*\tEquiv T1 T2\nE2\tMeet:T3\n";
+        let rec = pair_of(ann).unwrap();
+        assert_eq!(rec.set.len(), 3);
+        assert_eq!(rec.set.relations().len(), 1);
+        let trigger = rec.set.iter().find(|s| &*s.label == "Meet").unwrap();
+        assert_eq!(
+            trigger.attributes(),
+            [("Confidence".to_string(), "High".to_string())]
+        );
+        assert_eq!(trigger.note(), Some("unsure"));
+        assert_eq!(trigger.normalizations()[0].id, "Q1");
+        let got: Vec<String> = rec.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            got,
+            [
+                "doc: equivalence (line 11) Equiv T1 T2: not imported: Entitle has no equivalence sets",
+                "doc: event E1 Meet:T3 Agent:T1 Partner:T2: not imported as an event (Entitle has no events): its trigger span T3 is kept; its arguments Agent:T1, Partner:T2 are not",
+                "doc: event E2 Meet:T3: not imported as an event (Entitle has no events): its trigger span T3 is kept (the event has no arguments)",
+                "doc: attribute A1 Confidence E1 High on event E1: kept on the event's trigger span T3 (Entitle has no events; brat shows it there)",
+                "doc: note #1 (AnnotatorNotes) on event E1: kept on the event's trigger span T3 (Entitle has no events; brat shows it there)",
+                "doc: normalization N1 Reference E1 Wiki:Q1 on event E1: kept on the event's trigger span T3 (Entitle has no events; brat shows it there)",
+                "doc: attribute A2 Negated R1 on relation R1: not imported: Entitle keeps attributes, notes and normalizations on spans only",
+                "doc: note #2 (Comment) on relation R1: not imported: Entitle keeps attributes, notes and normalizations on spans only",
+            ]
+        );
+        let e = pair_of("T1\tPER 1 5\tAmal\nE1\tMeet:T7 Agent:T1\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "dir/doc.ann:2: event E1 has trigger \"T7\", which is not a T line of this file"
+        );
+        let e = pair_of("E1\tMeet\n").unwrap_err().to_string();
+        assert!(e.contains("E line data must be 'TYPE:TRIGGER"), "{e}");
+    }
+
+    #[test]
+    fn offsets_are_code_points_with_crlf_emoji_arabic_and_combining_marks() {
+        let ann = "T1\tPER 13 17\tRami\nT2\tLOC 22 26\tدمشق\nT3\tX 27 29\te\u{301}\nT4\tY 7 17\tmet 😀 Rami\n";
+        let rec = pair_of(ann).unwrap();
+        let got: Vec<(usize, usize, &str)> = rec
+            .set
+            .iter()
+            .map(|s| {
+                (
+                    s.range.start(),
+                    s.range.end(),
+                    rec.doc.slice(s.range.range()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (7, 17, "met 😀 Rami"),
+                (13, 17, "Rami"),
+                (22, 26, "دمشق"),
+                (27, 29, "e\u{301}")
+            ]
+        );
+        // A BOM counts as a character in brat: offsets move back by one.
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(TEXT.as_bytes());
+        let rec = parse_pair(
+            Path::new("doc.txt"),
+            &bom,
+            "T1\tPER 2 6\tAmal\n",
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(rec.set.iter().next().unwrap().range.start(), 1);
+    }
+
+    /// Every real brat collection reads as brat's reader counts it (expected.json):
+    /// documents, spans and relations; each event, equivalence, attribute and note is
+    /// kept or named in a warning.
+    #[test]
+    fn real_brat_files_read_as_brat_reads_them() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/real");
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("expected.json")).unwrap())
+                .unwrap();
+        let mut n = 0;
+        for (key, e) in expected.as_object().unwrap() {
+            if !key.starts_with("brat/") {
+                continue;
+            }
+            n += 1;
+            let count = |k: &str| e[k].as_u64().unwrap() as usize;
+            let items: Vec<Deferred> =
+                read(&root.join(key), &Arc::new(ReadOptions::default())).collect();
+            let recs: Vec<Record> = items.into_iter().map(|d| d.parse().unwrap()).collect();
+            assert_eq!(recs.len(), count("documents"), "{key}");
+            let r = &recs[0];
+            assert_eq!(r.set.len(), count("spans"), "{key}");
+            assert_eq!(r.set.relations().len(), count("relations"), "{key}");
+            let warned = |prefix: &str| {
+                r.warnings
+                    .iter()
+                    .filter(|w| w.item.starts_with(prefix) && w.reason.starts_with("not imported"))
+                    .count()
+            };
+            assert_eq!(warned("event "), count("events"), "{key}");
+            assert_eq!(warned("equivalence "), count("equivalences"), "{key}");
+            let attrs: usize = r.set.iter().map(|s| s.attributes().len()).sum();
+            assert_eq!(attrs + warned("attribute "), count("attributes"), "{key}");
+            let notes: usize = r.set.iter().filter(|s| s.note().is_some()).count();
+            assert_eq!(notes + warned("note "), count("notes"), "{key}");
+            let frags = r.set.iter().filter(|s| s.is_discontinuous()).count();
+            assert_eq!(frags, count("discontinuous_spans"), "{key}");
+        }
+        assert_eq!(n, 8);
     }
 }
