@@ -2780,13 +2780,13 @@ fn validate_spacy() -> Vec<Case> {
             "huge-length",
             docbin_tokens(&[i32::MAX], &["Amal", "visited"]),
             1,
-            &["in.spacy", "DocBin is inconsistent"],
+            &["in.spacy", "DocBin is inconsistent", "2147483647"],
         ),
         sp(
             "negative-length",
             docbin_tokens(&[-1, 3], &["Amal", "visited"]),
             1,
-            &["in.spacy", "DocBin is inconsistent"],
+            &["in.spacy", "negative length"],
         ),
         sp(
             "string-missing",

@@ -1210,7 +1210,6 @@ fn prodigy_export_keeps_nested_spans_without_prodigy_ner() {
 /// Label Studio and the CSV table write only the AnnotatorNotes note and drop the
 /// others silently.
 #[test]
-#[ignore = "export bug: typed notes dropped silently by jsonl, brat, label-studio, csv"]
 fn typed_notes_are_exported_or_named() {
     let dir = small_project(|s| {
         s.typed_notes = vec![("Comment".into(), "check the listing year".into())];

@@ -1042,6 +1042,6 @@ mod tests {
                 serde_json::from_value(e["spans_by_label"].clone()).unwrap();
             assert_eq!(by_label, want, "{key}");
         }
-        assert_eq!(n, 7);
+        assert_eq!(n, 8);
     }
 }
