@@ -14,13 +14,22 @@ pub(super) struct Lines {
 
 impl Lines {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        let mut i = 0;
+        while i < bytes.len() {
+            // Eight bytes at a time where none is a line feed.
+            if let Some(w) = word(bytes, i)
+                && !has_byte(w, b'\n')
+            {
+                i += 8;
+                continue;
+            }
+            if bytes[i] == b'\n' {
+                starts.push(i + 1);
+            }
+            i += 1;
+        }
         Self { starts }
     }
 
@@ -133,10 +142,31 @@ pub(super) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// True when one of the eight bytes of `w` is `b`.
+fn has_byte(w: u64, b: u8) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = w ^ (ONES * b as u64);
+    x.wrapping_sub(ONES) & !x & HIGH != 0
+}
+
+/// The eight bytes at `at`, if there are eight.
+fn word(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(chunk))
+}
+
 /// The index of the `"` that closes the string opening at `open`, if there is one.
+/// Texts are most of an export: eight bytes at a time where none is `"` or `\`.
 fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
     let mut j = open + 1;
     loop {
+        while let Some(w) = word(bytes, j) {
+            if has_byte(w, b'"') || has_byte(w, b'\\') {
+                break;
+            }
+            j += 8;
+        }
         match *bytes.get(j)? {
             b'"' => return Some(j),
             b'\\' => j += 2,

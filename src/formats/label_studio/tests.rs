@@ -875,3 +875,40 @@ fn the_writers_output_reads_back_identically() {
         assert!(b.warnings.is_empty(), "{:?}", b.warnings);
     }
 }
+
+#[test]
+fn quotes_and_backslashes_in_strings_do_not_end_a_task_early() {
+    // Escapes at every position within the scanner's eight-byte steps.
+    for pad in 0..17 {
+        // Brackets after each escape: a string ended too early would end the task.
+        let raw = format!("{}“\"}}x\\\"] \\\\😀\\{{", "a".repeat(pad));
+        // serde_json writes the quotes and backslashes as escapes.
+        let text = serde_json::to_string(&raw).unwrap();
+        let json = format!(
+            "[{{\"id\": 1, \"data\": {{\"text\": {text}}}, \"annotations\": [{{\"result\": [{{\"id\": \"r\", \"type\": \"labels\", \"value\": {{\"start\": 0, \"end\": 1, \"labels\": [\"X\"]}}}}]}}]}},\n{{\"id\": 2, \"data\": {{\"text\": {text}}}}}]"
+        );
+        let (records, errors) = parse(&json);
+        assert!(errors.is_empty(), "{pad}: {errors:?}");
+        assert_eq!(records.len(), 2, "{pad}");
+        assert_eq!(records[1].doc.text(), raw);
+        assert_eq!(records[0].set.len(), 1);
+    }
+}
+
+#[test]
+fn the_line_table_agrees_with_counting() {
+    let text: String = (0..300)
+        .map(|i| {
+            if i % 7 == 0 || i % 11 == 0 {
+                '\n'
+            } else {
+                'é'
+            }
+        })
+        .collect();
+    let lines = scan::Lines::new(&text);
+    for (at, _) in text.char_indices() {
+        let naive = text[..at].matches('\n').count() + 1;
+        assert_eq!(lines.line(at), naive, "{at}");
+    }
+}
