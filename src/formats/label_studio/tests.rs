@@ -912,3 +912,53 @@ fn the_line_table_agrees_with_counting() {
         assert_eq!(lines.line(at), naive, "{at}");
     }
 }
+
+#[test]
+fn the_writer_names_what_it_drops() {
+    let rec = build_record(
+        "doc",
+        None,
+        "Amal met Zoë in Oslo".into(),
+        vec![
+            RawSpan {
+                key: "a".into(),
+                fragments: vec![(0, 4)],
+                label: "PER".into(),
+                typed_notes: vec![("Remark".into(), "check the spelling".into())],
+                ..Default::default()
+            },
+            RawSpan {
+                key: "b".into(),
+                fragments: vec![(9, 12), (16, 20)],
+                label: "PER".into(),
+                ..Default::default()
+            },
+        ],
+        vec![RawRelation {
+            key: "R1".into(),
+            label: "met".into(),
+            from: "a".into(),
+            to: "b".into(),
+            line: 0,
+        }],
+        Default::default(),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let (value, warnings) = task(&rec, 1);
+    let w: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(w.len(), 3, "{w:?}");
+    assert!(w.iter().any(|w| w.contains("discontinuous")), "{w:?}");
+    assert!(w.iter().any(|w| w.contains("Remark note on span")), "{w:?}");
+    assert!(
+        w.iter().any(|w| w.contains("relation")
+            && w.contains("met")
+            && w.contains("dropped with its span")),
+        "{w:?}"
+    );
+    // Only the span Label Studio can hold is written.
+    assert_eq!(
+        value["annotations"][0]["result"].as_array().unwrap().len(),
+        1
+    );
+}

@@ -1,7 +1,9 @@
 //! The writer: a Label Studio JSON export (one annotation per task) and, beside it,
 //! `NAME.config.xml`, the labeling config to paste into the project.
 
-use super::super::{Format, Keeps, Record, Warning, WriteError, WriteOptions, expressible};
+use super::super::{
+    Format, Keeps, Record, Warning, WriteError, WriteOptions, describe_span, expressible,
+};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -48,7 +50,17 @@ pub fn task(rec: &Record, n: usize) -> (Value, Vec<Warning>) {
         overlaps: true,
         ..Keeps::default()
     };
-    let (spans, warnings) = expressible(rec, Format::LabelStudio, keeps);
+    let (spans, mut warnings) = expressible(rec, Format::LabelStudio, keeps);
+    for s in &spans {
+        for (ty, _) in s.typed_notes() {
+            warnings.push(Warning {
+                doc: rec.name.clone(),
+                item: format!("{ty} note on {}", describe_span(rec, s)),
+                reason: "dropped: the Label Studio export keeps one note per span (its text area)"
+                    .into(),
+            });
+        }
+    }
     let region = |s: &crate::model::Span| format!("T{}", s.id.0);
     let mut result = Vec::new();
     for s in &spans {
@@ -67,6 +79,12 @@ pub fn task(rec: &Record, n: usize) -> (Value, Vec<Warning>) {
     for r in rec.set.relations() {
         if kept.contains(&r.from) && kept.contains(&r.to) {
             result.push(json!({"from_id": format!("T{}", r.from.0), "to_id": format!("T{}", r.to.0), "type": "relation", "direction": "right", "labels": [&*r.label]}));
+        } else {
+            warnings.push(Warning {
+                doc: rec.name.clone(),
+                item: format!("relation {} {} {}→{}", r.id, r.label, r.from, r.to),
+                reason: "dropped with its span, which Label Studio cannot express".into(),
+            });
         }
     }
     let mut data = Map::new();
