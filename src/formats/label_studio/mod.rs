@@ -32,6 +32,7 @@
 //! labels (and colours), relations and a per-region note field, to paste into the
 //! project's Labeling Interface.
 
+mod fast;
 mod regions;
 mod scan;
 mod task;
@@ -256,8 +257,19 @@ impl<S: AsRef<str>> Tasks<S> {
         let index = self.index;
         self.index += 1;
         let slice = text.get(start..end.unwrap_or(text.len())).unwrap_or("");
-        let value: serde_json::Value = match serde_json::from_str(slice) {
-            Ok(v) => v,
+        let cx = task::Ctx {
+            path: &self.path,
+            stem: &self.stem,
+            lines: &self.lines,
+            places: &places,
+            index,
+            options: &self.options,
+        };
+        match task::read(slice, &cx) {
+            Ok(items) => {
+                self.pending.extend(items);
+                self.pos = end.unwrap_or(text.len());
+            }
             Err(e) => {
                 let (line, column) = if e.line() <= 1 {
                     (
@@ -280,19 +292,8 @@ impl<S: AsRef<str>> Tasks<S> {
                         self.state = State::Done;
                     }
                 }
-                return;
             }
-        };
-        self.pos = end.unwrap_or(text.len());
-        let cx = task::Ctx {
-            path: &self.path,
-            stem: &self.stem,
-            lines: &self.lines,
-            places: &places,
-            index,
-            options: &self.options,
-        };
-        self.pending.extend(task::read_task(value, &cx));
+        }
     }
 }
 

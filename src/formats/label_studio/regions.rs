@@ -5,10 +5,35 @@ use super::task::{Ctx, Doc, Item, kind};
 use crate::formats::{FormatError, Origin, RawRelation, RawSpan, Record, Warning, build_record};
 use crate::model::Label;
 use crate::text::{CharSpan, is_line_break};
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+/// One result of an annotation, as either parser finds it.
+pub(super) enum Res {
+    Region(Region),
+    /// A `labels` result that cannot be read: what is wrong with it.
+    Bad {
+        k: usize,
+        key: String,
+        problem: String,
+    },
+    Relation {
+        k: usize,
+        from: Option<String>,
+        to: Option<String>,
+        direction: Option<String>,
+        labels: Result<Vec<String>, String>,
+    },
+    Note(Note),
+    /// A result of another type (choices, rating …), or without one.
+    Other {
+        k: usize,
+        id: Option<String>,
+        ty: String,
+    },
+}
 
 /// A `labels` region as the file has it, offsets still in the file's unit.
-struct Region {
+pub(super) struct Region {
     /// Index in `result`.
     k: usize,
     /// Its id (relations and notes refer to it), or its index.
@@ -18,16 +43,17 @@ struct Region {
     end: usize,
     /// `value.text`.
     stored: Option<String>,
+    /// Set when the annotation is read.
     line: usize,
     /// The offsets were read as UTF-16 and one falls inside a surrogate pair.
     split_pair: bool,
 }
 
 /// A per-region `textarea`: the note, the region it belongs to.
-struct Note {
-    k: usize,
-    key: Option<String>,
-    text: String,
+pub(super) struct Note {
+    pub k: usize,
+    pub key: Option<String>,
+    pub text: String,
 }
 
 /// What one annotation's results hold.
@@ -96,31 +122,25 @@ pub(super) fn read_annotation(
     mut item: Item,
     cx: &Ctx,
 ) -> Vec<Result<Record, FormatError>> {
-    let result = item.value.remove("result");
+    let results = std::mem::take(&mut item.results);
     let here = Here {
         cx,
         doc,
         item: &item,
     };
     let mut found = Results::default();
-    match result {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(results)) => {
-            for (k, r) in results.into_iter().enumerate() {
-                read_result(k, r, &here, &mut found);
-            }
-        }
-        Some(other) => found.errors.push(FormatError::new(
+    if let Some(what) = item.bad_results {
+        found.errors.push(FormatError::new(
             cx.path,
             cx.item_line(item.list, item.pos),
             format!(
-                "task {} (id {}): the \"result\" of {} must be a list, not {}; it was not read",
-                cx.index,
-                doc.id,
-                item.desc,
-                kind(&other)
+                "task {} (id {}): the \"result\" of {} must be a list, not {what}; it was not read",
+                cx.index, doc.id, item.desc
             ),
-        )),
+        ));
+    }
+    for r in results {
+        sort_result(r, &here, &mut found);
     }
     choose_units(&mut found.regions, &here, &mut found.warnings);
     let mut spans = Vec::with_capacity(found.regions.len());
@@ -170,58 +190,31 @@ pub(super) fn read_annotation(
     out
 }
 
-/// The id of a result (a string, or a number written as one).
-fn id_of(r: &Map<String, Value>) -> Option<String> {
-    match r.get("id")? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 /// Sort one result into regions, relations and notes; the others are warnings.
-fn read_result(k: usize, r: Value, here: &Here, found: &mut Results) {
-    let Value::Object(r) = r else {
-        found.errors.push(here.region_error(
-            k,
-            "-",
-            &format!("is not a JSON object but {}", kind(&r)),
-        ));
-        return;
-    };
-    let key = id_of(&r).unwrap_or_else(|| k.to_string());
-    let ty = r.get("type").and_then(Value::as_str).unwrap_or("");
-    match ty {
-        "labels" | "hypertextlabels" => match region(k, &key, ty, &r, here) {
-            Ok(region) => found.regions.push(region),
-            Err(problem) => {
-                found.errors.push(here.region_error(k, &key, &problem));
-                found.failed.push(key);
-            }
-        },
-        "relation" => relations(k, &r, here, found),
-        "textarea" => {
-            let text = match r.get("value").and_then(|v| v.get("text")) {
-                Some(Value::Array(a)) => a
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                Some(Value::String(s)) => s.clone(),
-                _ => String::new(),
-            };
-            found.notes.push(Note {
-                k,
-                key: id_of(&r),
-                text,
-            });
+fn sort_result(r: Res, here: &Here, found: &mut Results) {
+    match r {
+        Res::Region(mut region) => {
+            region.line = here.line(region.k);
+            found.regions.push(region);
         }
-        _ => {
-            let what = match id_of(&r) {
+        Res::Bad { k, key, problem } => {
+            found.errors.push(here.region_error(k, &key, &problem));
+            found.failed.push(key);
+        }
+        Res::Relation {
+            k,
+            from,
+            to,
+            direction,
+            labels,
+        } => relations(k, (from, to), direction.as_deref(), labels, here, found),
+        Res::Note(note) => found.notes.push(note),
+        Res::Other { k, id, ty } => {
+            let what = match id {
                 Some(id) => format!("result {k} ({id})"),
                 None => format!("result {k}"),
             };
-            found.warnings.push(match ty {
+            found.warnings.push(match ty.as_str() {
                 "" => here.warning(what, "not imported: it has no \"type\""),
                 other => here.warning(
                     format!("{what} of type {other:?}"),
@@ -229,6 +222,98 @@ fn read_result(k: usize, r: Value, here: &Here, found: &mut Results) {
                 ),
             });
         }
+    }
+}
+
+/// An id or a relation end: a string, or a number written as one.
+pub(super) fn id_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The names of a `labels` list (absent or null: none), or the value that is not one.
+fn label_names(v: Option<&Value>) -> Result<Vec<String>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(l)) if l.iter().all(Value::is_string) => Ok(l
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()),
+        Some(other) => Err(other.to_string()),
+    }
+}
+
+/// A text area's text: a list of strings (one per line) or a string.
+pub(super) fn note_text(v: &Value) -> String {
+    match v {
+        Value::Array(a) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Value::String(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// One result from a JSON value (the general parser).
+pub(super) fn res_of_value(k: usize, r: Value) -> Res {
+    let Value::Object(r) = r else {
+        return Res::Bad {
+            k,
+            key: "-".into(),
+            problem: format!("is not a JSON object but {}", kind(&r)),
+        };
+    };
+    let id = id_of(r.get("id"));
+    let ty = r.get("type").and_then(Value::as_str).unwrap_or("");
+    match ty {
+        "labels" | "hypertextlabels" => {
+            let key = id.unwrap_or_else(|| k.to_string());
+            let Some(v) = r.get("value").and_then(Value::as_object) else {
+                return region_res(k, key, ty, None);
+            };
+            // The value's key is the control's type (`labels`, `hypertextlabels`).
+            let labels = label_names(
+                v.get(ty)
+                    .filter(|l| !l.is_null())
+                    .or_else(|| v.get("labels")),
+            );
+            let stored = v.get("text").and_then(Value::as_str).map(str::to_string);
+            region_res(
+                k,
+                key,
+                ty,
+                Some((v.get("start"), v.get("end"), labels, stored)),
+            )
+        }
+        "relation" => Res::Relation {
+            k,
+            from: id_of(r.get("from_id")),
+            to: id_of(r.get("to_id")),
+            direction: r
+                .get("direction")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            labels: label_names(r.get("labels")),
+        },
+        "textarea" => Res::Note(Note {
+            k,
+            key: id,
+            text: r
+                .get("value")
+                .and_then(|v| v.get("text"))
+                .map_or_else(String::new, note_text),
+        }),
+        _ => Res::Other {
+            k,
+            id,
+            ty: ty.to_string(),
+        },
     }
 }
 
@@ -241,77 +326,93 @@ fn offset(v: &Value) -> Option<usize> {
     (f >= 0.0 && f.fract() == 0.0 && f < 1e15).then_some(f as usize)
 }
 
-/// A `labels` region, or what is wrong with it.
-fn region(
-    k: usize,
-    key: &str,
-    ty: &str,
-    r: &Map<String, Value>,
-    here: &Here,
-) -> Result<Region, String> {
-    let Some(v) = r.get("value").and_then(Value::as_object) else {
-        return Err("has no \"value\" object".into());
+/// The parts of a `labels` value: start, end, labels, `text`.
+pub(super) type RegionValue<'v> = (
+    Option<&'v Value>,
+    Option<&'v Value>,
+    Result<Vec<String>, String>,
+    Option<String>,
+);
+
+/// A `labels` region from its parts (`None`: it has no value object), or what is
+/// wrong with it. Both parsers come here, so both say the same.
+pub(super) fn region_res(k: usize, key: String, ty: &str, value: Option<RegionValue>) -> Res {
+    let bad = |key: String, problem: String| Res::Bad { k, key, problem };
+    let Some((start, end, labels, stored)) = value else {
+        return bad(key, "has no \"value\" object".into());
     };
-    let (start, end) = match (v.get("start"), v.get("end")) {
+    let (start, end) = match (start, end) {
         (Some(a), Some(b)) if a.is_number() && b.is_number() => match (offset(a), offset(b)) {
             (Some(s), Some(e)) => (s, e),
             _ => {
-                return Err(format!(
-                    "has value.start {a} and value.end {b}; offsets are whole numbers from 0"
-                ));
+                return bad(
+                    key,
+                    format!(
+                        "has value.start {a} and value.end {b}; offsets are whole numbers from 0"
+                    ),
+                );
             }
         },
         _ => {
-            return Err("has no numeric value.start/value.end (HyperText regions with XPaths are not supported)".into());
+            return bad(
+                key,
+                "has no numeric value.start/value.end (HyperText regions with XPaths are not supported)".into(),
+            );
         }
     };
-    // The value's key is the control's type (`labels`, `hypertextlabels`).
-    let labels: Vec<String> = v
-        .get(ty)
-        .or_else(|| v.get("labels"))
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    if labels.is_empty() {
-        return Err(format!("has no value.{ty}"));
+    let labels = match labels {
+        Ok(l) if l.is_empty() => return bad(key, format!("has no value.{ty}")),
+        Ok(l) => l,
+        Err(v) => {
+            return bad(
+                key,
+                format!("has value.{ty} {v}; it must be a list of label names"),
+            );
+        }
+    };
+    if let Some(l) = labels.iter().find(|l| Label::sanitize(l).is_none()) {
+        let problem = format!("has the label {l:?}, which is not usable as a label name");
+        return bad(key, problem);
     }
-    if let Some(bad) = labels.iter().find(|l| Label::sanitize(l).is_none()) {
-        return Err(format!(
-            "has the label {bad:?}, which is not usable as a label name"
-        ));
-    }
-    Ok(Region {
+    Res::Region(Region {
         k,
-        key: key.to_string(),
+        key,
         labels,
         start,
         end,
-        stored: v.get("text").and_then(Value::as_str).map(str::to_string),
-        line: here.line(k),
+        stored,
+        line: 0,
         split_pair: false,
     })
 }
 
 /// A relation result: one relation per label, in Entitle's one direction.
-fn relations(k: usize, r: &Map<String, Value>, here: &Here, found: &mut Results) {
-    let end = |name: &str| match r.get(name) {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    let (Some(mut from), Some(mut to)) = (end("from_id"), end("to_id")) else {
+fn relations(
+    k: usize,
+    ends: (Option<String>, Option<String>),
+    direction: Option<&str>,
+    labels: Result<Vec<String>, String>,
+    here: &Here,
+    found: &mut Results,
+) {
+    let (Some(mut from), Some(mut to)) = ends else {
         found.warnings.push(here.warning(
             format!("relation {k}"),
             "dropped: it has no from_id and to_id",
         ));
         return;
     };
-    match r.get("direction").and_then(Value::as_str) {
+    let mut labels = match labels {
+        Ok(l) => l,
+        Err(v) => {
+            found.warnings.push(here.warning(
+                format!("relation {k} {from}→{to}"),
+                format!("dropped: its labels {v} are not a list of names"),
+            ));
+            return;
+        }
+    };
+    match direction {
         Some("left") => std::mem::swap(&mut from, &mut to),
         Some("bi") => found.warnings.push(here.warning(
             format!("relation {k} {from}↔{to}"),
@@ -319,16 +420,6 @@ fn relations(k: usize, r: &Map<String, Value>, here: &Here, found: &mut Results)
         )),
         _ => {}
     }
-    let mut labels: Vec<String> = r
-        .get("labels")
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
     if labels.is_empty() {
         // Label Studio draws relations without a <Relations> tag: keep the link.
         found.warnings.push(here.warning(

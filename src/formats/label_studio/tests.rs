@@ -962,3 +962,150 @@ fn the_writer_names_what_it_drops() {
         1
     );
 }
+
+// ------------------------------------------------ the two parsers agree
+
+/// Everything a reader hands out, as text, to compare two runs.
+fn summary(text: &str) -> Vec<String> {
+    parse_str(Path::new("ls.json"), text, &ReadOptions::default())
+        .map(|item| match item {
+            Ok(r) => format!(
+                "{} {:?} {:?} {:?} line {} {:?} {:?} {:?} {:?}",
+                r.name,
+                r.annotator,
+                r.external_id,
+                r.meta,
+                r.origin.line,
+                spans(&r),
+                r.set
+                    .iter()
+                    .map(|s| s.annotator.to_string())
+                    .collect::<Vec<_>>(),
+                relations(&r),
+                r.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>()
+            ),
+            Err(e) => format!("{} skipped={}", e, e.skipped),
+        })
+        .collect()
+}
+
+/// Read `text` with the typed fast path (where it applies) and with the general
+/// parser only; returns (what both read, tasks the fast path read).
+fn both_parsers(text: &str) -> (Vec<String>, usize) {
+    fast::FAST_READS.set(0);
+    let fast = summary(text);
+    let fast_reads = fast::FAST_READS.get();
+    fast::GENERAL_ONLY.set(true);
+    let general = summary(text);
+    fast::GENERAL_ONLY.set(false);
+    assert_eq!(fast, general);
+    (fast, fast_reads)
+}
+
+/// Shapes the typed path reads itself: other result types, hypertextlabels, number
+/// ids, a text area with a string, a model version that is a number, nulls.
+const SHAPES: &str = r#"[
+ {"id": "doc-a", "data": {"title": "T", "text": "Amal met Zoë in Oslo.", "n": 3}, "meta": {}, "drafts": [{"result": []}],
+  "annotations": [{"id": 1, "completed_by": {"id": 9}, "was_cancelled": null, "ground_truth": false, "lead_time": 1.5, "meta": null, "result": [
+   {"id": 101, "type": "labels", "value": {"start": 0.0, "end": 4, "text": "Amal", "labels": ["PER"]}, "origin": "manual", "score": 0.5},
+   {"id": "h", "type": "hypertextlabels", "value": {"start": 9, "end": 12, "text": "Zoë", "labels": ["X"], "hypertextlabels": ["PER"]}},
+   {"id": "n", "type": "labels", "value": {"start": 16, "end": 20, "text": " Oslo", "labels": null}},
+   {"id": "v", "type": "labels"},
+   {"id": "c", "type": "choices", "value": {"choices": ["news"]}},
+   {"type": "rating", "value": {"rating": 4}},
+   {"id": 101, "type": "textarea", "value": {"text": "a note"}},
+   {"from_id": 101, "to_id": "h", "type": "relation", "labels": []},
+   {"to_id": "h", "type": "relation"},
+   {"id": "x", "value": {"start": 0, "end": 4}}
+  ]}],
+  "predictions": [{"model_version": 3, "score": 0.9, "result": [{"id": "p", "type": "labels", "value": {"start": 16, "end": 20, "text": "Oslo", "labels": ["GPE"]}}]}]},
+ {"data": {"text": "Nobody annotated this."}, "predictions": [{"model_version": 3, "result": [{"id": "p", "type": "labels", "value": {"start": 0, "end": 6, "text": "Nobody", "labels": ["PER"]}}]}, {"result": []}]}
+]"#;
+
+/// Shapes only the general parser reads (most tasks have one), between tasks that the
+/// typed path reads.
+const ODD: &str = r#"[
+ {"id": 1, "data": {"text": "Amal"}, "annotations": [{"result": [{"id": "a", "type": "labels", "value": {"start": 0, "end": 4, "text": "Amal", "labels": ["PER"]}}]}]},
+ {"id": 2, "data": {"text": "Amal"}, "annotations": [{"was_cancelled": "no", "result": [{"id": "a", "type": "labels", "value": {"start": 0, "end": 4, "text": "Amal", "labels": ["PER", 7]}}]}]},
+ {"id": 3, "data": {"text": "Amal"}, "annotations": [{"result": [{"id": "a", "type": 5}, {"id": "b", "type": "labels", "value": "x"}, "str"]}]},
+ {"id": 4, "data": {"text": "Amal"}, "annotations": [{"result": [{"id": "a", "type": "labels", "value": {"start": "/p[1]", "end": "/p[1]", "labels": ["PER"]}}]}]},
+ {"id": 5, "data": {"text": "Amal"}, "annotations": [{"result": [{"id": "a", "type": "labels", "id": "b", "value": {"start": 0, "end": 4, "text": "Amal", "labels": ["PER"]}}]}]},
+ {"id": 6, "data": {"text": "Amal"}, "drafts": {}, "predictions": "none"},
+ {"id": 7, "data": {"text": "Amal"}, "annotations": [{"result": [{"id": "a", "type": "labels", "value": {"start": -1, "end": 4.5, "text": "Amal", "labels": ["PER"]}}]}]},
+ {"id": 8, "data": null},
+ {"id": 9, "data": {"n": 1}},
+ {"id": 10, "data": {"text": "Zoë"}, "annotations": [{"result": [{"id": "a", "type": "labels", "value": {"start": 0, "end": 3, "text": "Zoë", "labels": ["PER"]}}]}]}
+]"#;
+
+#[test]
+fn the_typed_path_and_the_general_parser_read_the_same() {
+    let mut files: Vec<(String, String)> = [
+        ("TEAM", TEAM),
+        ("TEXTS", TEXTS),
+        ("OLD", OLD),
+        ("SHAPES", SHAPES),
+        ("ODD", ODD),
+    ]
+    .into_iter()
+    .map(|(n, t)| (n.to_string(), t.to_string()))
+    .collect();
+    for entry in std::fs::read_dir(real("")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            files.push((
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+    let mut fast_reads = Vec::new();
+    for (name, text) in &files {
+        let (items, n) = both_parsers(text);
+        assert!(!items.is_empty(), "{name}");
+        fast_reads.push((name.as_str(), n));
+    }
+    // The typed path reads every task of the well-formed files itself (a test that
+    // always fell back would compare the general parser with itself).
+    let tasks = |n: &str| fast_reads.iter().find(|(f, _)| *f == n).unwrap().1;
+    assert_eq!(tasks("TEAM"), 1);
+    assert_eq!(tasks("TEXTS"), 1);
+    assert_eq!(tasks("OLD"), 1);
+    assert_eq!(tasks("SHAPES"), 2);
+    // ODD: tasks 1 and 10, and 4 and 7, whose offsets the shared code refuses.
+    assert_eq!(tasks("ODD"), 4);
+}
+
+#[test]
+fn odd_shapes_are_named_never_dropped() {
+    let (records, errors) = parse(ODD);
+    let e: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    let has = |line: usize, what: &str| {
+        assert!(
+            e.iter()
+                .any(|m| m.starts_with(&format!("ls.json:{line}: ")) && m.contains(what)),
+            "{line} {what}: {e:#?}"
+        )
+    };
+    has(
+        3,
+        r#"region 0 has value.labels ["PER",7]; it must be a list of label names"#,
+    );
+    has(4, "region 1 has no \"value\" object");
+    has(4, "region 2 is not a JSON object but a string");
+    has(5, "region 0 has no numeric value.start/value.end");
+    has(7, "\"predictions\" must be a list, not a string");
+    has(
+        8,
+        "region 0 has value.start -1 and value.end 4.5; offsets are whole numbers",
+    );
+    has(9, "task 7 has no \"data\" object");
+    has(10, "task 8: \"data\" has no text field");
+    assert_eq!(e.len(), 8, "{e:#?}");
+    // Every task with a text is a record.
+    assert_eq!(records.len(), 8);
+    assert!(
+        records[2].warnings[0]
+            .to_string()
+            .contains("result 0 (a): not imported: it has no \"type\"")
+    );
+}
