@@ -25,8 +25,10 @@
 //! without it.
 //!
 //! Reading streams: one pass over the bytes finds each task and the places of its
-//! annotations and results ([`scan`]); each task is parsed on its own; line numbers
-//! come from one table of line starts. Time and memory grow linearly with the file.
+//! annotations and results ([`scan`]); each task is parsed on its own, into typed
+//! structs when it has Label Studio's shapes ([`fast`]), else as a JSON value that
+//! names what is malformed ([`task`]); line numbers come from one table of line
+//! starts. Time grows linearly with the file (`cargo bench --bench label_studio`).
 //!
 //! Export writes the tasks and, beside them, `NAME.config.xml`: the `<View>` with the
 //! labels (and colours), relations and a per-region note field, to paste into the

@@ -189,7 +189,9 @@ pub(super) fn scan_value(bytes: &[u8], start: usize) -> (Option<usize>, Places) 
         Some(b'"') => return (string_end(bytes, start).map(|e| e + 1), places),
         _ => {
             // A number or literal: serde_json says what is wrong with it.
-            let end = bytes[start..]
+            let end = bytes
+                .get(start..)
+                .unwrap_or_default()
                 .iter()
                 .position(|&b| matches!(b, b',' | b']' | b'}') || is_space(b))
                 .map_or(bytes.len(), |p| start + p);

@@ -1109,3 +1109,25 @@ fn odd_shapes_are_named_never_dropped() {
             .contains("result 0 (a): not imported: it has no \"type\"")
     );
 }
+
+#[test]
+fn no_damaged_export_panics() {
+    // Every prefix, and structural bytes written over the ASCII ones: the reader ends
+    // with items (records or errors), never a panic.
+    for text in [TEAM, TEXTS, SHAPES, ODD] {
+        for cut in (0..=text.len()).filter(|&c| text.is_char_boundary(c)) {
+            let _ = summary(&text[..cut]);
+        }
+        for at in (0..text.len()).step_by(3) {
+            if !text.as_bytes()[at].is_ascii() {
+                continue;
+            }
+            for b in ["\"", "{", "]", ",", "\\", "0", ":"] {
+                let mut damaged = text.to_string();
+                damaged.replace_range(at..at + 1, b);
+                let items = summary(&damaged);
+                assert!(!items.is_empty() || damaged.trim_start().starts_with("[]"));
+            }
+        }
+    }
+}
