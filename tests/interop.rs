@@ -527,7 +527,16 @@ const fn conll(args: &'static [&'static str], output: &'static str) -> Export {
 const EXPORTS: &[Export] = &[
     export("jsonl", "all.jsonl", ALL, Back::Reader),
     export("spacy-jsonl", "spacy.jsonl", FLAT, Back::Reader),
-    export("spacy", "docs.spacy", FLAT, Back::Reader),
+    // doc.ents holds what it can; every span goes to the span group "sc".
+    export(
+        "spacy",
+        "docs.spacy",
+        Keeps {
+            overlaps: true,
+            ..FLAT
+        },
+        Back::Reader,
+    ),
     export(
         "doccano",
         "doccano.jsonl",
@@ -1105,10 +1114,6 @@ const KNOWN_BUGS: &[(&str, &str)] = &[
     (
         r#"sample doccano.jsonl: no warning with all of ["warning: 03-central-bank-holds-rates: ", "relation R", " headed_by: dropped: one of its spans was dropped"]"#,
         "doccano: a relation whose span was dropped (here the discontinuous ORG) is left out without a warning (formats/jsonl.rs doccano_object filters relations on `kept`; prodigy and webanno-tsv warn)",
-    ),
-    (
-        r#"sample ls.json: no warning with all of ["warning: 03-central-bank-holds-rates: ", "relation R", " headed_by: dropped: one of its spans was dropped"]"#,
-        "label-studio: a relation whose span was dropped is left out without a warning (formats/label_studio.rs task filters relations on `kept`)",
     ),
     (
         r#"sample webanno: 01-aleppo-souk-reopens: 15 spans read back, 15 expected

@@ -953,7 +953,7 @@ fn the_writer_names_what_it_drops() {
     assert!(
         w.iter().any(|w| w.contains("relation")
             && w.contains("met")
-            && w.contains("dropped with its span")),
+            && w.contains("dropped: one of its spans was dropped")),
         "{w:?}"
     );
     // Only the span Label Studio can hold is written.
