@@ -15,13 +15,10 @@
 //!   document id (`../../x`, an absolute path, `CON`) writes beside the project. `HOME`
 //!   and the XDG folders point into the case folder, so writes there are caught too.
 //!
-//! Cases are grouped by verb. Cases that fail today because a reader or a path is still
-//! wrong are listed by name, with a diagnosis, in [`FAILING_TODAY`]: the per-verb tests
-//! skip them and `failing_today` (ignored until they are fixed) runs them. Their
-//! expectations are what issue 6 asks for, not what Entitle does today.
+//! Cases are grouped by verb. Their expectations are what issue 6 asks for; every case
+//! runs in `cargo test`.
 //!
-//! Run: `cargo test --test bad_inputs`; the failing ones: `cargo test --test bad_inputs
-//! -- --ignored`. `BAD_INPUTS=name-part` runs only the cases whose name contains it;
+//! Run: `cargo test --test bad_inputs`. `BAD_INPUTS=name-part` runs only the cases whose name contains it;
 //! `ENTITLE_BIN=path` runs them against another build of the binary.
 #![cfg(unix)]
 
@@ -561,17 +558,8 @@ fn run_all(cases: Vec<Case>) -> Vec<(String, String)> {
     f
 }
 
-fn failing_names() -> Vec<&'static str> {
-    FAILING_TODAY.iter().map(|(n, _)| *n).collect()
-}
-
-/// Run the cases of one verb that are expected to pass.
+/// Run the cases of one verb.
 fn run_verb(cases: Vec<Case>) {
-    let failing = failing_names();
-    let cases: Vec<Case> = cases
-        .into_iter()
-        .filter(|c| !failing.contains(&c.name.as_str()))
-        .collect();
     let failures = run_all(cases);
     if !failures.is_empty() {
         let report: Vec<String> = failures
@@ -2052,7 +2040,7 @@ fn validate_jsonl() -> Vec<Case> {
             .file("in.jsonl", "{\"text\": \"Amal visited Oslo.\", \"spans\": [{\"id\": 1, \"start\": 0, \"end\": 4, \"label\": \"PER\"}], \"relations\": [{\"from\": {\"x\": 1}, \"to\": 1, \"label\": \"r\"}]}\n")
             .run(&val("in.jsonl", "jsonl"))
             .codes(&[0, 1])
-            .has(&["in.jsonl", "\"from\""])
+            .has(&["in.jsonl", ".from must be a string or a number"])
             .lacks(&["18446744073709551615"]),
         j("fragments-empty-with-a-relation", "{\"text\": \"Amal met Ben.\", \"spans\": [{\"id\": 1, \"start\": 0, \"end\": 4, \"label\": \"PER\", \"fragments\": []}, {\"id\": 2, \"start\": 9, \"end\": 12, \"label\": \"PER\"}], \"relations\": [{\"from\": 1, \"to\": 2, \"label\": \"knows\"}]}\n", 1, &["in.jsonl:1", "span 1 has no offsets|fragments"]),
         j("fragments-overlap", "{\"text\": \"Amal met Ben.\", \"spans\": [{\"start\": 0, \"end\": 12, \"label\": \"PER\", \"fragments\": [[0, 6], [4, 12]]}]}\n", 1, &["in.jsonl:1", "its fragments overlap each other"]),
@@ -3099,200 +3087,6 @@ fn fix_labels_cases() -> Vec<Case> {
 
 /// Cases that fail today, by name, with what is wrong. Their expectations are issue 6's;
 /// when one is fixed, delete its line here and the per-verb test runs it.
-const FAILING_TODAY: &[(&str, &str)] = &[
-    (
-        "check/annotator-folder-is-a-link",
-        "Project::annotators() keeps only entries whose file_type() is_dir, so an annotator folder that is a link is skipped in silence: check says 'no problems'",
-    ),
-    (
-        "stats/annotator-folder-is-a-link",
-        "as check/annotator-folder-is-a-link: that annotator's spans are not counted and stats exits 0 ('2 documents, 0 spans')",
-    ),
-    (
-        "export/annotator-folder-is-a-link",
-        "as check/annotator-folder-is-a-link: export writes both documents with 0 spans and exits 0",
-    ),
-    (
-        "import/refused-import-leaves-no-interrupted-import-behind",
-        "begin_import writes the journal before any record is staged; the refused import (docs/ is a link) never removes it, so check then reports 'An import ... was interrupted ... Run the same import again to finish it' for an import that was refused",
-    ),
-    (
-        "export/damaged-meta-sidecar",
-        "Project::export_record reads docs/NAME.meta.json with .ok() twice (read, parse): a damaged sidecar counts as no metadata, so the source id and meta vanish from the export in silence (exit 0)",
-    ),
-    (
-        "export/fifo-as-meta-sidecar",
-        "same path as export/damaged-meta-sidecar: the FIFO is refused without hanging, but the error is swallowed and the document exported without its id and meta (exit 0)",
-    ),
-    (
-        "export/every-document-failing-keeps-existing-output",
-        "Project::export_to always finishes the writer: with 0 documents exported and 1 error an existing out.jsonl is replaced by an empty file (convert guards this with docs == 0 && errors > 0; export does not)",
-    ),
-    (
-        "export/fifo-inside-the-project",
-        "export never reports Project::skipped (FIFOs, links, folders too deep): what the scan skipped is left out of the export in silence, while check and stats report it",
-    ),
-    (
-        "convert/zlib-bomb-spacy-fails-fast",
-        "docbin::read_file inflates with read_to_end and no cap: only the test's 2 GiB address-space limit stops it, with the misleading 'not a zlib stream (out of memory)'; unlimited it takes about 3 GB",
-    ),
-    (
-        "import/zlib-bomb-spacy-fails-fast",
-        "as convert/zlib-bomb-spacy-fails-fast (docbin inflate has no size cap)",
-    ),
-    (
-        "validate/spacy/zlib-bomb-fails-fast",
-        "as convert/zlib-bomb-spacy-fails-fast (docbin inflate has no size cap)",
-    ),
-    (
-        "fix-labels/toml-syntax-error-is-not-rewritten",
-        "repair::fix_config prints the toml error without its position ('entitle.toml: invalid table header'); check and import say entitle.toml:2:9. The file is left alone, rightly",
-    ),
-    (
-        "import/doccano-labels-shape-is-read",
-        "the doccano flavour of jsonl.rs knows only `label` and `entities`: a `labels` list (doccano 1.0 import, doccano-transformer) is ignored: 1 document, 0 spans, 0 warnings, exit 0",
-    ),
-    (
-        "import/doccano-1x-annotations-shape-is-read",
-        "the doccano 1.x `annotations: [{label, start_offset, end_offset, user}]` shape is ignored: 0 spans, 0 warnings, exit 0",
-    ),
-    (
-        "validate/doccano/labels-shape-read-or-refused",
-        "as import/doccano-labels-shape-is-read: neither read nor refused",
-    ),
-    (
-        "validate/doccano/1x-annotations-shape-read-or-refused",
-        "as import/doccano-1x-annotations-shape-is-read: neither read nor refused",
-    ),
-    (
-        "import/label-studio-0x-completions-are-read",
-        "label_studio.rs reads only `annotations`/`predictions`: a Label Studio 0.x task's `completions` give 0 spans and no warning",
-    ),
-    (
-        "validate/label-studio/completions-are-annotations",
-        "as import/label-studio-0x-completions-are-read",
-    ),
-    (
-        "import/label-studio-every-annotation-is-read",
-        "only the first annotation of a task is imported; the second (bob's) is a warning 'one annotation per task is imported', not its own layer",
-    ),
-    (
-        "import/prodigy-reject-skipped-and-counted",
-        "the Prodigy reader ignores `answer`: reject and ignore examples are imported as documents (3 documents, nothing skipped); --keep-rejected exists but nothing is ever skipped",
-    ),
-    (
-        "validate/prodigy/reject-skipped-and-counted",
-        "as import/prodigy-reject-skipped-and-counted",
-    ),
-    (
-        "validate/prodigy/ignore-skipped-and-counted",
-        "as import/prodigy-reject-skipped-and-counted",
-    ),
-    (
-        "validate/prodigy/answer-reject-without-spans",
-        "as import/prodigy-reject-skipped-and-counted",
-    ),
-    (
-        "validate/prodigy/fragments-empty-with-a-relation",
-        "PANIC at src/formats/jsonl.rs:634 (index 0 of the empty fragments of a relation's span): caught per document, but the panic message and RUST_BACKTRACE hint reach stderr and the document is an 'internal error'",
-    ),
-    (
-        "validate/brat/ann-is-a-fifo",
-        "HANGS: brat::read_pair reads the .ann with std::fs::read, not fsio::read_regular, and opening a FIFO blocks forever (the .txt beside it is read safely)",
-    ),
-    (
-        "validate/conll/end-tag-after-o",
-        "invalid transitions are repaired in silence: E- after O becomes a one-token entity, no warning naming the line and tag",
-    ),
-    (
-        "validate/conll/end-tag-of-another-type",
-        "E-ORG after B-PER silently closes PER and makes a one-token ORG; no warning",
-    ),
-    (
-        "validate/conll/last-tag-after-o",
-        "L- after O silently becomes a one-token entity; no warning",
-    ),
-    (
-        "validate/conll/inside-after-unit",
-        "I-PER after U-PER silently starts a new entity; no warning",
-    ),
-    (
-        "validate/conll/utf16",
-        "the CoNLL reader reads lines as UTF-8 and says 'in.conll:1: is not valid UTF-8' without naming UTF-16 (txt, Label Studio and brat do)",
-    ),
-    (
-        "validate/jsonl/utf16",
-        "the JSONL reader says line 1 is not valid UTF-8 and then 'not valid JSON' for every later line (each starts with the second byte of a UTF-16 newline); UTF-16 is never named",
-    ),
-    (
-        "validate/jsonl/duplicate-span-ids-with-a-relation",
-        "two spans with \"id\": 1: the relation from 1 silently attaches to one of them; no warning or error",
-    ),
-    (
-        "validate/jsonl/relation-from-is-an-object",
-        "relation_by_ids turns an ill-typed end into the key usize::MAX: the warning reads '18446744073709551615→1 ... refers to a span that is not in the document' instead of naming \"from\"",
-    ),
-    (
-        "validate/doccano/relation-without-from-id",
-        "as validate/jsonl/relation-from-is-an-object: a missing from_id shows as 18446744073709551615",
-    ),
-    (
-        "validate/jsonl/span-note-is-a-number",
-        "span_objects reads optional fields with .and_then(Value::as_str): a numeric note is dropped in silence",
-    ),
-    (
-        "validate/jsonl/span-attributes-is-a-list",
-        "attributes that are not an object are dropped in silence (.and_then(Value::as_object))",
-    ),
-    (
-        "validate/jsonl/span-text-is-a-number",
-        "a numeric span \"text\" is ignored in silence, and with it the stored-text check",
-    ),
-    (
-        "validate/jsonl/fragments-is-a-string",
-        "\"fragments\": \"0-4,9-12\" is ignored in silence (.and_then(Value::as_array)): a discontinuous span becomes one span 0..12",
-    ),
-    (
-        "validate/jsonl/relations-is-a-number",
-        "the Entitle flavour reads relations with `if let Some(Value::Array(..))`: \"relations\": 5 is dropped in silence (doccano says '\"relations\" must be a list')",
-    ),
-    (
-        "validate/label-studio/annotations-not-a-list",
-        "\"annotations\" that is not a list is read as no annotations: 1 document, 0 spans, exit 0",
-    ),
-    (
-        "validate/label-studio/result-not-a-list",
-        "\"result\": 5 is read as no regions: 1 document, 0 spans, exit 0",
-    ),
-    (
-        "validate/label-studio/region-without-labels-costs-only-that-region",
-        "one region without value.labels fails the whole task (0 documents, its good region lost); issue 6: an error for that region only",
-    ),
-    (
-        "validate/label-studio/region-text-differs-costs-only-that-region",
-        "one region whose value.text differs fails the whole task (0 documents); issue 6: an error for that region only",
-    ),
-    (
-        "validate/label-studio/region-text-with-escaped-newline-is-kept",
-        "value.text with an escaped newline ('Amal\\nvisited') while start/end are right is an error and loses the task; issue 6 asks to trust the offsets with a warning",
-    ),
-    (
-        "validate/webanno-tsv/layer-header-after-the-tokens",
-        "PANIC at src/formats/webanno.rs:551 (index out of bounds) when a #T_SP header follows token rows; the rest of the input is lost as an 'internal error'",
-    ),
-    (
-        "validate/webanno-tsv/pos-layer-is-not-read-as-entities",
-        "every span layer is read as entities: the POS layer's PROPN/VERB/PUNCT become 4 more spans (6 instead of 2), with no mention of POS",
-    ),
-    (
-        "validate/webanno-tsv/token-disagrees-with-its-text",
-        "a token 'Amol' at 0-4 over '#Text=Amal ...' is accepted in silence (the reader never compares tokens with #Text)",
-    ),
-    (
-        "validate/webanno-tsv/zero-width-annotation-is-a-warning",
-        "a zero-width annotation (19-19, as INCEpTION writes) is 'span 19..19 is empty or reversed' and the whole document is refused; issue 6: a warning",
-    ),
-];
 
 #[test]
 fn check_verb() {
@@ -3329,34 +3123,8 @@ fn fix_labels_verb() {
     run_verb(fix_labels_cases());
 }
 
-/// The cases of [`FAILING_TODAY`]: expected to fail until the readers and paths they
-/// name are fixed (`cargo test --test bad_inputs -- --ignored`).
-#[test]
-#[ignore = "FAILING_TODAY: cases issue 6 still has to fix"]
-fn failing_today() {
-    let failing = failing_names();
-    let cases: Vec<Case> = all_cases()
-        .into_iter()
-        .filter(|c| failing.contains(&c.name.as_str()))
-        .collect();
-    let failures = run_all(cases);
-    let still: Vec<&str> = failures.iter().map(|(n, _)| n.as_str()).collect();
-    let fixed: Vec<&&str> = failing.iter().filter(|n| !still.contains(n)).collect();
-    let report: Vec<String> = failures
-        .iter()
-        .map(|(n, e)| format!("=== {n}\n{e}"))
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} FAILING_TODAY cases still fail (fixed now, remove from the list: {fixed:?}):\n{}",
-        failures.len(),
-        failing.len(),
-        report.join("\n\n")
-    );
-}
-
 /// The catalogue's shape: at least 150 cases, unique names, every verb, every readable
-/// format and csv, and FAILING_TODAY naming only real cases.
+/// format and csv.
 #[test]
 fn catalogue_covers_every_verb_and_format() {
     let cases = all_cases();
@@ -3366,9 +3134,6 @@ fn catalogue_covers_every_verb_and_format() {
     let n = names.len();
     names.dedup();
     assert_eq!(names.len(), n, "case names must be unique");
-    for (f, _) in FAILING_TODAY {
-        assert!(names.contains(f), "FAILING_TODAY names no case {f:?}");
-    }
     let mut per_verb: BTreeMap<String, usize> = BTreeMap::new();
     let mut per_format: BTreeMap<String, usize> = BTreeMap::new();
     for c in &cases {

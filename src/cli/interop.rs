@@ -420,7 +420,12 @@ pub fn export(
     pb.finish_and_clear();
     if let Err(e) = done {
         eprintln!("entitle: {e}; nothing was written");
-        return ExitCode::from(2);
+        // Every document failing is a problem in the data (1); the rest is I/O (2).
+        let code = match e {
+            crate::project::interop::ExportFailure::NothingExported { .. } => 1,
+            _ => 2,
+        };
+        return ExitCode::from(code);
     }
     eprintln!(
         "entitle: exported {} documents, {} spans{} as {format} to {}; {}",

@@ -215,6 +215,12 @@ struct Builder {
     bad: Option<(usize, String)>,
     /// Comment lines (`# …`), kept as the document's metadata.
     comments: Vec<String>,
+    /// Tags that broke their scheme and were read the way conlleval reads them, with
+    /// their line: each becomes a warning.
+    repaired: Vec<(usize, String)>,
+    /// The document uses end or single tags (`E-`, `S-`, `L-`, `U-`): an `I-` that
+    /// starts an entity is then a mistake, not IOB1.
+    ends_marked: bool,
 }
 
 /// The builder's state at the start of a sentence.
@@ -245,6 +251,8 @@ impl Builder {
             mark: None,
             bad: None,
             comments: Vec::new(),
+            repaired: Vec::new(),
+            ends_marked: false,
         }
     }
     fn push_token(&mut self, token: &str) -> usize {
@@ -293,6 +301,24 @@ impl Builder {
     fn token(&mut self, token: &str, tags: &[(char, &str)], line: usize) {
         for (k, &(p, label)) in tags.iter().enumerate() {
             let continues = self.open[k].as_ref().is_some_and(|(_, l, _)| l == label);
+            self.ends_marked |= matches!(p, 'E' | 'S' | 'L' | 'U');
+            // An end or inside tag that continues nothing breaks every scheme but IOB1's
+            // `I-`: it is read as the start of an entity, and said.
+            let stray = match p {
+                'E' | 'L' => !continues,
+                'I' => !continues && self.ends_marked,
+                _ => false,
+            };
+            if stray {
+                let opened = self.open[k].as_ref().map(|(_, l, _)| l.clone());
+                self.repaired.push((
+                    line,
+                    format!(
+                        "{p}-{label} continues no {label} entity ({}); read as the start of one",
+                        opened.map_or_else(|| "after O".to_string(), |l| format!("after {l}"))
+                    ),
+                ));
+            }
             if matches!(p, 'O' | 'B' | 'S' | 'U') || !continues {
                 self.close(k);
             }
@@ -419,6 +445,15 @@ impl<R: BufRead> DocReader<R> {
                 }
             }
             self.line_no += 1;
+            if self.line_no == 1 && (buf.starts_with(b"\xFF\xFE") || buf.starts_with(b"\xFE\xFF")) {
+                self.done = true;
+                self.queue.push_back(Err(FormatError::new(
+                    &self.path,
+                    1,
+                    "is UTF-16 text (it starts with a UTF-16 byte-order mark); re-save it as UTF-8, e.g. `iconv -f UTF-16 -t UTF-8 in.conll > out.conll`",
+                )));
+                break;
+            }
             let line = match std::str::from_utf8(&buf) {
                 Ok(l) => l
                     .trim_start_matches('\u{feff}')
@@ -538,10 +573,17 @@ impl<R: BufRead> DocReader<R> {
         if let Ok(r) = &mut rec {
             if let Some((line, h)) = self.header.take() {
                 r.warnings.push(Warning {
-                    doc: name,
+                    doc: name.clone(),
                     item: format!("line {line} {h:?}"),
                     reason: "skipped as a header row (column names, not a token and its tag)"
                         .into(),
+                });
+            }
+            for (line, why) in b.repaired {
+                r.warnings.push(Warning {
+                    doc: name.clone(),
+                    item: format!("line {line}"),
+                    reason: why,
                 });
             }
             if !b.comments.is_empty() {

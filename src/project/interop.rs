@@ -226,23 +226,26 @@ impl Project {
         options: &WriteOptions,
         annotator: Option<&str>,
         mut each: impl FnMut(ExportEvent<'_>) -> ControlFlow<()>,
-    ) -> Result<(), String> {
-        self.check_export_output(format, output)?;
-        let mut writer =
-            crate::formats::writer(format, output, options).map_err(|e| e.to_string())?;
+    ) -> Result<(), ExportFailure> {
+        self.check_export_output(format, output)
+            .map_err(ExportFailure::Output)?;
+        let mut writer = crate::formats::writer(format, output, options)
+            .map_err(|e| ExportFailure::Output(e.to_string()))?;
         // What the scan skipped is not exported: say so.
         let (_, folder_problems) = self.annotator_folders();
         for p in self.skipped.iter().chain(&folder_problems) {
             let e = FormatError::new(&self.root, 0, format!("not exported: {p}"));
             if each(ExportEvent::Error(&e)).is_break() {
-                return Err("stopped".into());
+                return Err(ExportFailure::Stopped);
             }
         }
         let (mut written, mut failed) = (0, 0);
         for d in &self.docs {
             let flow = match self.export_record(&d.id, annotator) {
                 Ok(rec) => {
-                    let warnings = writer.write(&rec).map_err(|e| e.to_string())?;
+                    let warnings = writer
+                        .write(&rec)
+                        .map_err(|e| ExportFailure::Output(e.to_string()))?;
                     written += 1;
                     each(ExportEvent::Doc {
                         spans: rec.set.len(),
@@ -255,14 +258,16 @@ impl Project {
                 }
             };
             if flow.is_break() {
-                return Err("stopped".into());
+                return Err(ExportFailure::Stopped);
             }
         }
         if written == 0 && failed > 0 {
             // Every document failed: an existing output stays as it was.
-            return Err(format!("no document could be exported ({failed} errors)"));
+            return Err(ExportFailure::NothingExported { errors: failed });
         }
-        let warnings = writer.finish().map_err(|e| e.to_string())?;
+        let warnings = writer
+            .finish()
+            .map_err(|e| ExportFailure::Output(e.to_string()))?;
         let _ = each(ExportEvent::Finished {
             warnings: &warnings,
         });
@@ -323,6 +328,20 @@ impl Project {
             .extend(self.skipped.iter().map(|s| format!("skipped {s}")));
         st
     }
+}
+
+/// Why [`Project::export_to`] wrote nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportFailure {
+    /// The caller stopped it.
+    #[error("stopped")]
+    Stopped,
+    /// Every document failed (each was reported); an existing output stays as it was.
+    #[error("no document could be exported ({errors} errors)")]
+    NothingExported { errors: usize },
+    /// The output could not be written (or may not be written there).
+    #[error("{0}")]
+    Output(String),
 }
 
 /// What [`Project::export_to`] reports as it goes.

@@ -763,7 +763,7 @@ fn export_lines(
                 output.display()
             ),
         ),
-        Err(e) if e == "stopped" => {
+        Err(crate::project::interop::ExportFailure::Stopped) => {
             return vec!["Export stopped; nothing was written.".into()];
         }
         Err(e) => lines.insert(0, format!("⛔ {e}; nothing was written")),

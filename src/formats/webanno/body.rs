@@ -129,9 +129,16 @@ pub(super) fn parse<'a>(
         } else if line.starts_with("#Sentence.id=") {
             sentence_ids += 1;
         } else if layer_line(line).is_some() || line.starts_with("#FORMAT=") {
+            let what: String = line
+                .split('=')
+                .next()
+                .unwrap_or(line)
+                .chars()
+                .take(12)
+                .collect();
             return Err(cx.err(
                 n,
-                "a header line after the first sentence: INCEpTION declares every layer at the top of the file, before the first #Text line; move it up",
+                format!("a {what}= header line after the first sentence: INCEpTION declares every layer at the top of the file, before the first #Text line; move it up"),
             ));
         } else if line.starts_with('#') {
             unknown.push(n);
