@@ -36,15 +36,17 @@
 #      disk was made less than KILLTEST_LIMIT_MS before the kill, and the next trial's
 #      editor opens exactly what this one left (kill_editor verify-edits).
 # 3. Importing: each trial runs `entitle import COPY corpus.jsonl --format jsonl` into a
-#    fresh copy of the base project and kills it at a random moment (uniform over the
-#    time an uninterrupted import takes, measured first). Then: every file parses;
+#    fresh copy of the base project and kills it (SIGKILL, from `timeout`) at a random
+#    moment, uniform over the time an import takes (measured first, then following the
+#    machine; a run that completes before its kill is tried again from a fresh copy,
+#    so every trial has a kill). Then: every file parses;
 #    whichever corpus documents are in are whole, with all their spans
 #    (verify-import --partial); `entitle check` reports the interrupted import (exit 1,
 #    exactly one problem, naming .entitle-import.jsonl) and nothing else, or exits 0
 #    when no journal had been written yet; `entitle stats` works (exit 1 only for the
 #    interrupted import). Every fourth trial also kills the second run at a random
 #    moment and checks again. The last run goes to completion; whenever check had
-#    reported N > 0 records in, it must say it resumed from those N; and the project
+#    reported N > 0 records in, it must say it resumed from those N. The project
 #    must hold exactly the corpus's documents with exactly their spans, no duplicates,
 #    no other document (verify-import), with `check` and `stats` clean.
 # 4. Prints a summary (trials, failures, timings, observations). Exit 0 when every
@@ -261,16 +263,44 @@ after_kill() {
   fi
 }
 
+# run_import PROJECT LOG AT_MS: import into PROJECT, killed (SIGKILL) after AT_MS ms if it
+# is still running. Sets RUN_RC (137: killed) and RUN_MS (how long it ran).
+run_import() {
+  local t
+  t=$(now_us)
+  # In a subshell, so the shell's "Killed" notice goes to /dev/null.
+  ( timeout -s KILL "$(printf '%d.%03d' $(( $3 / 1000 )) $(( $3 % 1000 )))" \
+    "$ENTITLE" import "$1" "$CORPUS_JSONL" --format jsonl --annotator imp >"$2.out" 2>"$2.err"; exit $? ) 2>/dev/null
+  RUN_RC=$?
+  RUN_MS=$(ms_since "$t")
+}
+
+# resumed_ok N ERRFILE: what is wrong with how a run that completed after a kill
+# reported resuming from the N records check said were in (nothing when N is 0).
+resumed_ok() {
+  local n=$1 err
+  err=$(tr -d '\r' <"$2")
+  if [ "$n" -gt 0 ]; then
+    grep -q "resuming the interrupted import: the first $n records are already in" <<<"$err" ||
+      printf '%s' "check said $n records were in, but the run that completed did not say it resumed from them: $(clip "$(tail -c 600 <<<"$err")"); "
+    grep -qF "($n already in from the interrupted run)" <<<"$err" ||
+      printf '%s' "the completed run's summary does not count the $n records already in: $(clip "$(tail -c 600 <<<"$err")"); "
+  fi
+}
+
 import_phase() {
-  local t0 dir=$WORK/import j k t name p bad last_n runs r at pid rc err out n
+  local t0 dir=$WORK/import j k t name p bad last_n r at out n attempt est
   local fails=0 killed=0 finished_first=0 second_killed=0 resumed=0 from_zero=0
-  local no_journal=0 temps_after_kill=0 temps_after=0 temp_trials=0 full_ms times=()
+  local no_journal=0 temps_after_kill=0 temps_after=0 temp_trials=0 never_killed=0
+  local full_ms times=()
   t0=$(now_us)
   RANDOM=$((SEED + 1))
   mkdir -p "$dir"
   local notes=$dir/notes.txt
   : >"$notes"
-  # Time an uninterrupted import (median of three): kill moments are drawn over it.
+  # Time an uninterrupted import (median of three) to start the estimate that kill
+  # moments are drawn from. The estimate follows the machine: a run that completes
+  # before its kill pulls it towards the time that run took; every kill stretches it 5%.
   for k in 1 2 3; do
     rm -rf "$dir/calibrate"
     cp -a "$BASE" "$dir/calibrate"
@@ -287,28 +317,35 @@ import_phase() {
   done
   rm -rf "$dir/calibrate"
   full_ms=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
+  est=$full_ms
   echo "import: an uninterrupted import takes ${times[*]} ms (median $full_ms); $IMPORT_TRIALS trials"
   for j in $(seq 1 "$IMPORT_TRIALS"); do
-    name=import-$j p=$dir/p$j bad="" last_n="" runs=1
-    cp -a "$BASE" "$p"
-    (( j % 4 == 0 )) && runs=2
-    for r in $(seq 1 "$runs"); do
-      at=$(rand_between 0 "$full_ms")
-      # The binary itself in the background: `$!` must be the import, not a subshell.
-      "$ENTITLE" import "$p" "$CORPUS_JSONL" --format jsonl --annotator imp \
-        >"$dir/$j.run$r.out" 2>"$dir/$j.run$r.err" &
-      pid=$!
-      sleep_ms "$at"
-      kill -9 "$pid" 2>/dev/null
-      wait "$pid" 2>/dev/null
-      rc=$?
-      if [ "$rc" != 137 ]; then
-        [ "$r" = 1 ] && finished_first=$((finished_first + 1))
-        [ "$rc" = 0 ] || bad+="run $r exited $rc before the kill: $(clip "$(tail -c 600 "$dir/$j.run$r.err")"); "
+    name=import-$j p=$dir/p$j bad="" last_n=""
+    # The first run, killed. A run that completes first teaches the estimate, and the
+    # trial starts again from a fresh copy (up to 6 times).
+    for attempt in 1 2 3 4 5 6; do
+      rm -rf "$p"
+      cp -a "$BASE" "$p"
+      at=$(rand_between 1 "$est")
+      run_import "$p" "$dir/$j.run1" "$at"
+      [ "$RUN_RC" = 137 ] && break
+      finished_first=$((finished_first + 1))
+      if [ "$RUN_RC" != 0 ]; then
+        bad+="the import exited $RUN_RC: $(clip "$(tail -c 600 "$dir/$j.run1.err")"); "
+        break
+      fi
+      est=$(( (est + RUN_MS) / 2 + 1 ))
+    done
+    for r in 1 2; do
+      if [ "$RUN_RC" != 137 ]; then
+        # Completed (or failed, reported above).
+        [ "$r" = 1 ] && never_killed=$((never_killed + 1))
+        [ "$r" = 2 ] && bad+=$(resumed_ok "${last_n:-0}" "$dir/$j.run2.err")
         last_n=done
         break
       fi
       if [ "$r" = 1 ]; then killed=$((killed + 1)); else second_killed=$((second_killed + 1)); fi
+      est=$(( est * 21 / 20 + 1 ))
       n=$(find "$p" -name '.entitle-*.tmp' | wc -l)
       temps_after_kill=$((temps_after_kill + n))
       after_kill "$name" "$p" "$notes"
@@ -316,25 +353,25 @@ import_phase() {
       if [ -n "$AFTER_KILL_BAD" ]; then
         bad+="after the kill of run $r at $at ms: $AFTER_KILL_BAD"
         last_n="?"
-        fail "$name" "(state after the kill of run $r, kept as after-kill-$r) $AFTER_KILL_BAD" "$p"
+        fail "$name" "(state after the kill of run $r at $at ms, kept as after-kill-$r) $AFTER_KILL_BAD" "$p"
         mv "$WORK/failed/$name/p$j" "$WORK/failed/$name/after-kill-$r" 2>/dev/null
+        break
       fi
+      # Every fourth trial, kill the second run too.
+      (( r == 1 && j % 4 == 0 )) || break
+      at=$(rand_between 1 "$est")
+      run_import "$p" "$dir/$j.run2" "$at"
     done
     if [ "$last_n" != done ]; then
-      import_run "$p" >"$dir/$j.final.out" 2>"$dir/$j.final.err"
-      rc=$?
-      err=$(tr -d '\r' <"$dir/$j.final.err")
-      [ "$rc" = 0 ] || bad+="the final run exited $rc: $(clip "$(tail -c 600 <<<"$err")"); "
+      import_run "$p" >"$dir/$j.final.out" 2>"$dir/$j.final.err" ||
+        bad+="the final run exited $?: $(clip "$(tail -c 600 "$dir/$j.final.err")"); "
       case $last_n in
         "?") ;;  # the state after the kill was wrong already
         "") no_journal=$((no_journal + 1)) ;;
         0) from_zero=$((from_zero + 1)) ;;
         *)
           resumed=$((resumed + 1))
-          grep -q "resuming the interrupted import: the first $last_n records are already in" <<<"$err" ||
-            bad+="check said $last_n records were in, but the final run did not say it resumed from them: $(clip "$(tail -c 600 <<<"$err")"); "
-          grep -qF "($last_n already in from the interrupted run)" <<<"$err" ||
-            bad+="the final run's summary does not count the $last_n records already in: $(clip "$(tail -c 600 <<<"$err")"); "
+          bad+=$(resumed_ok "$last_n" "$dir/$j.final.err")
           ;;
       esac
     fi
@@ -349,7 +386,7 @@ import_phase() {
     if [ -n "$bad" ]; then
       fails=$((fails + 1))
       if [ "$last_n" = "?" ]; then
-        # Recorded already at the kill; keep the final state beside it.
+        # Recorded at the kill already; keep the final state beside it.
         printf '%s: (final) %s\n' "$name" "$bad" >>"$FAILED_LIST"
         cp -a "$p" "$WORK/failed/$name/final" 2>/dev/null
       else
@@ -359,15 +396,15 @@ import_phase() {
     fi
     rm -rf "$p" "$dir/$j".*
     if (( j % 10 == 0 )); then
-      echo "import: $j/$IMPORT_TRIALS trials, $fails failed ($killed killed, $finished_first finished before the kill)"
+      echo "import: $j/$IMPORT_TRIALS trials, $fails failed ($killed killed; $finished_first runs completed before their kill; kill moments now drawn over $est ms)"
     fi
   done
-  cat >"$dir/result" <<EOF
-imp_fail=$fails imp_killed=$killed imp_finished_first=$finished_first
+  cat >"$dir/result" <<RESULT
+imp_fail=$fails imp_killed=$killed imp_finished_first=$finished_first imp_never_killed=$never_killed
 imp_second_killed=$second_killed imp_resumed=$resumed imp_from_zero=$from_zero
 imp_no_journal=$no_journal imp_temps_after_kill=$temps_after_kill imp_temps_after=$temps_after
-imp_temp_trials=$temp_trials imp_full_ms=$full_ms imp_ms=$(ms_since "$t0")
-EOF
+imp_temp_trials=$temp_trials imp_full_ms=$full_ms imp_est_ms=$est imp_ms=$(ms_since "$t0")
+RESULT
 }
 
 # ---------------------------------------------------------------------------------
@@ -385,8 +422,8 @@ else
 fi
 
 edit_fail=? edit_edits=? edit_lost=? edit_lost_docs=? edit_max_lag=? edit_temps=? edit_ms=0
-imp_fail=? imp_killed=? imp_finished_first=? imp_second_killed=? imp_resumed=? imp_from_zero=?
-imp_no_journal=? imp_temps_after_kill=? imp_temps_after=? imp_temp_trials=? imp_full_ms=? imp_ms=0
+imp_fail=? imp_killed=? imp_finished_first=? imp_never_killed=? imp_second_killed=? imp_resumed=? imp_from_zero=?
+imp_no_journal=? imp_temps_after_kill=? imp_temps_after=? imp_temp_trials=? imp_full_ms=? imp_est_ms=? imp_ms=0
 # shellcheck disable=SC1091
 [ -f "$WORK/edit/result" ] && . "$WORK/edit/result"
 # shellcheck disable=SC1091
@@ -400,9 +437,10 @@ editing:   $EDIT_TRIALS trials, $edit_fail failed, $(( edit_ms / 1000 )) s
            $edit_edits edits; at the kills $edit_lost edits were not on disk yet (in $edit_lost_docs
            document-trials), the oldest made $edit_max_lag ms before its kill (limit $LIMIT_MS ms);
            .entitle-*.tmp files left in the project at the end: $edit_temps (entitle check ignores them)
-importing: $IMPORT_TRIALS trials, $imp_fail failed, $(( imp_ms / 1000 )) s (an uninterrupted import: $imp_full_ms ms)
-           first run killed in $imp_killed trials (it finished before the kill in $imp_finished_first),
-           the second run killed too in $imp_second_killed;
+importing: $IMPORT_TRIALS trials, $imp_fail failed, $(( imp_ms / 1000 )) s (an uninterrupted import: $imp_full_ms ms at
+           the start, about $imp_est_ms ms at the end)
+           first run killed in $imp_killed trials ($imp_finished_first runs completed before their kill and
+           were tried again; never killed in $imp_never_killed trials), the second run killed too in $imp_second_killed;
            at the last kill check reported N > 0 records in $imp_resumed times (the final run then
            said it resumed from N), 0 records in $imp_from_zero, no interrupted import $imp_no_journal;
            .entitle-*.tmp files left by the kills: $imp_temps_after_kill, still there after the
