@@ -119,6 +119,16 @@ impl Session {
                 ),
             });
         }
+        // Temporary files of a save or import that was killed mid-write.
+        let swept = project.sweep_temp_files(&annotator);
+        if swept > 0 {
+            notices.push(Notice {
+                severity: Severity::Info,
+                text: format!(
+                    "Removed {swept} temporary files left by a save or an import that was interrupted (nothing was lost: every file is whole)."
+                ),
+            });
+        }
         Ok(Self {
             project,
             annotator,

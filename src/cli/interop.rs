@@ -290,20 +290,29 @@ pub fn import(
             return ExitCode::from(2);
         }
     };
-    if importer.resumed_records() > 0 {
+    if importer.resuming() {
         eprintln!(
-            "entitle: resuming the interrupted import: the first {} records are already in and are skipped",
-            importer.resumed_records()
+            "entitle: resuming the interrupted import: the first {} records are already in and are skipped{}",
+            importer.resumed_records(),
+            if importer.resumed_records() == 0 {
+                " (its first batch was being written; what it wrote is taken as already there)"
+            } else {
+                ""
+            }
         );
     }
     let pb = progress(&format!("importing {format}"));
     let mut t = Tally::default();
     let mut fatal: Option<ImportError> = None;
     let mut already_in = 0;
+    let mut spans_there = 0;
     formats::stream::read_until(format, inputs, &options, |item| {
         match item {
             Ok(rec) => match importer.add(&mut p, &rec) {
-                Ok(Added::Imported(done)) => t.done(&pb, done.spans, &done.warnings),
+                Ok(Added::Imported(done)) => {
+                    spans_there += done.already_there;
+                    t.done(&pb, done.spans, &done.warnings)
+                }
                 Ok(Added::AlreadyIn) => already_in += 1,
                 Err(ImportError::Conflict(m)) => {
                     t.errors += 1;
@@ -340,13 +349,19 @@ pub fn import(
         }
         Ok(()) => {}
     }
-    let resumed = if already_in > 0 {
-        format!(" ({already_in} already in from the interrupted run)")
+    let mut resumed = String::new();
+    if already_in > 0 {
+        resumed.push_str(&format!(
+            " ({already_in} already in from the interrupted run)"
+        ));
+    }
+    let spans_there = if spans_there > 0 {
+        format!(" (and {spans_there} already there from the interrupted run)")
     } else {
         String::new()
     };
     eprintln!(
-        "entitle: imported {} documents{resumed} with {} spans into {} as {}; {}",
+        "entitle: imported {} documents{resumed} with {} spans{spans_there} into {} as {}; {}",
         t.docs,
         t.spans,
         p.root().display(),

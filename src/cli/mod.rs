@@ -318,7 +318,13 @@ pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::Proj
             }
         }
     }
-    // Annotation files whose document is gone.
+    // Annotation files whose document is gone. Those of the batch an interrupted import
+    // was writing are part of that (already reported) import, not a renamed text.
+    let unsure: Vec<&DocId> = project
+        .interrupted_import
+        .iter()
+        .flat_map(|i| &i.docs_unsure)
+        .collect();
     for a in &annotators {
         let dir = project.root().join(project::ANNOTATIONS_DIR).join(a);
         for file in json_files(&dir) {
@@ -328,10 +334,10 @@ pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::Proj
                 .replace('\\', "/")
                 .trim_end_matches(".json")
                 .to_string();
-            let known = DocId::new(id)
-                .ok()
-                .and_then(|id| project.doc_entry(&id).cloned());
-            if known.is_none() {
+            let id = DocId::new(id).ok();
+            let known = id.as_ref().and_then(|id| project.doc_entry(id)).is_some();
+            let importing = id.as_ref().is_some_and(|id| unsure.contains(&id));
+            if !known && !importing {
                 problems.push(Problem {
                     file,
                     line: None,
@@ -374,6 +380,56 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_killed_import_is_one_problem_and_its_leftovers_are_swept_on_resume() {
+        use crate::project::{ImportSource, Project};
+        let dir = tempfile::tempdir().unwrap();
+        let w = |p: &str, b: &[u8]| {
+            let p = dir.path().join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b).unwrap();
+        };
+        let source = ImportSource {
+            format: "jsonl".into(),
+            inputs: vec!["/in.jsonl".into()],
+            annotator: "imp".into(),
+        };
+        // As a kill leaves it: the journal says batch 1 was being written; one
+        // annotation file of it was renamed into place, its text was not; temporary
+        // files of the batch are still there.
+        let mut journal = serde_json::to_value(&source).unwrap();
+        journal["event"] = "start".into();
+        journal["started"] = "2026-11-29 16:00 UTC".into();
+        w(
+            crate::project::import::JOURNAL_FILE,
+            format!(
+                "{journal}\n{{\"event\":\"begin\",\"batch\":1,\"records\":2,\"docs\":[\"docs/x\",\"docs/y\"]}}\n"
+            )
+            .as_bytes(),
+        );
+        w("entitle.toml", b"format_version = 1\n");
+        w("annotations/imp/docs/x.json", b"{}");
+        w("docs/.entitle-a1b2.tmp", b"half a text");
+        w("annotations/imp/docs/.entitle-c3d4.tmp", b"{");
+        let (_, problems) = check_project(dir.path()).unwrap();
+        let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(lines.len(), 1, "{lines:#?}");
+        assert!(
+            lines[0].contains("was interrupted") && lines[0].contains("docs/x"),
+            "{lines:?}"
+        );
+        // Running the same import again sweeps what the killed batch left.
+        let (mut p, _) = Project::open(dir.path()).unwrap();
+        let im = p.begin_import(source).unwrap();
+        assert!(im.resuming());
+        assert!(!dir.path().join("docs/.entitle-a1b2.tmp").exists());
+        assert!(
+            !dir.path()
+                .join("annotations/imp/docs/.entitle-c3d4.tmp")
+                .exists()
+        );
+    }
 
     #[test]
     fn check_reports_every_problem_with_file_and_line() {

@@ -247,6 +247,8 @@ struct Batch {
 /// [`Importer::finish`] at the end (or [`Importer::commit`] to make what was added
 /// durable now, e.g. when the user stops).
 pub struct Importer {
+    /// This run takes over an interrupted import of the same source.
+    resuming: bool,
     annotator: String,
     journal: Journal,
     batch: Batch,
@@ -270,13 +272,56 @@ pub enum Added {
     AlreadyIn,
 }
 
+/// Temporary files (`.entitle-*.tmp`) under `dir` (links not followed): left by a
+/// writer that was killed mid-write. Only the lock holder writes, so any found by the
+/// lock holder are garbage.
+pub(crate) fn sweep_temp_files(dir: &Path) -> usize {
+    let mut removed = 0;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => removed += sweep_temp_files(&e.path()),
+            Ok(t) if t.is_file() && name.starts_with(".entitle-") && name.ends_with(".tmp") => {
+                if std::fs::remove_file(e.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    removed
+}
+
 impl Project {
+    /// Remove temporary files a killed writer left in `docs/` and `annotator`'s
+    /// annotations (only while holding the lock: nobody else writes there then).
+    pub fn sweep_temp_files(&self, annotator: &str) -> usize {
+        if self.check_writable().is_err() {
+            return 0;
+        }
+        sweep_temp_files(&self.root.join("docs"))
+            + sweep_temp_files(
+                &self
+                    .root
+                    .join(super::ANNOTATIONS_DIR)
+                    .join(sanitize_annotator(annotator)),
+            )
+    }
+
     /// Start an import (taking over an interrupted one with the same source).
     pub fn begin_import(&mut self, source: ImportSource) -> Result<Importer, ImportError> {
         self.check_writable()
             .map_err(|e| ImportError::ReadOnly(e.to_string()))?;
         let annotator = sanitize_annotator(&source.annotator);
         let resumed = read_journal(&self.root).filter(|i| i.source == source);
+        // A killed import leaves the temporary files of its last batch behind.
+        if self.interrupted_import.is_some() {
+            self.sweep_temp_files(&annotator);
+        }
         let (journal, skip_before, quiet_before) = match &resumed {
             Some(i) => (
                 Journal::resume(&self.root),
@@ -287,6 +332,7 @@ impl Project {
         };
         let journal = journal.map_err(|e| io(&self.root.join(JOURNAL_FILE), e))?;
         Ok(Importer {
+            resuming: resumed.is_some(),
             annotator,
             journal,
             batch: Batch::default(),
@@ -324,6 +370,10 @@ impl Importer {
     /// Records the resumed import had already brought in.
     pub fn resumed_records(&self) -> usize {
         self.skip_before
+    }
+    /// Whether this run takes over an interrupted import of the same source.
+    pub fn resuming(&self) -> bool {
+        self.resuming
     }
 
     /// Add one record to the current batch (committing the batch when it is full).
