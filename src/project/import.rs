@@ -285,10 +285,13 @@ pub(crate) fn sweep_temp_files(dir: &Path) -> usize {
         let name = name.to_string_lossy();
         match e.file_type() {
             Ok(t) if t.is_dir() => removed += sweep_temp_files(&e.path()),
-            Ok(t) if t.is_file() && name.starts_with(".entitle-") && name.ends_with(".tmp") => {
-                if std::fs::remove_file(e.path()).is_ok() {
-                    removed += 1;
-                }
+            Ok(t)
+                if t.is_file()
+                    && name.starts_with(".entitle-")
+                    && name.ends_with(".tmp")
+                    && std::fs::remove_file(e.path()).is_ok() =>
+            {
+                removed += 1;
             }
             _ => {}
         }
