@@ -253,6 +253,12 @@ fn list_of_values(
     };
     let mut items = Vec::with_capacity(values.len());
     for (pos, v) in values.into_iter().enumerate() {
+        // Label Studio's own exports may list predictions by id only (their results are
+        // in its database, and copied into the annotations made from them): nothing to
+        // read, nothing lost.
+        if list.key() == "predictions" && v.is_number() {
+            continue;
+        }
         let Value::Object(mut a) = v else {
             errors.push(FormatError::new(
                 cx.path,

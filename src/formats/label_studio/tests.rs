@@ -1131,3 +1131,29 @@ fn no_damaged_export_panics() {
         }
     }
 }
+
+#[test]
+fn real_ui_export_with_predictions_listed_by_id_reads_every_region() {
+    // Label Studio 1.x's own export: one annotator (user 2), predictions as bare ids.
+    let (records, errors) = read_path(&real("nerine-nor-er-export-5-tasks-predictions.json"));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(records.len(), 5);
+    let per_task: Vec<usize> = records.iter().map(|r| r.set.len()).collect();
+    assert_eq!(per_task, [10, 19, 29, 23, 20]);
+    assert!(
+        records
+            .iter()
+            .all(|r| r.annotator.as_deref() == Some("label-studio-user-2"))
+    );
+}
+
+#[test]
+fn real_0x_region_whose_text_disagrees_is_an_error_for_that_region_only() {
+    // Label Studio's own 0.x example: the region's text says "February 22" but its
+    // offsets cover one character less; the task is still read.
+    let (records, errors) = read_path(&real("ls-0x-example-named_entity-1.json"));
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].set.len(), 0);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].message.contains("February 22"), "{errors:?}");
+}
