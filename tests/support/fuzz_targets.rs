@@ -176,8 +176,11 @@ pub fn config(data: &[u8]) {
     let _ = entitle::project::ProjectConfig::parse_lenient(&text);
 }
 
+/// What a target does with one input.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name (the fuzz folder's target names).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("jsonl", jsonl),
     ("brat", brat),
     ("conll", conll),
