@@ -7,7 +7,7 @@
 use super::{ReadArgs, WriteArgs};
 use crate::formats::{self, Format, FormatError, ReadOptions, Record, Warning, WriteOptions};
 use crate::project::interop::ExportEvent;
-use crate::project::{Access, Added, ImportError, ImportSource, Project};
+use crate::project::{Access, Added, ImportError, ImportSource, Importer, Project};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -262,72 +262,14 @@ pub fn import(
         Err(code) => return code,
     };
     let options = read_options(annotator, read);
-    let source = ImportSource {
-        format: format.name().into(),
-        inputs: inputs
-            .iter()
-            .map(|i| {
-                i.canonicalize()
-                    .unwrap_or_else(|_| i.clone())
-                    .display()
-                    .to_string()
-            })
-            .collect(),
-        annotator: options.annotator.clone(),
-    };
-    if let Some(i) = &p.interrupted_import
-        && i.source != source
-    {
-        eprintln!(
-            "warning: {} It is not the import being run now, so its record is replaced; run it again later to add what it did not (documents already in are then merged).",
-            i.describe(p.root())
-        );
-    }
-    let mut importer = match p.begin_import(source) {
+    let source = import_source(format, inputs, &options);
+    let mut importer = match begin_import(&mut p, source) {
         Ok(im) => im,
-        Err(e) => {
-            eprintln!("entitle: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    if importer.resuming() {
-        eprintln!(
-            "entitle: resuming the interrupted import: the first {} records are already in and are skipped{}",
-            importer.resumed_records(),
-            if importer.resumed_records() == 0 {
-                " (its first batch was being written; what it wrote is taken as already there)"
-            } else {
-                ""
-            }
-        );
-    }
     let pb = progress(&format!("importing {format}"));
-    let mut t = Tally::default();
-    let mut fatal: Option<ImportError> = None;
-    let mut already_in = 0;
-    let mut spans_there = 0;
-    formats::stream::read_until(format, inputs, &options, |item| {
-        match item {
-            Ok(rec) => match importer.add(&mut p, &rec) {
-                Ok(Added::Imported(done)) => {
-                    spans_there += done.already_there;
-                    t.done(&pb, done.spans, &done.warnings)
-                }
-                Ok(Added::AlreadyIn) => already_in += 1,
-                Err(ImportError::Conflict(m)) => {
-                    t.errors += 1;
-                    pb.suspend(|| eprintln!("error: {}: {m}", rec.origin.path.display()));
-                }
-                Err(e) => {
-                    fatal = Some(e);
-                    return ControlFlow::Break(());
-                }
-            },
-            Err(e) => t.problem(&pb, &e),
-        }
-        ControlFlow::Continue(())
-    });
-    let finished = match fatal {
+    let mut run = add_records(&mut p, &mut importer, format, inputs, &options, &pb);
+    let finished = match run.fatal.take() {
         Some(e) => {
             let anything_in = importer.anything_in();
             importer.abandon(&p);
@@ -349,26 +291,135 @@ pub fn import(
         }
         Ok(()) => {}
     }
+    report_import(&run, &p, &options.annotator);
+    run.t.exit()
+}
+
+/// The import as the journal records it: format, inputs (canonical paths), annotator.
+fn import_source(format: Format, inputs: &[PathBuf], options: &ReadOptions) -> ImportSource {
+    ImportSource {
+        format: format.name().into(),
+        inputs: inputs
+            .iter()
+            .map(|i| {
+                i.canonicalize()
+                    .unwrap_or_else(|_| i.clone())
+                    .display()
+                    .to_string()
+            })
+            .collect(),
+        annotator: options.annotator.clone(),
+    }
+}
+
+/// Start importing `source` into `p`, saying what happens to an interrupted import:
+/// another one's record is replaced, the same one is resumed.
+fn begin_import(p: &mut Project, source: ImportSource) -> Result<Importer, ExitCode> {
+    if let Some(i) = &p.interrupted_import
+        && i.source != source
+    {
+        eprintln!(
+            "warning: {} It is not the import being run now, so its record is replaced; run it again later to add what it did not (documents already in are then merged).",
+            i.describe(p.root())
+        );
+    }
+    let importer = p.begin_import(source).map_err(|e| {
+        eprintln!("entitle: {e}");
+        ExitCode::from(2)
+    })?;
+    if importer.resuming() {
+        eprintln!(
+            "entitle: resuming the interrupted import: the first {} records are already in and are skipped{}",
+            importer.resumed_records(),
+            if importer.resumed_records() == 0 {
+                " (its first batch was being written; what it wrote is taken as already there)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(importer)
+}
+
+/// What adding the records did.
+struct ImportRun {
+    t: Tally,
+    /// The error that stopped the import (nothing more was read).
+    fatal: Option<ImportError>,
+    /// Records the interrupted run had added already.
+    already_in: usize,
+    /// Spans the interrupted run had written already.
+    spans_there: usize,
+}
+
+/// Read the inputs and add each record, until the end or an error that stops the import
+/// (a conflict in one document is an error on its own line, and the import goes on).
+fn add_records(
+    p: &mut Project,
+    importer: &mut Importer,
+    format: Format,
+    inputs: &[PathBuf],
+    options: &ReadOptions,
+    pb: &ProgressBar,
+) -> ImportRun {
+    let mut t = Tally::default();
+    let mut fatal: Option<ImportError> = None;
+    let mut already_in = 0;
+    let mut spans_there = 0;
+    formats::stream::read_until(format, inputs, options, |item| {
+        match item {
+            Ok(rec) => match importer.add(p, &rec) {
+                Ok(Added::Imported(done)) => {
+                    spans_there += done.already_there;
+                    t.done(pb, done.spans, &done.warnings)
+                }
+                Ok(Added::AlreadyIn) => already_in += 1,
+                Err(ImportError::Conflict(m)) => {
+                    t.errors += 1;
+                    pb.suspend(|| eprintln!("error: {}: {m}", rec.origin.path.display()));
+                }
+                Err(e) => {
+                    fatal = Some(e);
+                    return ControlFlow::Break(());
+                }
+            },
+            Err(e) => t.problem(pb, &e),
+        }
+        ControlFlow::Continue(())
+    });
+    ImportRun {
+        t,
+        fatal,
+        already_in,
+        spans_there,
+    }
+}
+
+/// The last line of a finished import.
+fn report_import(run: &ImportRun, p: &Project, annotator: &str) {
     let mut resumed = String::new();
-    if already_in > 0 {
+    if run.already_in > 0 {
         resumed.push_str(&format!(
-            " ({already_in} already in from the interrupted run)"
+            " ({} already in from the interrupted run)",
+            run.already_in
         ));
     }
-    let spans_there = if spans_there > 0 {
-        format!(" (and {spans_there} already there from the interrupted run)")
+    let spans_there = if run.spans_there > 0 {
+        format!(
+            " (and {} already there from the interrupted run)",
+            run.spans_there
+        )
     } else {
         String::new()
     };
     eprintln!(
         "entitle: imported {} documents{resumed} with {} spans{spans_there} into {} as {}; {}",
-        t.docs,
-        t.spans,
+        run.t.docs,
+        run.t.spans,
         p.root().display(),
-        options.annotator,
-        t.totals()
+        annotator,
+        run.t.totals()
     );
-    t.exit()
 }
 
 /// Which annotator's layer to export (`--annotator`, or the only one), or why not.

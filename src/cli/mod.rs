@@ -222,6 +222,17 @@ fn check(path: &Path) -> ExitCode {
 /// and the problems. Reads only.
 pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::ProjectError> {
     let (project, _) = Project::open_read_only(path)?;
+    let (annotators, mut problems) = project_problems(&project);
+    for entry in project.docs() {
+        document_problems(&project, entry, &annotators, &mut problems);
+    }
+    orphan_problems(&project, &annotators, &mut problems);
+    Ok((project.docs().len(), problems))
+}
+
+/// Problems of the project as a whole: its `entitle.toml`, an interrupted import,
+/// what the scan skipped, the annotator folders. Returns the annotators too.
+fn project_problems(project: &Project) -> (Vec<String>, Vec<Problem>) {
     let mut problems = Vec::new();
     if let Some(c) = &project.config_problem {
         problems.push(Problem {
@@ -252,80 +263,91 @@ pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::Proj
             message: p,
         });
     }
-    for entry in project.docs() {
-        let doc = match project.load_document(&entry.id) {
-            Ok(d) => d,
-            Err(e) => {
-                let (line, message) = match &e {
-                    project::DocError::Text { source, .. } => (
-                        match source {
-                            crate::model::TextError::InvalidUtf8 { line, .. } => Some(*line),
-                            _ => None,
-                        },
-                        source.to_string(),
+    (annotators, problems)
+}
+
+/// Problems of one document: its text, then each annotator's file on it.
+fn document_problems(
+    project: &Project,
+    entry: &project::DocEntry,
+    annotators: &[String],
+    problems: &mut Vec<Problem>,
+) {
+    let doc = match project.load_document(&entry.id) {
+        Ok(d) => d,
+        Err(e) => {
+            let (line, message) = match &e {
+                project::DocError::Text { source, .. } => (
+                    match source {
+                        crate::model::TextError::InvalidUtf8 { line, .. } => Some(*line),
+                        _ => None,
+                    },
+                    source.to_string(),
+                ),
+                project::DocError::Io { source, .. } => (None, source.to_string()),
+            };
+            problems.push(Problem {
+                file: entry.path.clone(),
+                line,
+                message,
+            });
+            return;
+        }
+    };
+    for a in annotators {
+        match project.read_annotations(a, &entry.id) {
+            Ok(None) => {}
+            Ok(Some(parsed)) => match parsed.check(&doc) {
+                Ok(Checked::Current { repairs, .. }) => {
+                    for r in repairs {
+                        problems.push(Problem {
+                            file: project.annotation_path(a, &entry.id),
+                            line: None,
+                            message: format!(
+                                "{r} (repaired when the document is opened; the file is backed up first)"
+                            ),
+                        });
+                    }
+                }
+                Ok(Checked::TextChanged(f)) => problems.push(Problem {
+                    file: project.annotation_path(a, &entry.id),
+                    line: None,
+                    message: format!(
+                        "the text of {} changed since these {} spans were made; open it in the app and re-anchor them",
+                        entry.path.display(),
+                        f.spans.len()
                     ),
-                    project::DocError::Io { source, .. } => (None, source.to_string()),
+                }),
+                Err(p) => problems.push(Problem {
+                    file: project.annotation_path(a, &entry.id),
+                    line: p.line(),
+                    message: strip_line(&p.to_string()),
+                }),
+            },
+            Err((file, err)) => {
+                let line = match &err {
+                    project::AnnotationReadError::Problem(p) => p.line(),
+                    project::AnnotationReadError::Io(_) => None,
                 };
                 problems.push(Problem {
-                    file: entry.path.clone(),
+                    file,
                     line,
-                    message,
+                    message: strip_line(&err.to_string()),
                 });
-                continue;
-            }
-        };
-        for a in &annotators {
-            match project.read_annotations(a, &entry.id) {
-                Ok(None) => {}
-                Ok(Some(parsed)) => match parsed.check(&doc) {
-                    Ok(Checked::Current { repairs, .. }) => {
-                        for r in repairs {
-                            problems.push(Problem {
-                                file: project.annotation_path(a, &entry.id),
-                                line: None,
-                                message: format!(
-                                    "{r} (repaired when the document is opened; the file is backed up first)"
-                                ),
-                            });
-                        }
-                    }
-                    Ok(Checked::TextChanged(f)) => problems.push(Problem {
-                        file: project.annotation_path(a, &entry.id),
-                        line: None,
-                        message: format!(
-                            "the text of {} changed since these {} spans were made; open it in the app and re-anchor them",
-                            entry.path.display(),
-                            f.spans.len()
-                        ),
-                    }),
-                    Err(p) => problems.push(Problem {
-                        file: project.annotation_path(a, &entry.id),
-                        line: p.line(),
-                        message: strip_line(&p.to_string()),
-                    }),
-                },
-                Err((file, err)) => {
-                    let line = match &err {
-                        project::AnnotationReadError::Problem(p) => p.line(),
-                        project::AnnotationReadError::Io(_) => None,
-                    };
-                    problems.push(Problem {
-                        file,
-                        line,
-                        message: strip_line(&err.to_string()),
-                    });
-                }
             }
         }
     }
-    // Annotation files whose document is gone. Those of the batch an interrupted import
-    // was writing are part of that (already reported) import, not a renamed text.
+}
+
+/// Annotation files whose document is gone. Those of the batch an interrupted import
+/// was writing are part of that (already reported) import, not a renamed text.
+fn orphan_problems(project: &Project, annotators: &[String], problems: &mut Vec<Problem>) {
     let unsure: Vec<&DocId> = project
         .interrupted_import
         .iter()
         .flat_map(|i| &i.docs_unsure)
         .collect();
-    for a in &annotators {
+    for a in annotators {
         let dir = project.root().join(project::ANNOTATIONS_DIR).join(a);
         for file in json_files(&dir) {
             let rel = file.strip_prefix(&dir).unwrap_or(&file);
@@ -346,7 +368,6 @@ pub fn check_project(path: &Path) -> Result<(usize, Vec<Problem>), project::Proj
             }
         }
     }
-    Ok((project.docs().len(), problems))
 }
 
 /// "line 3, column 5: msg" → "column 5: msg" (the line is printed as FILE:LINE).

@@ -3,9 +3,11 @@
 
 use crate::app::widgets::annotated_text::Overlay;
 use crate::app::widgets::bidi::label_job;
-use crate::app::{Action, EntitleApp};
+use crate::app::{Action, DocView, EntitleApp};
+use crate::model::{AnnotationSet, DocId, Document};
 use crate::session::DocProblem;
 use crate::text::{self, CharSpan};
+use egui::Pos2;
 
 pub fn welcome_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
     ui.add_space(40.0);
@@ -33,41 +35,8 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         return;
     };
     let problem = session.open_doc(&view.id).and_then(|o| o.problem.clone());
-    match &problem {
-        Some(DocProblem::Unreadable(msg)) => {
-            ui.add_space(20.0);
-            ui.colored_label(
-                ui.visuals().error_fg_color,
-                format!("⛔ {} cannot be shown", view.id),
-            );
-            ui.label(msg);
-            return;
-        }
-        Some(DocProblem::TextChanged { file, .. }) => {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    format!(
-                        "⚠ This text changed since it was annotated. Its {} spans are held back so that none lands in the wrong place.",
-                        file.spans.len()
-                    ),
-                );
-                ui.horizontal(|ui| {
-                    if ui.button("Re-anchor annotations").on_hover_text(
-                        "Keep spans whose text is still at the same place, move the others to the nearest place their text occurs, list those not found. The previous file is backed up first.",
-                    ).clicked() {
-                        app.pending.push(Action::Reanchor);
-                    }
-                });
-            });
-        }
-        Some(DocProblem::ReadOnly(reason)) => {
-            ui.colored_label(
-                ui.visuals().warn_fg_color,
-                format!("🔒 Read-only: {reason}"),
-            );
-        }
-        None => {}
+    if !problem_ui(ui, problem.as_ref(), &view.id, &mut app.pending) {
+        return;
     }
     let Some(layout) = view.layout.as_mut() else {
         return;
@@ -103,26 +72,108 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
             i.pointer.interact_pos(),
         )
     });
-    let exact = alt == app.prefs.word_snap;
+    let input = Input {
+        exact: alt == app.prefs.word_snap,
+        shift,
+        press_origin,
+        pointer,
+    };
     let doc = layout.doc().clone();
-    let select = |a: (usize, usize), b: (usize, usize)| -> Option<CharSpan> {
-        let lo = a.0.min(b.0);
-        let hi = (a.0 + a.1).max(b.0 + b.1);
-        if exact {
-            CharSpan::new(lo, hi, doc.len_chars()).ok()
-        } else {
-            text::snap_to_words(doc.text(), doc.index(), lo..hi)
+    drag(ui, &response, view, &doc, &input);
+    click(&response, view, &doc, &state.set, hide_spans, &input);
+    hover(ui, response, view, &doc, &state.set, hide_spans);
+}
+
+/// What stands between the user and the text: an unreadable text (then nothing else is
+/// shown: returns false), a changed text (spans held back, with the way to re-anchor
+/// them), or why the document is read-only.
+fn problem_ui(
+    ui: &mut egui::Ui,
+    problem: Option<&DocProblem>,
+    id: &DocId,
+    pending: &mut Vec<Action>,
+) -> bool {
+    match problem {
+        Some(DocProblem::Unreadable(msg)) => {
+            ui.add_space(20.0);
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("⛔ {id} cannot be shown"),
+            );
+            ui.label(msg);
+            return false;
         }
+        Some(DocProblem::TextChanged { file, .. }) => {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "⚠ This text changed since it was annotated. Its {} spans are held back so that none lands in the wrong place.",
+                        file.spans.len()
+                    ),
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Re-anchor annotations").on_hover_text(
+                        "Keep spans whose text is still at the same place, move the others to the nearest place their text occurs, list those not found. The previous file is backed up first.",
+                    ).clicked() {
+                        pending.push(Action::Reanchor);
+                    }
+                });
+            });
+        }
+        Some(DocProblem::ReadOnly(reason)) => {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("🔒 Read-only: {reason}"),
+            );
+        }
+        None => {}
+    }
+    true
+}
+
+/// This frame's modifiers and pointer positions.
+struct Input {
+    /// Select exact characters, not whole words (Alt inverts the word-snap preference).
+    exact: bool,
+    shift: bool,
+    press_origin: Option<Pos2>,
+    pointer: Option<Pos2>,
+}
+
+/// The selection from one (char, cluster length) position to another, in either order:
+/// exact, or snapped to whole words.
+fn select(doc: &Document, exact: bool, a: (usize, usize), b: (usize, usize)) -> Option<CharSpan> {
+    let lo = a.0.min(b.0);
+    let hi = (a.0 + a.1).max(b.0 + b.1);
+    if exact {
+        CharSpan::new(lo, hi, doc.len_chars()).ok()
+    } else {
+        text::snap_to_words(doc.text(), doc.index(), lo..hi)
+    }
+}
+
+/// Drag to select, from the press origin to the pointer; dragging past the top or
+/// bottom edge scrolls.
+fn drag(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    view: &mut DocView,
+    doc: &Document,
+    input: &Input,
+) {
+    let Some(layout) = view.layout.as_mut() else {
+        return;
     };
     if response.drag_started() {
-        view.drag_anchor = press_origin.and_then(|p| layout.char_at(p));
+        view.drag_anchor = input.press_origin.and_then(|p| layout.char_at(p));
         view.selected_span = None;
     }
     if (response.dragged() || response.drag_stopped())
-        && let (Some(anchor), Some(p)) = (view.drag_anchor, pointer)
+        && let (Some(anchor), Some(p)) = (view.drag_anchor, input.pointer)
         && let Some(cur) = layout.char_at(p)
     {
-        view.selection = select(anchor, cur);
+        view.selection = select(doc, input.exact, anchor, cur);
     }
     if response.drag_stopped() {
         view.drag_anchor = None;
@@ -130,7 +181,7 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
     // Dragging past the top or bottom edge scrolls, faster the further out.
     if response.dragged()
         && view.drag_anchor.is_some()
-        && let Some(p) = pointer
+        && let Some(p) = input.pointer
     {
         let area = ui.clip_rect();
         let edge = 24.0;
@@ -146,23 +197,40 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
             ui.ctx().request_repaint();
         }
     }
+}
+
+/// Double-click selects a word; Shift + click extends the selection; a click selects
+/// the span there (or clears the selection).
+fn click(
+    response: &egui::Response,
+    view: &mut DocView,
+    doc: &Document,
+    set: &AnnotationSet,
+    hide_spans: bool,
+    input: &Input,
+) {
+    let Some(layout) = view.layout.as_ref() else {
+        return;
+    };
     if response.double_clicked() {
-        if let Some((c, _)) = pointer.and_then(|p| layout.char_at(p)) {
+        if let Some((c, _)) = input.pointer.and_then(|p| layout.char_at(p)) {
             view.selection = text::word_at(doc.text(), doc.index(), c);
             view.selected_span = None;
         }
     } else if response.clicked()
-        && let Some((c, len)) = pointer.and_then(|p| layout.char_at(p))
+        && let Some((c, len)) = input.pointer.and_then(|p| layout.char_at(p))
     {
-        if shift && let Some(sel) = view.selection {
+        if input.shift
+            && let Some(sel) = view.selection
+        {
             let anchor = (sel.start(), 1);
             let end = (sel.end() - 1, 1);
             let far = if c < sel.start() { end } else { anchor };
-            view.selection = select(far, (c, len));
+            view.selection = select(doc, input.exact, far, (c, len));
         } else {
             // Click a span to select it; clicking again selects the next one there
             // (innermost first), so nested spans can all be reached.
-            let here = state.set.at(c);
+            let here = set.at(c);
             if here.is_empty() || hide_spans {
                 view.selection = None;
                 view.selected_span = None;
@@ -176,16 +244,28 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
             }
         }
     }
+}
 
-    // Hover: outline the spans under the pointer and describe them.
+/// Hover: outline the spans under the pointer and describe them.
+fn hover(
+    ui: &egui::Ui,
+    response: egui::Response,
+    view: &mut DocView,
+    doc: &Document,
+    set: &AnnotationSet,
+    hide_spans: bool,
+) {
     view.hovered.clear();
+    let Some(layout) = view.layout.as_ref() else {
+        return;
+    };
     if !response.dragged()
         && !hide_spans
         && let Some(p) = response.hover_pos()
         && let Some((c, _)) = layout.char_at(p)
     {
         ui.ctx().set_cursor_icon(egui::CursorIcon::Text);
-        let here = state.set.at(c);
+        let here = set.at(c);
         view.hovered = here.iter().map(|s| s.id).collect();
         if !here.is_empty() {
             let lines: Vec<String> = here

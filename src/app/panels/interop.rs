@@ -237,189 +237,224 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {
-            format_combo(ui, "import-format", &mut app.import.format, true);
-            ui.horizontal(|ui| {
-                if ui.button("Choose files…").clicked()
-                    && let Some(files) = rfd::FileDialog::new()
-                        .set_title("Files to import")
-                        .pick_files()
-                {
-                    app.import.paths = files
-                        .iter()
-                        .map(|p| p.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    if app.import.format.is_none() {
-                        app.import.format = files.first().and_then(|f| guess_format(f));
-                    }
-                }
-                if ui.button("Choose folder…").clicked()
-                    && let Some(dir) = rfd::FileDialog::new()
-                        .set_title("Folder to import")
-                        .pick_folder()
-                {
-                    app.import.paths = dir.display().to_string();
-                }
-            });
-            let label = ui.label("Files or folders, one per line");
-            ui.add(
-                egui::TextEdit::multiline(&mut app.import.paths)
-                    .desired_rows(2)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
+            import_form(ui, &mut app.import);
             let ready = app.import.format.is_some() && !paths_of(&app.import.paths).is_empty();
             if let Some(job) = app.import.importing.as_mut() {
-                let done = job.added.len() + job.problems.len();
-                ui.add(
-                    egui::ProgressBar::new(done as f32 / job.total.max(1) as f32)
-                        .text(format!("Importing… {done} of {} documents", job.total)),
-                );
-                if ui.button("Stop importing").clicked() {
-                    job.stop = true;
-                }
+                job_progress(ui, job);
                 return; // the form and the preview wait until the import is done
             }
-            if let Some(r) = &app.import.reading {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(format!(
-                        "Reading… {} documents so far",
-                        r.progress.load(Ordering::Relaxed)
-                    ));
-                    if ui.button("Cancel reading").clicked() {
-                        r.cancel.store(true, Ordering::Relaxed);
-                    }
-                });
-            } else if ui.add_enabled(ready, egui::Button::new("Read")).clicked() {
-                read = true;
-            }
+            read = reading_progress(ui, app.import.reading.as_ref(), ready);
             if let Some(p) = &app.import.preview {
-                ui.separator();
-                ui.label(format!(
-                    "Found {} documents, {} spans, {} relations; {} warnings, {} errors.",
-                    p.records.len(),
-                    p.spans,
-                    p.relations,
-                    p.warnings.len(),
-                    p.errors.len()
-                ));
-                // Only the visible rows are laid out: an import can list thousands.
-                let row = ui.text_style_height(&egui::TextStyle::Body);
-                egui::ScrollArea::vertical()
-                    .max_height(220.0)
-                    .auto_shrink([false, true])
-                    .show_rows(ui, row, p.lines.len(), |ui, rows| {
-                        for (kind, text) in &p.lines[rows] {
-                            let text = egui::RichText::new(text);
-                            let text = match kind {
-                                Line::Doc => text,
-                                Line::Error => text.color(ui.visuals().error_fg_color),
-                                Line::Warning => text.color(ui.visuals().warn_fg_color),
-                            };
-                            // One line per row (show_rows needs a fixed height); the
-                            // whole message shows on hover.
-                            ui.add(egui::Label::new(text).truncate());
-                        }
-                    });
-                let n = p.records.len();
-                let annotator = app.annotator();
-                if ui
-                    .add_enabled(n > 0, egui::Button::new(format!("Import {n} documents")))
-                    .on_hover_text(format!(
-                        "Adds the texts under docs/ and their spans to {annotator}'s annotations"
-                    ))
-                    .clicked()
-                {
-                    confirm = true;
-                }
+                confirm = preview_list(ui, p, &app.annotator());
             }
         });
     // The window stays while documents are being added: closing it would hide the
     // progress and the Stop button.
     app.import.open = open || app.import.importing.is_some();
     if read && let Some(format) = app.import.format {
-        let opts = ReadOptions {
-            annotator: app.annotator(),
-            created: chrono::Utc::now(),
-            ..ReadOptions::default()
-        };
-        app.import.preview = None;
-        app.import.reading = Some(Reading::start(
-            format,
-            paths_of(&app.import.paths),
-            opts,
-            ctx.clone(),
-        ));
+        start_reading(app, format, ctx);
     }
-    if let Some(r) = &app.import.reading {
-        match r.done.try_recv() {
-            Ok(Err(e)) => {
-                app.import.reading = None;
-                app.message(Severity::Error, e);
-            }
-            Ok(Ok(preview)) => {
-                app.import.preview = Some(preview);
-                app.import.reading = None;
-            }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                let cancelled = r.cancel.load(Ordering::Relaxed);
-                app.import.reading = None;
-                if !cancelled {
-                    app.message(
-                        Severity::Error,
-                        "Reading the files stopped unexpectedly; nothing was imported.".into(),
-                    );
-                }
-            }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                // Progress is shown as it grows; the thread also wakes us when done.
-                ctx.request_repaint_after(std::time::Duration::from_millis(100));
-            }
-        }
-    }
-    let annotator = app.annotator();
-    if confirm
-        && let Some(preview) = app.import.preview.take()
-        && let Some(session) = app.session.as_mut()
-    {
-        // Unsaved edits first: an import may add to a document that is open.
-        if !session.flush(Duration::from_secs(10)) {
-            app.message(
-                Severity::Error,
-                "Your changes could not be saved, so nothing was imported (an import may add to an open document). Fix the problem shown, then import again.".into(),
-            );
-            return;
-        }
-        let source = crate::project::ImportSource {
-            format: app.import.format.map_or("unknown", |f| f.name()).into(),
-            inputs: paths_of(&app.import.paths)
-                .iter()
-                .map(|p| {
-                    p.canonicalize()
-                        .unwrap_or_else(|_| p.clone())
-                        .display()
-                        .to_string()
-                })
-                .collect(),
-            annotator: annotator.clone(),
-        };
-        match session.project.begin_import(source) {
-            Ok(importer) => {
-                app.import.importing = Some(ImportJob {
-                    total: preview.records.len(),
-                    records: preview.records.into_iter(),
-                    importer: Some(importer),
-                    annotator,
-                    added: Vec::new(),
-                    problems: Vec::new(),
-                    stop: false,
-                });
-            }
-            Err(e) => app.message(Severity::Error, format!("Cannot import: {e}")),
-        }
+    poll_reading(app, ctx);
+    if confirm {
+        start_import(app);
     }
     import_some(app, ctx);
+}
+
+/// The format, and the files or folders to read (chosen or typed).
+fn import_form(ui: &mut egui::Ui, import: &mut ImportDialog) {
+    format_combo(ui, "import-format", &mut import.format, true);
+    ui.horizontal(|ui| {
+        if ui.button("Choose files…").clicked()
+            && let Some(files) = rfd::FileDialog::new()
+                .set_title("Files to import")
+                .pick_files()
+        {
+            import.paths = files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join("\n");
+            if import.format.is_none() {
+                import.format = files.first().and_then(|f| guess_format(f));
+            }
+        }
+        if ui.button("Choose folder…").clicked()
+            && let Some(dir) = rfd::FileDialog::new()
+                .set_title("Folder to import")
+                .pick_folder()
+        {
+            import.paths = dir.display().to_string();
+        }
+    });
+    let label = ui.label("Files or folders, one per line");
+    ui.add(
+        egui::TextEdit::multiline(&mut import.paths)
+            .desired_rows(2)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+}
+
+/// Documents being added: a progress bar and Stop.
+fn job_progress(ui: &mut egui::Ui, job: &mut ImportJob) {
+    let done = job.added.len() + job.problems.len();
+    ui.add(
+        egui::ProgressBar::new(done as f32 / job.total.max(1) as f32)
+            .text(format!("Importing… {done} of {} documents", job.total)),
+    );
+    if ui.button("Stop importing").clicked() {
+        job.stop = true;
+    }
+}
+
+/// The count of a read under way and Cancel, or the Read button (enabled when `ready`).
+/// True when Read was clicked.
+fn reading_progress(ui: &mut egui::Ui, reading: Option<&Reading>, ready: bool) -> bool {
+    if let Some(r) = reading {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!(
+                "Reading… {} documents so far",
+                r.progress.load(Ordering::Relaxed)
+            ));
+            if ui.button("Cancel reading").clicked() {
+                r.cancel.store(true, Ordering::Relaxed);
+            }
+        });
+        false
+    } else {
+        ui.add_enabled(ready, egui::Button::new("Read")).clicked()
+    }
+}
+
+/// What the read found: totals, one line per document, error and warning, and the
+/// button that imports it. True when that button was clicked.
+fn preview_list(ui: &mut egui::Ui, p: &Preview, annotator: &str) -> bool {
+    ui.separator();
+    ui.label(format!(
+        "Found {} documents, {} spans, {} relations; {} warnings, {} errors.",
+        p.records.len(),
+        p.spans,
+        p.relations,
+        p.warnings.len(),
+        p.errors.len()
+    ));
+    // Only the visible rows are laid out: an import can list thousands.
+    let row = ui.text_style_height(&egui::TextStyle::Body);
+    egui::ScrollArea::vertical()
+        .max_height(220.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, row, p.lines.len(), |ui, rows| {
+            for (kind, text) in &p.lines[rows] {
+                let text = egui::RichText::new(text);
+                let text = match kind {
+                    Line::Doc => text,
+                    Line::Error => text.color(ui.visuals().error_fg_color),
+                    Line::Warning => text.color(ui.visuals().warn_fg_color),
+                };
+                // One line per row (show_rows needs a fixed height); the
+                // whole message shows on hover.
+                ui.add(egui::Label::new(text).truncate());
+            }
+        });
+    let n = p.records.len();
+    ui.add_enabled(n > 0, egui::Button::new(format!("Import {n} documents")))
+        .on_hover_text(format!(
+            "Adds the texts under docs/ and their spans to {annotator}'s annotations"
+        ))
+        .clicked()
+}
+
+/// Read the inputs on a background thread; the previous preview goes.
+fn start_reading(app: &mut EntitleApp, format: Format, ctx: &egui::Context) {
+    let opts = ReadOptions {
+        annotator: app.annotator(),
+        created: chrono::Utc::now(),
+        ..ReadOptions::default()
+    };
+    app.import.preview = None;
+    app.import.reading = Some(Reading::start(
+        format,
+        paths_of(&app.import.paths),
+        opts,
+        ctx.clone(),
+    ));
+}
+
+/// Take the read's result when it is there: the preview, or the error it stopped on.
+fn poll_reading(app: &mut EntitleApp, ctx: &egui::Context) {
+    let Some(r) = &app.import.reading else {
+        return;
+    };
+    match r.done.try_recv() {
+        Ok(Err(e)) => {
+            app.import.reading = None;
+            app.message(Severity::Error, e);
+        }
+        Ok(Ok(preview)) => {
+            app.import.preview = Some(preview);
+            app.import.reading = None;
+        }
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            let cancelled = r.cancel.load(Ordering::Relaxed);
+            app.import.reading = None;
+            if !cancelled {
+                app.message(
+                    Severity::Error,
+                    "Reading the files stopped unexpectedly; nothing was imported.".into(),
+                );
+            }
+        }
+        Err(std::sync::mpsc::TryRecvError::Empty) => {
+            // Progress is shown as it grows; the thread also wakes us when done.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+/// The user confirmed the preview: save what is edited, then start the job that adds
+/// its documents (nothing starts if saving fails).
+fn start_import(app: &mut EntitleApp) {
+    let annotator = app.annotator();
+    let (Some(preview), Some(session)) = (app.import.preview.take(), app.session.as_mut()) else {
+        return;
+    };
+    // Unsaved edits first: an import may add to a document that is open.
+    if !session.flush(Duration::from_secs(10)) {
+        app.message(
+            Severity::Error,
+            "Your changes could not be saved, so nothing was imported (an import may add to an open document). Fix the problem shown, then import again.".into(),
+        );
+        return;
+    }
+    let source = crate::project::ImportSource {
+        format: app.import.format.map_or("unknown", |f| f.name()).into(),
+        inputs: paths_of(&app.import.paths)
+            .iter()
+            .map(|p| {
+                p.canonicalize()
+                    .unwrap_or_else(|_| p.clone())
+                    .display()
+                    .to_string()
+            })
+            .collect(),
+        annotator: annotator.clone(),
+    };
+    match session.project.begin_import(source) {
+        Ok(importer) => {
+            app.import.importing = Some(ImportJob {
+                total: preview.records.len(),
+                records: preview.records.into_iter(),
+                importer: Some(importer),
+                annotator,
+                added: Vec::new(),
+                problems: Vec::new(),
+                stop: false,
+            });
+        }
+        Err(e) => app.message(Severity::Error, format!("Cannot import: {e}")),
+    }
 }
 
 /// Documents being added to the project, a slice of each frame at a time: every
@@ -553,61 +588,7 @@ pub fn export_window(app: &mut EntitleApp, ctx: &egui::Context) {
         .open(&mut open)
         .default_width(520.0)
         .show(ctx, |ui| {
-            ui.horizontal(|ui| {
-                let mut f = Some(app.export.format);
-                format_combo(ui, "export-format", &mut f, false);
-                if let Some(f) = f
-                    && f != app.export.format
-                {
-                    app.export.format = f;
-                    if app.export.proposed
-                        && let Some(s) = app.session.as_ref()
-                    {
-                        app.export.output =
-                            proposed_export_path(&s.project, f).display().to_string();
-                    }
-                }
-                if app.export.format == Format::Conll {
-                    egui::ComboBox::new("export-scheme", "Scheme")
-                        .selected_text(format!("{:?}", app.export.scheme).to_uppercase())
-                        .show_ui(ui, |ui| {
-                            for s in [Scheme::Iob1, Scheme::Iob2, Scheme::Iobes, Scheme::Bilou] {
-                                ui.selectable_value(
-                                    &mut app.export.scheme,
-                                    s,
-                                    format!("{s:?}").to_uppercase(),
-                                );
-                            }
-                        });
-                }
-            });
-            ui.weak(app.export.format.describe());
-            ui.horizontal(|ui| {
-                let label = ui.label("Output");
-                if ui
-                    .add(egui::TextEdit::singleline(&mut app.export.output).desired_width(320.0))
-                    .labelled_by(label.id)
-                    .changed()
-                {
-                    app.export.proposed = false;
-                }
-                if ui.button("Choose…").clicked() {
-                    let picked = if app.export.format == Format::Brat {
-                        rfd::FileDialog::new()
-                            .set_title("Folder for the brat collection")
-                            .pick_folder()
-                    } else {
-                        rfd::FileDialog::new()
-                            .set_title("Export to")
-                            .set_file_name(format!("export.{}", app.export.format.extension()))
-                            .save_file()
-                    };
-                    if let Some(p) = picked {
-                        app.export.output = p.display().to_string();
-                        app.export.proposed = false;
-                    }
-                }
-            });
+            export_form(ui, app);
             if let Some(job) = &app.export.job {
                 let done = job.progress.load(Ordering::Relaxed);
                 ui.add(
@@ -644,24 +625,88 @@ pub fn export_window(app: &mut EntitleApp, ctx: &egui::Context) {
             app.export.result = vec![format!("⛔ {e}")];
         }
     }
-    if let Some(job) = &app.export.job {
-        match job.done.try_recv() {
-            Ok(lines) => {
-                app.export.job = None;
-                if let Some(first) = lines.first() {
-                    let first = first.clone();
-                    app.log(&format!("EXPORT {first}"));
-                }
-                app.export.result = lines;
+    poll_export(app, ctx);
+}
+
+/// The format (and CoNLL scheme) and the output path, proposed, typed or chosen.
+fn export_form(ui: &mut egui::Ui, app: &mut EntitleApp) {
+    ui.horizontal(|ui| {
+        let mut f = Some(app.export.format);
+        format_combo(ui, "export-format", &mut f, false);
+        if let Some(f) = f
+            && f != app.export.format
+        {
+            app.export.format = f;
+            if app.export.proposed
+                && let Some(s) = app.session.as_ref()
+            {
+                app.export.output = proposed_export_path(&s.project, f).display().to_string();
             }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        if app.export.format == Format::Conll {
+            egui::ComboBox::new("export-scheme", "Scheme")
+                .selected_text(format!("{:?}", app.export.scheme).to_uppercase())
+                .show_ui(ui, |ui| {
+                    for s in [Scheme::Iob1, Scheme::Iob2, Scheme::Iobes, Scheme::Bilou] {
+                        ui.selectable_value(
+                            &mut app.export.scheme,
+                            s,
+                            format!("{s:?}").to_uppercase(),
+                        );
+                    }
+                });
+        }
+    });
+    ui.weak(app.export.format.describe());
+    ui.horizontal(|ui| {
+        let label = ui.label("Output");
+        if ui
+            .add(egui::TextEdit::singleline(&mut app.export.output).desired_width(320.0))
+            .labelled_by(label.id)
+            .changed()
+        {
+            app.export.proposed = false;
+        }
+        if ui.button("Choose…").clicked() {
+            let picked = if app.export.format == Format::Brat {
+                rfd::FileDialog::new()
+                    .set_title("Folder for the brat collection")
+                    .pick_folder()
+            } else {
+                rfd::FileDialog::new()
+                    .set_title("Export to")
+                    .set_file_name(format!("export.{}", app.export.format.extension()))
+                    .save_file()
+            };
+            if let Some(p) = picked {
+                app.export.output = p.display().to_string();
+                app.export.proposed = false;
             }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                app.export.job = None;
-                app.export.result =
-                    vec!["⛔ The export stopped on an internal error; nothing was written.".into()];
+        }
+    });
+}
+
+/// Take the export's result lines when its thread is done.
+fn poll_export(app: &mut EntitleApp, ctx: &egui::Context) {
+    let Some(job) = &app.export.job else {
+        return;
+    };
+    match job.done.try_recv() {
+        Ok(lines) => {
+            app.export.job = None;
+            if let Some(first) = lines.first() {
+                let first = first.clone();
+                app.log(&format!("EXPORT {first}"));
             }
+            app.export.result = lines;
+        }
+        Err(std::sync::mpsc::TryRecvError::Empty) => {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            app.export.job = None;
+            app.export.result =
+                vec!["⛔ The export stopped on an internal error; nothing was written.".into()];
         }
     }
 }

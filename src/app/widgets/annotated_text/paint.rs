@@ -1,0 +1,239 @@
+//! Painting one laid-out block with what lies over it, in this order: span fills and
+//! the selection behind the text, the text, underline bars (one level per nesting
+//! depth) with outlines of the selected and hovered spans, and label tags.
+
+use super::layout::{BlockGeom, CharBox};
+use super::{Metrics, Overlay};
+use crate::app::theme;
+use crate::model::{Rgb, Span};
+use egui::{Color32, Pos2, Rect, Stroke, StrokeKind, pos2, vec2};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Colours of the current visuals, read once per frame.
+#[derive(Clone, Copy)]
+pub(super) struct Colors {
+    pub text: Color32,
+    pub dark: bool,
+    pub sel_fill: Color32,
+    pub sel_stroke: Color32,
+}
+
+/// Rectangles (block coordinates) covering chars `range` (block-relative), merged
+/// where boxes touch on the same row.
+fn pieces(geom: &BlockGeom, range: Range<usize>) -> Vec<(u32, f32, f32)> {
+    let mut out: Vec<(u32, f32, f32)> = Vec::new();
+    let mut boxes: Vec<CharBox> = geom
+        .boxes
+        .get(range)
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
+    boxes.sort_by(|a, b| a.row.cmp(&b.row).then(a.x0.total_cmp(&b.x0)));
+    for b in boxes {
+        match out.last_mut() {
+            Some((row, _, x1)) if *row == b.row && b.x0 <= *x1 + 0.5 => *x1 = x1.max(b.x1),
+            _ => out.push((b.row, b.x0, b.x1)),
+        }
+    }
+    out
+}
+
+/// Pieces of a span inside a block: only its fragments when it is discontinuous.
+fn span_pieces(geom: &BlockGeom, s: &Span, block: &Range<usize>) -> Vec<(u32, f32, f32)> {
+    let local = |r: Range<usize>| {
+        r.start.max(block.start) - block.start..r.end.min(block.end).max(block.start) - block.start
+    };
+    match &s.extra {
+        Some(x) if !x.fragments.is_empty() => x
+            .fragments
+            .iter()
+            .filter(|f| f.overlaps_range(block.clone()))
+            .flat_map(|f| pieces(geom, local(f.range())))
+            .collect(),
+        _ => pieces(geom, local(s.range.range())),
+    }
+}
+
+/// Spans overlapping `block`, with a nesting level each (outer spans first): greedy
+/// interval colouring, each span on the first level free at its start.
+fn nested_spans<'a>(overlay: &Overlay<'a>, block: &Range<usize>) -> Vec<(&'a Span, usize)> {
+    let mut spans: Vec<(&Span, usize)> = Vec::new();
+    if !overlay.hide_spans && block.end > block.start {
+        let mut level_ends: Vec<usize> = Vec::new();
+        for s in overlay.spans.overlapping(block.clone()) {
+            let level = match level_ends.iter().position(|&e| e <= s.range.start()) {
+                Some(l) => {
+                    level_ends[l] = s.range.end();
+                    l
+                }
+                None => {
+                    level_ends.push(s.range.end());
+                    level_ends.len() - 1
+                }
+            };
+            spans.push((s, level));
+        }
+    }
+    spans
+}
+
+/// One block being painted at `top` (screen position of its top-left).
+struct BlockPainter<'p, 'o> {
+    painter: &'p egui::Painter,
+    geom: &'p BlockGeom,
+    block: Range<usize>,
+    top: Pos2,
+    m: &'p Metrics,
+    overlay: &'p Overlay<'o>,
+    colors: Colors,
+}
+
+impl BlockPainter<'_, '_> {
+    /// Screen rectangle of the text of `row` between `x0` and `x1`.
+    fn row_rect(&self, row: u32, x0: f32, x1: f32) -> Rect {
+        let (top, m) = (self.top, self.m);
+        let y = top.y + row as f32 * m.pitch() + m.tag_band;
+        Rect::from_min_max(pos2(top.x + x0, y), pos2(top.x + x1, y + m.text_height))
+    }
+
+    fn color_of(&self, label: &str) -> Rgb {
+        self.overlay
+            .colors
+            .get(label)
+            .copied()
+            .unwrap_or(theme::UNKNOWN_LABEL)
+    }
+
+    /// 1. Fills behind the text: one per span, so overlaps add up, then the selection.
+    fn fills(&self, spans: &[(&Span, usize)]) {
+        let block = &self.block;
+        for (s, _) in spans {
+            let fill = theme::span_fill(self.color_of(&s.label), self.colors.dark);
+            for (row, x0, x1) in span_pieces(self.geom, s, block) {
+                self.painter.rect_filled(
+                    self.row_rect(row, x0, x1).expand2(vec2(0.5, 1.0)),
+                    2.0,
+                    fill,
+                );
+            }
+        }
+        if let Some(sel) = self.overlay.selection
+            && sel.overlaps_range(block.clone())
+        {
+            let r = sel.range();
+            let local = r.start.saturating_sub(block.start)..r.end.min(block.end) - block.start;
+            for (row, x0, x1) in pieces(self.geom, local) {
+                self.painter
+                    .rect_filled(self.row_rect(row, x0, x1), 0.0, self.colors.sel_fill);
+            }
+        }
+    }
+
+    /// 3. Underline bars, one level per nesting depth, and outlines.
+    fn underlines(&self, spans: &[(&Span, usize)]) {
+        let (m, painter) = (self.m, self.painter);
+        let levels = m.levels();
+        for (s, level) in spans {
+            let color = theme::label_color(self.color_of(&s.label));
+            let lv = (*level).min(levels - 1) as f32;
+            let selected = self.overlay.selected_span == Some(s.id);
+            let hovered = self.overlay.hovered_spans.contains(&s.id);
+            for (row, x0, x1) in span_pieces(self.geom, s, &self.block) {
+                let r = self.row_rect(row, x0, x1);
+                let y = r.max.y + 1.0 + lv * (m.bar + 1.0);
+                painter.rect_filled(
+                    Rect::from_min_max(pos2(r.min.x, y), pos2(r.max.x, y + m.bar)),
+                    0.0,
+                    color,
+                );
+                if selected {
+                    painter.rect_stroke(
+                        r.expand(1.5),
+                        2.0,
+                        Stroke::new(2.0, self.colors.sel_stroke),
+                        StrokeKind::Outside,
+                    );
+                } else if hovered {
+                    painter.rect_stroke(
+                        r.expand(1.0),
+                        2.0,
+                        Stroke::new(1.0, color),
+                        StrokeKind::Outside,
+                    );
+                }
+            }
+        }
+    }
+
+    /// 4. Label tags above each span's first character, pushed right when they collide.
+    fn tags(&self, spans: &[(&Span, usize)]) {
+        let (geom, block, m, painter) = (self.geom, &self.block, self.m, self.painter);
+        let tag_font = theme::tag_font();
+        let mut next_free: HashMap<u32, f32> = HashMap::new();
+        let mut tags: Vec<(u32, f32, &Span)> = spans
+            .iter()
+            .filter(|(s, _)| s.range.start() >= block.start && s.range.start() < block.end)
+            .filter_map(|(s, _)| {
+                let first = span_pieces(geom, s, block)
+                    .into_iter()
+                    .find(|(row, _, _)| {
+                        Some(*row) == geom.boxes.get(s.range.start() - block.start).map(|b| b.row)
+                    })?;
+                Some((first.0, first.1, *s))
+            })
+            .collect();
+        tags.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        for (row, x, s) in tags {
+            let color = theme::label_color(self.color_of(&s.label));
+            let text_color = theme::text_on(color);
+            let galley = painter.layout_no_wrap(s.label.to_string(), tag_font.clone(), text_color);
+            let free = next_free.entry(row).or_insert(f32::MIN);
+            let x = x.max(*free);
+            let w = galley.size().x + 6.0;
+            *free = x + w + 2.0;
+            let y = self.top.y + row as f32 * m.pitch();
+            let r = Rect::from_min_size(pos2(self.top.x + x, y), vec2(w, m.tag_band - 1.0));
+            painter.rect_filled(r, 3.0, color);
+            if self.overlay.selected_span == Some(s.id) {
+                painter.rect_stroke(
+                    r,
+                    3.0,
+                    Stroke::new(1.5, self.colors.sel_stroke),
+                    StrokeKind::Outside,
+                );
+            }
+            painter.galley(
+                pos2(r.min.x + 3.0, r.center().y - galley.size().y / 2.0),
+                galley,
+                text_color,
+            );
+        }
+    }
+}
+
+/// Paint block `block` (its char range) laid out as `geom`, its top-left at `top`.
+pub(super) fn paint_block(
+    painter: &egui::Painter,
+    geom: &BlockGeom,
+    block: Range<usize>,
+    top: Pos2,
+    m: &Metrics,
+    overlay: &Overlay<'_>,
+    colors: Colors,
+) {
+    let spans = nested_spans(overlay, &block);
+    let p = BlockPainter {
+        painter,
+        geom,
+        block,
+        top,
+        m,
+        overlay,
+        colors,
+    };
+    p.fills(&spans);
+    // 2. The text.
+    painter.galley(top, geom.galley.clone(), colors.text);
+    p.underlines(&spans);
+    p.tags(&spans);
+}
