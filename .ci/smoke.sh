@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Smoke test of the real app in an X window (Xvfb, Mesa software GL), driven by xdotool:
-# first run installs the sample, the keyboard tags a word, the process is killed with
-# SIGKILL, a restart finds the span and deletes it, Ctrl+Q quits. Asserts on the event
-# log (ENTITLE_EVENT_LOG) and on the annotation file.
+# first run installs the sample, a mouse drag across the first word and a label key tag
+# it, the process is killed with SIGKILL, a restart finds the span and deletes it, Ctrl+Q
+# quits. Asserts on the event log (ENTITLE_EVENT_LOG) and on the annotation file.
+#   .ci/smoke.sh BINARY [SCREENSHOT.png]
+# With SMOKE_LAUNCHER set (e.g. the path of wine64) the binary is started through it:
+# .ci/windows.sh runs entitle.exe this way.
 set -euo pipefail
 BIN=$(realpath "${1:-target/debug/entitle}")
+SHOT=${2:-}
+LAUNCHER=${SMOKE_LAUNCHER:-}
 work=$(mktemp -d)
 export ENTITLE_DATA_DIR="$work/data" ENTITLE_EVENT_LOG="$work/events.log"
 export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/xdg-data" LIBGL_ALWAYS_SOFTWARE=1
@@ -27,7 +32,11 @@ done
 xdotool getdisplaygeometry >/dev/null 2>&1 || { echo "Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
 
 start_app() {
-  "$BIN" --annotator smoke >"$work/app.log" 2>&1 &
+  if [ -n "$LAUNCHER" ]; then
+    "$LAUNCHER" "$BIN" --annotator smoke >"$work/app.log" 2>&1 &
+  else
+    "$BIN" --annotator smoke >"$work/app.log" 2>&1 &
+  fi
   app=$!
   for _ in $(seq 1 150); do
     win=$(xdotool search --name '^Entitle$' 2>/dev/null | head -1 || true)
@@ -55,11 +64,23 @@ ann="$ENTITLE_DATA_DIR/sample-project/annotations/smoke/docs/01-aleppo-souk-reop
 
 start_app
 wait_for 5 grep -qs '^OPEN docs/01-aleppo-souk-reopens$' "$ENTITLE_EVENT_LOG" || fail "sample did not open"
-xdotool key Right; sleep 0.4          # select the first word
+# Drag across the first word as a user would: from its first to its sixth character
+# (the app logs where they are; points are pixels at scale 1).
+wait_for 5 grep -qs '^CHARS docs/01-aleppo-souk-reopens ' "$ENTITLE_EVENT_LOG" || fail "no geometry logged"
+read -r _ _ x0 y0 x1 y1 < <(grep '^CHARS docs/01-aleppo-souk-reopens ' "$ENTITLE_EVENT_LOG" | head -1)
+xdotool mousemove --window "$win" "$x0" "$y0"; sleep 0.2
+xdotool mousedown 1; sleep 0.2
+xdotool mousemove --window "$win" "$(( (x0 + x1) / 2 ))" "$y0"; sleep 0.1
+xdotool mousemove --window "$win" "$x1" "$y1"; sleep 0.2
+xdotool mouseup 1; sleep 0.4
 xdotool key 3                         # tag it GPE
 wait_for 3 grep -qs '^ADD docs/01-aleppo-souk-reopens T1 GPE 0 6 "Aleppo"$' "$ENTITLE_EVENT_LOG" || fail "no ADD event"
 # Autosave aims at one second after the edit; allow slack for a loaded machine.
 wait_for 3 grep -qs '"start":0,"end":6,"label":"GPE","text":"Aleppo"' "$ann" || fail "span not on disk within 3 s"
+if [ -n "$SHOT" ]; then
+  sleep 0.5
+  import -display "$DISPLAY" -window root "$SHOT" && echo "screenshot: $SHOT"
+fi
 kill -9 "$app"; wait "$app" 2>/dev/null || true; app=""
 echo "killed with SIGKILL; the span survived on disk"
 

@@ -126,6 +126,9 @@ pub struct EntitleApp {
     data_dir: Option<PathBuf>,
     keymap_text: Option<String>,
     event_log: Option<std::fs::File>,
+    /// The document whose first word's screen position the event log has (smoke
+    /// tests drag across it).
+    logged_geometry: Option<DocId>,
 }
 
 impl EntitleApp {
@@ -180,6 +183,7 @@ impl EntitleApp {
             data_dir: startup.data_dir.clone().or_else(project::sample::data_dir),
             keymap_text,
             event_log,
+            logged_geometry: None,
             prefs,
         };
         if let Some(a) = startup.annotator {
@@ -405,6 +409,28 @@ impl EntitleApp {
         }
     }
 
+    /// For smoke tests that drag with a real mouse: once per document shown, where its
+    /// first and sixth characters are on screen (centres, in points).
+    fn log_geometry(&mut self) {
+        if self.event_log.is_none() {
+            return;
+        }
+        let Some(id) = self.current_doc().cloned() else {
+            return;
+        };
+        if self.logged_geometry.as_ref() == Some(&id) {
+            return;
+        }
+        if let (Some(a), Some(b)) = (self.char_rect(0), self.char_rect(5)) {
+            let (a, b) = (a.center(), b.center());
+            self.log(&format!(
+                "CHARS {id} {:.0} {:.0} {:.0} {:.0}",
+                a.x, a.y, b.x, b.y
+            ));
+            self.logged_geometry = Some(id);
+        }
+    }
+
     /// One whole frame.
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
@@ -451,6 +477,7 @@ impl EntitleApp {
             panels::reanchor::reanchor_window(self, &ctx);
         }
 
+        self.log_geometry();
         if let Some(s) = self.session.as_mut() {
             s.autosave_tick();
             if s.save_state() != SaveState::Saved {

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(
     name = "entitle",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("ENTITLE_COMMIT"), ")"),
     about = "Annotate entities in news articles: a desktop app, or headless subcommands",
     args_conflicts_with_subcommands = true
 )]

@@ -53,18 +53,19 @@ fn parent_of(path: &Path) -> &Path {
 pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
     #[cfg(windows)]
     {
-        // ERROR_ACCESS_DENIED (5) and ERROR_SHARING_VIOLATION (32): the destination is
-        // open in a process that did not allow deletion (an editor, a scanner).
+        // ERROR_ACCESS_DENIED (5), ERROR_SHARING_VIOLATION (32), ERROR_LOCK_VIOLATION
+        // (33): the destination is open in a process that did not allow deletion (an
+        // editor, a virus scanner, an indexer); they usually let go within moments.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
         loop {
-            match std::fs::rename(from, to) {
+            match windows::move_replacing(from, to) {
                 Err(e)
-                    if matches!(e.raw_os_error(), Some(5) | Some(32))
+                    if matches!(e.raw_os_error(), Some(5 | 32 | 33))
                         && std::time::Instant::now() < deadline =>
                 {
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
-                Err(e) if matches!(e.raw_os_error(), Some(5) | Some(32)) => {
+                Err(e) if matches!(e.raw_os_error(), Some(5 | 32 | 33)) => {
                     return Err(std::io::Error::new(
                         e.kind(),
                         format!(
@@ -79,6 +80,51 @@ pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     #[cfg(not(windows))]
     std::fs::rename(from, to)
+}
+
+#[cfg(windows)]
+mod windows {
+    use std::os::windows::ffi::OsStrExt;
+    use std::path::Path;
+
+    /// A path as Windows wants it: absolute, and with the `\\?\` prefix when it is
+    /// long (past ~260 characters plain paths fail).
+    fn wide(p: &Path) -> Vec<u16> {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut w: Vec<u16> = abs.as_os_str().encode_wide().collect();
+        let prefixed = w.starts_with(&[92, 92, 63, 92]); // \\?\
+        if !prefixed && w.len() >= 248 {
+            let unc = w.starts_with(&[92, 92]);
+            let head = if unc { r"\\?\UNC" } else { r"\\?\" };
+            let mut v: Vec<u16> = head.encode_utf16().collect();
+            v.extend_from_slice(if unc { &w[1..] } else { &w[..] });
+            w = v;
+        }
+        w.push(0);
+        w
+    }
+
+    /// `MoveFileExW(REPLACE_EXISTING | WRITE_THROUGH)`: the documented way to replace
+    /// a file by a rename; write-through returns only once the move is on disk.
+    pub fn move_replacing(from: &Path, to: &Path) -> std::io::Result<()> {
+        use windows_sys::Win32::Storage::FileSystem::{
+            MOVEFILE_REPLACE_EXISTING, MOVEFILE_WRITE_THROUGH, MoveFileExW,
+        };
+        let (f, t) = (wide(from), wide(to));
+        // SAFETY: both are NUL-terminated wide strings that live across the call.
+        let ok = unsafe {
+            MoveFileExW(
+                f.as_ptr(),
+                t.as_ptr(),
+                MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH,
+            )
+        };
+        if ok == 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// Flush a folder's entries to disk (best effort: some file systems refuse fsync on
