@@ -38,7 +38,8 @@ start_app() {
     "$BIN" --annotator smoke >"$work/app.log" 2>&1 &
   fi
   app=$!
-  for _ in $(seq 1 150); do
+  # Up to 60 s: a first start under Wine (a new prefix, software GL) can be slow.
+  for _ in $(seq 1 300); do
     win=$(xdotool search --name '^Entitle$' 2>/dev/null | head -1 || true)
     [ -n "$win" ] && break
     sleep 0.2

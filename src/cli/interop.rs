@@ -161,6 +161,7 @@ pub fn convert(
     output: &Path,
     read: &ReadArgs,
     write: &WriteArgs,
+    annotator: Option<&str>,
 ) -> ExitCode {
     if !from.can_import() {
         eprintln!("entitle: {from} is an export-only format; it cannot be read");
@@ -178,7 +179,7 @@ pub fn convert(
     let written = formats::stream::convert(
         from,
         inputs,
-        &read_options(None, read),
+        &read_options(annotator, read),
         writer.as_mut(),
         |item| match item {
             Ok(done) => t.done(&pb, done.spans, &done.warnings),
@@ -302,7 +303,7 @@ fn import_source(format: Format, inputs: &[PathBuf], options: &ReadOptions) -> I
         inputs: inputs
             .iter()
             .map(|i| {
-                i.canonicalize()
+                crate::fsio::real_path(i)
                     .unwrap_or_else(|_| i.clone())
                     .display()
                     .to_string()

@@ -17,7 +17,7 @@ use std::process::ExitCode;
     name = "entitle",
     version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("ENTITLE_COMMIT"), ")"),
     about = "Annotate entities in news articles: a desktop app, or headless subcommands",
-    args_conflicts_with_subcommands = true
+
 )]
 pub struct Cli {
     /// A project folder, a plain folder of .txt files, or one .txt file to open in the
@@ -125,6 +125,13 @@ pub struct WriteArgs {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let (Some(p), Some(_)) = (&cli.path, &cli.command) {
+        eprintln!(
+            "entitle: {} is a path to open in the app, which cannot be given with a command; run the command alone (`entitle COMMAND …`)",
+            p.display()
+        );
+        return ExitCode::from(2);
+    }
     match cli.command {
         Some(Command::Check { path }) => check(&path),
         Some(Command::Convert {
@@ -134,7 +141,15 @@ pub fn main() -> ExitCode {
             output,
             read,
             write,
-        }) => interop::convert(&input, from, to, &output, &read, &write),
+        }) => interop::convert(
+            &input,
+            from,
+            to,
+            &output,
+            &read,
+            &write,
+            cli.annotator.as_deref(),
+        ),
         Some(Command::Import {
             project,
             input,

@@ -358,6 +358,12 @@ mod tests {
         assert_eq!(doc_id_from("../../etc/passwd", 1).as_str(), "etc/passwd");
         assert_eq!(doc_id_from("", 7).as_str(), "doc-000007");
         assert_eq!(doc_id_from("a b?.txt", 1).as_str(), "a_b_");
-        assert_eq!(doc_id_from("CON", 3).as_str(), "doc-000003");
+        assert_eq!(doc_id_from("CON", 3).as_str(), "CON_");
+        assert_eq!(doc_id_from("docs/nul.txt", 3).as_str(), "docs/nul_");
+        assert_eq!(doc_id_from("docs/com1.tar", 3).as_str(), "docs/com1_.tar");
+        assert_eq!(doc_id_from("docs/trailing.", 3).as_str(), "docs/trailing");
+        assert_eq!(doc_id_from("docs/trailing ", 3).as_str(), "docs/trailing");
+        assert_eq!(doc_id_from("docs/.hidden/x", 3).as_str(), "docs/hidden/x");
+        assert_eq!(doc_id_from("...", 4).as_str(), "doc-000004");
     }
 }

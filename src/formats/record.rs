@@ -163,22 +163,28 @@ pub fn doc_id_from(name: &str, fallback: usize) -> DocId {
         })
         .take(120)
         .collect();
-    let mut parts: Vec<&str> = cleaned
+    // Each folder or file name made one every file system takes: no leading dot, no
+    // trailing dot, and no name Windows reserves for a device (`CON` becomes `CON_`).
+    let mut parts: Vec<String> = cleaned
         .split('/')
-        .filter(|p| !p.is_empty() && !p.starts_with('.'))
+        .map(|p| p.trim_start_matches('.').trim_end_matches('.'))
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let stem = p.split('.').next().unwrap_or(p);
+            if DocId::is_reserved(stem) {
+                format!("{stem}_{}", &p[stem.len()..])
+            } else {
+                p.to_string()
+            }
+        })
         .collect();
     // Too deep to be found again: the deepest folders are folded into the name.
     let keep = DocId::MAX_COMPONENTS - 2; // a project import adds `docs/`
-    let tail = if parts.len() > keep {
-        parts.split_off(keep - 1).join("__")
-    } else {
-        String::new()
-    };
-    if !tail.is_empty() {
-        parts.push(&tail);
+    if parts.len() > keep {
+        let tail = parts.split_off(keep - 1).join("__");
+        parts.push(tail);
     }
-    let joined = parts.join("/");
-    DocId::new(joined.trim_end_matches('.'))
+    DocId::new(parts.join("/"))
         .or_else(|_| DocId::new(format!("doc-{fallback:06}")))
         .unwrap_or_else(|_| DocId::new("doc").expect("a constant id is valid"))
 }

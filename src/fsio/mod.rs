@@ -89,6 +89,21 @@ fn too_large(len: u64, limit: u64) -> std::io::Error {
     )
 }
 
+/// The absolute path with links resolved (`canonicalize`). Where the system cannot
+/// resolve it but the path exists — Wine's `GetFinalPathNameByHandleW` refuses long
+/// paths — the plain absolute path is used instead (Windows only: there, links inside
+/// a project are rare and need administrator rights to create).
+pub fn real_path(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    match dunce::canonicalize(path) {
+        Ok(p) => Ok(p),
+        #[cfg(windows)]
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound && path.exists() => {
+            std::path::absolute(path)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Files larger than this are refused by readers that hold a file whole.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 

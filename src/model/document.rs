@@ -69,6 +69,12 @@ impl DocId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether a file name stem is one Windows reserves for a device (`CON`, `nul`,
+    /// `COM1`…), whatever its case.
+    pub fn is_reserved(stem: &str) -> bool {
+        RESERVED.contains(&stem.to_ascii_lowercase().as_str())
+    }
 }
 
 impl TryFrom<String> for DocId {

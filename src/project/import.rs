@@ -228,6 +228,8 @@ struct Layer {
     doc: Document,
     set: AnnotationSet,
     path: PathBuf,
+    /// Something was added: the file is written (an unchanged one is left alone).
+    changed: bool,
 }
 
 /// One batch: the files to write, and what the project will look like after it.
@@ -261,6 +263,8 @@ pub struct Importer {
     skip_before: usize,
     /// Resuming: spans of records before this index may already be in place.
     quiet_before: usize,
+    /// A batch was being renamed into place when it failed: some of it may be in.
+    commit_failed: bool,
     labels: Vec<Label>,
 }
 
@@ -344,6 +348,7 @@ impl Project {
             records_done: skip_before,
             skip_before,
             quiet_before,
+            commit_failed: false,
             labels: Vec::new(),
         })
     }
@@ -413,7 +418,7 @@ impl Importer {
         // Annotations first, then metadata, then texts: a text is what makes a document
         // appear, so a kill midway never shows a new document without its spans.
         for key in &batch.layer_order {
-            if let Some(l) = batch.layers.get(key) {
+            if let Some(l) = batch.layers.get(key).filter(|l| l.changed) {
                 let bytes = annotation_file::encode(&l.doc, &key.1, &l.set);
                 staged.write(&l.path, &bytes).map_err(|e| io(&l.path, e))?;
             }
@@ -425,23 +430,27 @@ impl Importer {
             let text = batch.texts.get(id).map_or(&b""[..], |t| t.as_bytes());
             staged.write(path, text).map_err(|e| io(path, e))?;
         }
-        self.batches += 1;
+        let number = self.batches + 1;
         let new_ids: Vec<DocId> = batch.new_docs.iter().map(|(id, _)| id.clone()).collect();
         let journal_path = self.journal.path.clone();
         self.journal
             .append(&JournalLine::Begin {
-                batch: self.batches,
+                batch: number,
                 records: self.records_done + batch.records,
                 docs: new_ids,
             })
             .map_err(|e| io(&journal_path, e))?;
-        staged.commit().map_err(|e| io(project.root(), e))?;
+        staged.commit().map_err(|e| {
+            self.commit_failed = true;
+            io(project.root(), e)
+        })?;
+        self.batches = number;
         self.records_done += batch.records;
         let mut touched: Vec<DocId> = batch.layer_order.iter().map(|(d, _)| d.clone()).collect();
         touched.dedup();
         self.journal
             .append(&JournalLine::Done {
-                batch: self.batches,
+                batch: number,
                 records: self.records_done,
                 docs: touched,
             })
@@ -455,7 +464,7 @@ impl Importer {
     /// Whether anything of this import is in the project (a batch of this run, or of the
     /// interrupted run it resumes).
     pub fn anything_in(&self) -> bool {
-        self.batches > 0 || self.skip_before > 0
+        self.batches > 0 || self.skip_before > 0 || self.commit_failed
     }
 
     /// Give up after an error: what was staged is dropped; the journal stays only if
@@ -494,9 +503,15 @@ impl Importer {
             let path = project.annotation_path(&annotator, &id);
             project.check_inside(&path).map_err(|e| io(&path, e))?;
             let set = existing_layer(project, &annotator, &id, &doc)?;
-            self.batch
-                .layers
-                .insert(key.clone(), Layer { doc, set, path });
+            self.batch.layers.insert(
+                key.clone(),
+                Layer {
+                    doc,
+                    set,
+                    path,
+                    changed: false,
+                },
+            );
             self.batch.layer_order.push(key.clone());
         }
         if !merged {
@@ -528,6 +543,9 @@ impl Importer {
             )));
         };
         let mut out = merge(layer, rec, &id, quiet);
+        // A new document's file is written even without spans (its status says it was
+        // imported); a merge that added nothing leaves the file as it was.
+        layer.changed |= out.spans > 0 || out.relations > 0 || !merged;
         out.annotator = annotator;
         out.merged = merged;
         Ok(out)

@@ -194,8 +194,7 @@ impl Project {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let resolved = parent
-            .canonicalize()
+        let resolved = crate::fsio::real_path(parent)
             .map(|d| d.join(output.file_name().unwrap_or_default()))
             .unwrap_or_else(|_| output.to_path_buf());
         if resolved == self.root || self.root.starts_with(&resolved) {

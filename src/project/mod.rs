@@ -137,7 +137,7 @@ impl Project {
         access: Access,
     ) -> Result<(Project, Option<DocId>), ProjectError> {
         let (root, focus_file) = project_root(path)?;
-        let root = root.canonicalize().map_err(|e| ProjectError::Io {
+        let root = crate::fsio::real_path(&root).map_err(|e| ProjectError::Io {
             path: root.clone(),
             source: e,
         })?;
@@ -157,7 +157,7 @@ impl Project {
         project.interrupted_import = import::read_journal(&project.root);
         project.rescan()?;
         let focus = focus_file.and_then(|f| {
-            let f = f.canonicalize().ok()?;
+            let f = crate::fsio::real_path(&f).ok()?;
             project
                 .docs
                 .iter()
@@ -442,7 +442,7 @@ impl Project {
                 None => return refuse(""),
             }
         }
-        match existing.canonicalize() {
+        match crate::fsio::real_path(existing) {
             Ok(real) if real.starts_with(&self.root) => Ok(()),
             Ok(real) => refuse(&format!(
                 " ({} leads to {} through a link)",
@@ -460,7 +460,7 @@ pub const MAX_ANNOTATION_FILE_BYTES: u64 = 256 << 20;
 
 /// The canonical folder a path would open as a project (`None` if it cannot be one).
 pub fn project_root_of(path: &Path) -> Option<PathBuf> {
-    project_root(path).ok()?.0.canonicalize().ok()
+    crate::fsio::real_path(&project_root(path).ok()?.0).ok()
 }
 
 /// The folder to open and the file to focus, for a folder or a `.txt` path.

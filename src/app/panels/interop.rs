@@ -167,7 +167,7 @@ pub fn proposed_export_path(project: &crate::project::Project, format: Format) -
         |n| n.to_string_lossy().into_owned(),
     );
     let in_data_dir = crate::project::sample::data_dir()
-        .and_then(|d| d.canonicalize().ok())
+        .and_then(|d| crate::fsio::real_path(&d).ok())
         .is_some_and(|d| root.starts_with(d));
     let dir = match (in_data_dir, directories::UserDirs::new()) {
         (true, Some(u)) => u
@@ -433,7 +433,7 @@ fn start_import(app: &mut EntitleApp) {
         inputs: paths_of(&app.import.paths)
             .iter()
             .map(|p| {
-                p.canonicalize()
+                crate::fsio::real_path(p)
                     .unwrap_or_else(|_| p.clone())
                     .display()
                     .to_string()
