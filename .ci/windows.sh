@@ -59,6 +59,18 @@ same_tree() { # same_tree WHAT LINUX_DIR WINDOWS_DIR
   fi
 }
 
+# --- 0. The library's unit tests, as a Windows program -----------------------------------
+if [ -n "${WINDOWS_UNIT_TESTS:-}" ]; then
+  echo "== unit tests (${WINDOWS_UNIT_TESTS##*/}) under Wine"
+  cp "$WINDOWS_UNIT_TESTS" "$work/bin/unit-tests.exe"
+  set +e
+  (cd "$work" && "$WINE" "$work/bin/unit-tests.exe" >"$work/unit.log" 2>&1)
+  code=$?
+  set -e
+  summary=$(grep -E '^test result' "$work/unit.log" | tail -1)
+  if [ "$code" = 0 ]; then ok "$summary"; else bad "unit tests: $summary"; grep -E 'FAILED|panicked' "$work/unit.log" | head -20; fi
+fi
+
 # --- 1. The same outputs as on Linux -------------------------------------------------
 echo "== byte-for-byte against the Linux binary"
 L="$work/linux"
