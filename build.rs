@@ -35,15 +35,16 @@ fn commit() -> String {
 fn windows_resources() {
     let mut res = winresource::WindowsResource::new();
     // Cross-compiling from Linux: mingw's windres, found by its target prefix.
-    if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
-        && !cfg!(windows)
-    {
+    if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu") && !cfg!(windows) {
         res.set_toolkit_path("/usr/bin")
             .set_windres_path("x86_64-w64-mingw32-windres")
             .set_ar_path("x86_64-w64-mingw32-ar");
     }
     res.set_icon("assets/icons/entitle.ico")
-        .set("FileDescription", "Entitle — annotate entities in news articles")
+        .set(
+            "FileDescription",
+            "Entitle — annotate entities in news articles",
+        )
         .set("ProductName", "Entitle")
         .set("CompanyName", "Entitle")
         .set("LegalCopyright", "MIT OR Apache-2.0")

@@ -195,7 +195,12 @@ mod tests {
         let rel: Vec<String> = w
             .files
             .iter()
-            .map(|p| p.strip_prefix(r).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|p| {
+                p.strip_prefix(r)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         assert_eq!(rel, ["a.TXT", "b/doc2.txt", "b/doc10.txt"]);
         assert_eq!(w.skipped.len(), 1, "{:?}", w.skipped);
