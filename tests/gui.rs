@@ -761,7 +761,13 @@ fn a_large_import_reads_in_the_background_and_lists_only_visible_rows() {
     h.step();
     h.step();
     h.get_by_label_contains("Importing… ");
-    assert!(root.join("docs/wire-0000.txt").exists());
+    // The first batch lands after a few frames (how many depends on the machine's load).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !root.join("docs/wire-0000.txt").exists() {
+        assert!(Instant::now() < deadline, "no document imported after 20 s");
+        h.get_by_label_contains("Importing… ");
+        h.step();
+    }
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
     h.step();
     h.get_by_label_contains("Documents are being imported; edit again when the import is done");
@@ -911,4 +917,61 @@ fn export_writes_the_format_chosen_to_a_place_outside_the_documents() {
     assert!(inside.join("annotation.conf").exists());
     let (p, _) = entitle::project::Project::open_read_only(&root).unwrap();
     assert_eq!(p.docs().len(), 7, "an export folder became documents");
+}
+
+/// Issue 8.5: notices float over a corner and never move the text under the pointer;
+/// at most three at once; dismissing one keeps it in the history (status bar 🔔).
+#[test]
+fn notices_float_over_the_text_without_moving_it() {
+    let (_dir, mut h) = sample();
+    h.run();
+    let before: Vec<egui::Rect> = (0..40).filter_map(|c| h.state().char_rect(c)).collect();
+    assert_eq!(before.len(), 40);
+    for i in 1..=5 {
+        h.state_mut().notify(
+            entitle::app::Severity::Error,
+            &format!("Problem number {i}"),
+        );
+    }
+    h.run();
+    let after: Vec<egui::Rect> = (0..40).filter_map(|c| h.state().char_rect(c)).collect();
+    assert_eq!(before, after, "a notice moved the text");
+    let shown: Vec<String> = h
+        .state()
+        .shown_messages()
+        .iter()
+        .map(|m| m.text.clone())
+        .collect();
+    assert_eq!(
+        shown,
+        ["Problem number 3", "Problem number 4", "Problem number 5"]
+    );
+    h.get_by_label_contains("Problem number 5");
+    assert!(h.query_by_label_contains("Problem number 1").is_none());
+    // A drag still lands on the words it starts on, with notices on screen.
+    let (s, e) = find(&h, "Aleppo");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    assert_eq!(
+        h.state().selection().map(|c| (c.start(), c.end())),
+        Some((s, e))
+    );
+    // Dismiss the newest: the next older one comes back, all stay in the history.
+    h.get_all_by_label("✖").last().unwrap().click();
+    h.run();
+    let shown: Vec<String> = h
+        .state()
+        .shown_messages()
+        .iter()
+        .map(|m| m.text.clone())
+        .collect();
+    assert_eq!(
+        shown,
+        ["Problem number 2", "Problem number 3", "Problem number 4"]
+    );
+    h.get_by_label_contains("🔔").click();
+    h.run();
+    h.get_by_label("Notices");
+    assert_eq!(h.query_all_by_label_contains("Problem number 5").count(), 1);
+    key(&mut h, egui::Key::Escape);
+    assert!(h.query_by_label("Notices").is_none());
 }

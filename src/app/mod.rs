@@ -81,13 +81,16 @@ pub fn run(path: Option<PathBuf>, annotator: Option<String>) -> anyhow::Result<(
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
 }
 
-/// A message shown at the top of the document area.
+/// A notice: shown floating over the document area for a while, then kept in the
+/// history (see `panels::messages`).
 #[derive(Debug, Clone)]
 pub struct Message {
     pub id: u64,
     pub severity: Severity,
     pub text: String,
     pub at: Instant,
+    /// Closed by the user (still in the history).
+    pub dismissed: bool,
 }
 
 /// View state of the document on screen. Selection changes are not undo steps.
@@ -117,6 +120,8 @@ pub struct EntitleApp {
     pub(crate) filter_key: Option<(String, usize)>,
     pub(crate) focus_filter: bool,
     pub(crate) show_shortcuts: bool,
+    /// The notices' history window (status bar → 🔔).
+    pub(crate) show_history: bool,
     pub(crate) annotator_edit: Option<String>,
     pub(crate) quit: bool,
     pub(crate) import: panels::interop::ImportDialog,
@@ -175,6 +180,7 @@ impl EntitleApp {
             filter_key: None,
             focus_filter: false,
             show_shortcuts: false,
+            show_history: false,
             annotator_edit: None,
             quit: false,
             import: Default::default(),
@@ -382,8 +388,12 @@ impl EntitleApp {
     }
 
     pub(crate) fn message(&mut self, severity: Severity, text: String) {
-        // The same message twice in a row is shown once.
-        if self.messages.last().is_some_and(|m| m.text == text) {
+        // The same message twice in a row is shown once (again, if it had gone).
+        if let Some(last) = self.messages.last_mut()
+            && last.text == text
+        {
+            last.at = Instant::now();
+            last.dismissed = false;
             return;
         }
         self.log(&format!("MESSAGE {severity:?} {text}"));
@@ -392,8 +402,20 @@ impl EntitleApp {
             severity,
             text,
             at: Instant::now(),
+            dismissed: false,
         });
         self.next_message += 1;
+        if self.messages.len() > panels::messages::HISTORY {
+            let extra = self.messages.len() - panels::messages::HISTORY;
+            self.messages.drain(..extra);
+        }
+    }
+
+    /// Close a notice (it stays in the history).
+    pub(crate) fn dismiss_message(&mut self, id: u64) {
+        if let Some(m) = self.messages.iter_mut().find(|m| m.id == id) {
+            m.dismissed = true;
+        }
     }
 
     fn notice(&mut self, n: Notice) {
@@ -446,24 +468,24 @@ impl EntitleApp {
                 self.notice(n);
             }
         }
-        // Information fades after a while; warnings and errors stay until dismissed.
-        self.messages
-            .retain(|m| m.severity != Severity::Info || m.at.elapsed() < Duration::from_secs(12));
-
         panels::menu::menu_bar_ui(self, ui);
         panels::status_bar::status_bar_ui(self, ui);
         if self.session.is_some() {
             panels::palette::palette_ui(self, ui);
             panels::doc_list::doc_list_ui(self, ui);
         }
-        egui::CentralPanel::default().show(ui, |ui| {
-            panels::messages::messages_ui(self, ui);
+        let central = egui::CentralPanel::default().show(ui, |ui| {
             if self.session.is_some() {
                 panels::doc_view::doc_view_ui(self, ui);
             } else {
                 panels::doc_view::welcome_ui(self, ui);
             }
         });
+        // Over the document area, never in its flow: the text does not move.
+        panels::messages::notices_overlay(self, &ctx, central.response.rect);
+        if self.show_history {
+            panels::messages::history_window(self, &ctx);
+        }
         if self.show_shortcuts {
             panels::shortcuts::shortcuts_window(self, &ctx);
         }
@@ -486,9 +508,6 @@ impl EntitleApp {
         }
         if !self.pending.is_empty() {
             ctx.request_repaint();
-        }
-        if self.messages.iter().any(|m| m.severity == Severity::Info) {
-            ctx.request_repaint_after(Duration::from_secs(1));
         }
     }
 
@@ -536,7 +555,32 @@ impl EntitleApp {
         }
     }
 
+    /// Escape closes the window on top (history, shortcuts, import, export, the
+    /// re-anchoring preview) before it means "clear the selection".
+    fn close_top_window(&mut self, ctx: &egui::Context) {
+        let open = self.show_history
+            || self.show_shortcuts
+            || (self.import.open && self.import.importing.is_none())
+            || (self.export.open && self.export.job.is_none())
+            || self.reanchor_preview.is_some();
+        if !open || !ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+            return;
+        }
+        if self.show_history {
+            self.show_history = false;
+        } else if self.show_shortcuts {
+            self.show_shortcuts = false;
+        } else if self.reanchor_preview.is_some() {
+            self.reanchor_preview = None;
+        } else if self.export.open && self.export.job.is_none() {
+            self.export.open = false;
+        } else {
+            self.import.open = false;
+        }
+    }
+
     fn handle_keys(&mut self, ctx: &egui::Context) {
+        self.close_top_window(ctx);
         if ctx.egui_wants_keyboard_input() {
             // Typing in a text field: only Escape (leave the field) is ours.
             return;
@@ -595,8 +639,17 @@ impl EntitleApp {
     pub fn selected_span(&self) -> Option<SpanId> {
         self.view.as_ref().and_then(|v| v.selected_span)
     }
+    /// Show a notice as the app does (tests).
+    pub fn notify(&mut self, severity: Severity, text: &str) {
+        self.message(severity, text.to_string());
+    }
+    /// Every notice of this run still in the history (shown or not).
     pub fn messages(&self) -> &[Message] {
         &self.messages
+    }
+    /// The notices floating over the document now, oldest first.
+    pub fn shown_messages(&self) -> Vec<&Message> {
+        panels::messages::shown(&self.messages, Instant::now())
     }
     /// Screen rectangle of a char of the current document in the last frame.
     pub fn char_rect(&self, c: usize) -> Option<egui::Rect> {

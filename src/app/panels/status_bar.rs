@@ -35,6 +35,25 @@ pub fn status_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                     }
                 }
             }
+            // Every notice of this run, also the ones that faded.
+            let n = app.messages.len();
+            let errors = app
+                .messages
+                .iter()
+                .filter(|m| m.severity == crate::session::Severity::Error && !m.dismissed)
+                .count();
+            let bell = if errors > 0 {
+                egui::RichText::new(format!("🔔 {n}")).color(ui.visuals().error_fg_color)
+            } else {
+                egui::RichText::new(format!("🔔 {n}"))
+            };
+            if ui
+                .button(bell)
+                .on_hover_text("Notices: everything Entitle told you in this session")
+                .clicked()
+            {
+                app.show_history = !app.show_history;
+            }
             ui.separator();
             let Some(session) = app.session.as_ref() else {
                 ui.label("No project open");
