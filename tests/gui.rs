@@ -975,3 +975,166 @@ fn notices_float_over_the_text_without_moving_it() {
     key(&mut h, egui::Key::Escape);
     assert!(h.query_by_label("Notices").is_none());
 }
+
+/// A 60 kB synthetic news document with spans, open in the app.
+fn long_doc() -> (tempfile::TempDir, Harness<'static, EntitleApp>) {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = synth::news_document(60_000, 60, 7);
+    synth::write_project(dir.path(), "a", &doc, "tester").unwrap();
+    let h = app(Some(dir.path().to_path_buf()), dir.path());
+    (dir, h)
+}
+
+fn visible(h: &Harness<'_, EntitleApp>) -> std::ops::Range<usize> {
+    h.state().visible_chars().expect("text on screen")
+}
+
+/// Issue 8.3: PageDown/Space/PageUp/Shift+Space, Ctrl+End/Ctrl+Home move the view.
+#[test]
+fn page_keys_and_document_ends_move_the_view() {
+    let (_dir, mut h) = long_doc();
+    let len = h.state().current_document().unwrap().len_chars();
+    let top = visible(&h);
+    assert_eq!(top.start, 0);
+    key(&mut h, egui::Key::PageDown);
+    let p1 = visible(&h);
+    assert!(
+        p1.start > top.start && p1.start < top.end,
+        "{top:?} then {p1:?}: a page keeps a little of the last"
+    );
+    key(&mut h, egui::Key::Space);
+    let p2 = visible(&h);
+    assert!(
+        p2.start > p1.start && p2.start < p1.end,
+        "{p1:?} then {p2:?}"
+    );
+    key_mod(&mut h, Modifiers::SHIFT, egui::Key::Space);
+    assert_eq!(visible(&h).start, p1.start);
+    key(&mut h, egui::Key::PageUp);
+    assert_eq!(visible(&h).start, 0);
+    key(&mut h, egui::Key::ArrowDown);
+    assert!(
+        visible(&h).start > 0,
+        "Down with nothing selected scrolls a row"
+    );
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::End);
+    h.run();
+    assert_eq!(visible(&h).end, len, "Ctrl+End shows the last row");
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Home);
+    assert_eq!(visible(&h).start, 0);
+    assert!(
+        h.state().selection().is_none(),
+        "the view moved, nothing got selected"
+    );
+}
+
+/// Issue 8.3: with a selection, Up/Down move it a row, Home/End to the row's ends;
+/// Right and Tab with nothing selected start on screen, not at the top.
+#[test]
+fn keys_move_the_selection_by_rows_and_start_on_screen() {
+    let (_dir, mut h) = long_doc();
+    for _ in 0..3 {
+        key(&mut h, egui::Key::PageDown);
+    }
+    let shown = visible(&h);
+    key(&mut h, egui::Key::ArrowRight);
+    let w = h.state().selection().unwrap();
+    assert!(
+        w.start() >= shown.start && w.start() < shown.end,
+        "{w:?} not in {shown:?}"
+    );
+    let y0 = h.state().char_rect(w.start()).unwrap().center().y;
+    key(&mut h, egui::Key::ArrowDown);
+    let d = h.state().selection().unwrap();
+    let y1 = h.state().char_rect(d.start()).unwrap().center().y;
+    assert!(y1 > y0 + 5.0, "Down: the next row ({y0} → {y1})");
+    key(&mut h, egui::Key::ArrowUp);
+    let u = h.state().selection().unwrap();
+    let y2 = h.state().char_rect(u.start()).unwrap().center().y;
+    assert!((y2 - y0).abs() < 1.0, "Up: back to the first row");
+    // End: the last word of the row; Home: the first.
+    key(&mut h, egui::Key::End);
+    let e = h.state().selection().unwrap();
+    let ye = h.state().char_rect(e.start()).unwrap();
+    assert!((ye.center().y - y0).abs() < 1.0);
+    let doc = h.state().current_document().unwrap().clone();
+    let next = doc
+        .slice(e.end()..(e.end() + 40).min(doc.len_chars()))
+        .to_string();
+    assert!(
+        h.state()
+            .char_rect(e.end() + next.find(|c: char| c.is_alphanumeric()).unwrap_or(0))
+            .is_none_or(|r| r.center().y > ye.center().y + 5.0),
+        "no word after {:?} on its row",
+        doc.slice(e.range())
+    );
+    key(&mut h, egui::Key::Home);
+    let s = h.state().selection().unwrap();
+    assert!(s.start() <= w.start());
+    assert!((h.state().char_rect(s.start()).unwrap().center().y - y0).abs() < 1.0);
+    // Tab with nothing selected: the first span on screen.
+    key(&mut h, egui::Key::Escape);
+    key(&mut h, egui::Key::Tab);
+    let id = h.state().selected_span().expect("a span is selected");
+    let span_start = h
+        .state()
+        .session()
+        .unwrap()
+        .workspace
+        .docs()
+        .next()
+        .unwrap()
+        .1
+        .set
+        .get(id)
+        .unwrap()
+        .range
+        .start();
+    assert!(
+        span_start >= visible(&h).start.min(shown.start),
+        "{span_start} before the screen {shown:?}"
+    );
+}
+
+/// Issue 8.3: the first visible character stays first through a resize and a zoom.
+#[test]
+fn reading_place_survives_resize_and_zoom() {
+    let (_dir, mut h) = long_doc();
+    h.state_mut().scroll_to_char(30_000);
+    h.run();
+    let before = visible(&h).start;
+    assert!(before > 20_000);
+    h.set_size(egui::vec2(900.0, 700.0));
+    h.run();
+    let after = visible(&h).start;
+    // The same row start, or within the row that now holds it (narrower rows).
+    assert!(
+        after <= before && before - after < 200,
+        "{before} → {after}"
+    );
+    h.ctx.set_zoom_factor(1.5);
+    h.run();
+    h.run();
+    let zoomed = visible(&h).start;
+    // Rows are narrower now: the old first char is on the first row or the next.
+    assert!(
+        zoomed.abs_diff(after) < 120,
+        "{after} → {zoomed} after zoom"
+    );
+}
+
+/// Issue 8.3: the overview strip marks spans; clicking it jumps there.
+#[test]
+fn overview_strip_click_jumps_through_the_document() {
+    let (_dir, mut h) = long_doc();
+    let len = h.state().current_document().unwrap().len_chars();
+    assert_eq!(visible(&h).start, 0);
+    h.get_by_label("Overview").click();
+    h.run();
+    h.run();
+    let mid = visible(&h);
+    assert!(
+        mid.start > len / 4 && mid.end < len * 3 / 4 + 5_000,
+        "the middle of the strip shows the middle of the document: {mid:?} of {len}"
+    );
+}

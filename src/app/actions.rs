@@ -24,6 +24,19 @@ pub enum Action {
     ExtendRight,
     ExtendLeft,
     ToggleWordSnap,
+    /// Scroll a screen down / up.
+    PageDown,
+    PageUp,
+    /// Down / up one row: the selection moves to the word below / above, or the view
+    /// scrolls a row when nothing is selected.
+    RowDown,
+    RowUp,
+    /// The first / last word of the selection's row.
+    LineStart,
+    LineEnd,
+    /// The start / end of the document.
+    DocStart,
+    DocEnd,
     FocusFilter,
     ShowShortcuts,
     OpenFolder,
@@ -78,6 +91,22 @@ pub const NAMED: &[(&str, Action, &str)] = &[
         Action::ToggleWordSnap,
         "Snap selections to words on/off",
     ),
+    ("page_down", Action::PageDown, "Scroll down a screen"),
+    ("page_up", Action::PageUp, "Scroll up a screen"),
+    (
+        "row_down",
+        Action::RowDown,
+        "Next row (moves the selection, else scrolls)",
+    ),
+    (
+        "row_up",
+        Action::RowUp,
+        "Previous row (moves the selection, else scrolls)",
+    ),
+    ("line_start", Action::LineStart, "First word of the row"),
+    ("line_end", Action::LineEnd, "Last word of the row"),
+    ("document_start", Action::DocStart, "Start of the document"),
+    ("document_end", Action::DocEnd, "End of the document"),
     ("focus_filter", Action::FocusFilter, "Filter documents"),
     (
         "show_shortcuts",
@@ -107,6 +136,14 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("extend_right", &["Shift+Right"]),
     ("extend_left", &["Shift+Left"]),
     ("toggle_word_snap", &["Ctrl+Shift+W"]),
+    ("page_down", &["PageDown", "Space"]),
+    ("page_up", &["PageUp", "Shift+Space"]),
+    ("row_down", &["Down"]),
+    ("row_up", &["Up"]),
+    ("line_start", &["Home"]),
+    ("line_end", &["End"]),
+    ("document_start", &["Ctrl+Home"]),
+    ("document_end", &["Ctrl+End"]),
     ("focus_filter", &["Ctrl+P"]),
     ("show_shortcuts", &["F1"]),
     ("open_folder", &["Ctrl+O"]),

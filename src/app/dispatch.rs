@@ -48,6 +48,14 @@ impl EntitleApp {
             Action::ToggleDone => self.toggle_done(),
             Action::SelectNextSpan => self.step_span(1),
             Action::SelectPrevSpan => self.step_span(-1),
+            Action::PageDown => self.with_layout(|l| l.page(1.0)),
+            Action::PageUp => self.with_layout(|l| l.page(-1.0)),
+            Action::DocStart => self.go_to_doc_end(false),
+            Action::DocEnd => self.go_to_doc_end(true),
+            Action::RowDown => self.step_row(1),
+            Action::RowUp => self.step_row(-1),
+            Action::LineStart => self.row_end_word(false),
+            Action::LineEnd => self.row_end_word(true),
             Action::SelectNextWord => self.step_word(1, false),
             Action::SelectPrevWord => self.step_word(-1, false),
             Action::ExtendRight => self.step_word(1, true),
@@ -323,7 +331,13 @@ impl EntitleApp {
         let next = match current {
             Some(p) => (p as isize + delta).rem_euclid(spans.len() as isize) as usize,
             None => {
-                let from = view.selection.map_or(0, |s| s.start());
+                // Nothing selected: from the first row on screen, not the top.
+                let on_screen = view
+                    .layout
+                    .as_ref()
+                    .and_then(|l| l.visible_chars())
+                    .map_or(0, |r| r.start);
+                let from = view.selection.map_or(on_screen, |s| s.start());
                 if delta > 0 {
                     spans
                         .iter()

@@ -7,6 +7,7 @@
 
 pub mod actions;
 mod dispatch;
+mod navigate;
 mod panels;
 pub mod theme;
 pub mod widgets;
@@ -603,6 +604,14 @@ impl EntitleApp {
                     | Action::SelectPrevWord
                     | Action::ExtendRight
                     | Action::ExtendLeft
+                    | Action::PageDown
+                    | Action::PageUp
+                    | Action::RowDown
+                    | Action::RowUp
+                    | Action::LineStart
+                    | Action::LineEnd
+                    | Action::DocStart
+                    | Action::DocEnd
             )
         };
         if fired.iter().any(navigates) {

@@ -26,7 +26,17 @@ pub fn fonts() -> FontDefinitions {
 pub fn install(ctx: &egui::Context) {
     ctx.set_fonts(fonts());
     ctx.options_mut(|o| o.theme_preference = egui::ThemePreference::System);
+    ctx.all_styles_mut(|s| {
+        // A thumb that can be found and dragged on a 1 MB document (egui's default
+        // shrinks it to a dot), and a bar that does not float over the text.
+        s.spacing.scroll.handle_min_length = SCROLL_THUMB_MIN;
+        s.spacing.scroll.floating = false;
+        s.spacing.scroll.bar_width = 12.0;
+    });
 }
+
+/// Shortest scrollbar thumb, in points.
+pub const SCROLL_THUMB_MIN: f32 = 40.0;
 
 /// Font of the document text.
 pub fn doc_font() -> FontId {
@@ -61,3 +71,21 @@ pub fn text_on(bg: Color32) -> Color32 {
 
 /// Colour for labels that are not in the schema (imported or renamed).
 pub const UNKNOWN_LABEL: Rgb = Rgb([0x88, 0x88, 0x88]);
+
+/// Behind a search hit (the current one gets the stroke too).
+pub fn search_hit_fill(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgba_unmultiplied(255, 200, 0, 70)
+    } else {
+        Color32::from_rgba_unmultiplied(255, 190, 0, 110)
+    }
+}
+
+/// Outline of the current search hit and its tick in the overview strip.
+pub fn search_hit_stroke(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(255, 196, 0)
+    } else {
+        Color32::from_rgb(200, 120, 0)
+    }
+}

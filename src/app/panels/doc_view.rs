@@ -1,7 +1,7 @@
 //! The document area: problems of the document, then the annotated text with mouse
 //! selection (drag, double-click, click on spans).
 
-use crate::app::widgets::annotated_text::Overlay;
+use crate::app::widgets::annotated_text::{Overlay, OverviewInput, STRIP_WIDTH};
 use crate::app::widgets::bidi::label_job;
 use crate::app::{Action, DocView, EntitleApp};
 use crate::model::{AnnotationSet, DocId, Document};
@@ -61,7 +61,28 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         hovered_spans: &view.hovered,
         hide_spans,
     };
-    let response = layout.show(ui, &overlay);
+    // The text, and the overview strip at its right.
+    let full = ui.available_rect_before_wrap();
+    let strip = egui::Rect::from_min_max(
+        egui::pos2(full.right() - STRIP_WIDTH, full.top()),
+        full.right_bottom(),
+    );
+    let text_rect = full.with_max_x(strip.left() - 4.0);
+    let response = ui
+        .scope_builder(egui::UiBuilder::new().max_rect(text_rect), |ui| {
+            layout.show(ui, &overlay)
+        })
+        .inner;
+    layout.overview(
+        ui,
+        strip,
+        &OverviewInput {
+            spans: &state.set,
+            revision: state.revision,
+            colors: &app.colors,
+            hits: &[],
+        },
+    );
 
     // ----- pointer interaction: view state only (no undo entries) -----
     let (alt, shift, press_origin, pointer) = ui.input(|i| {

@@ -25,7 +25,11 @@
 mod blocks;
 mod hit;
 mod layout;
+mod nav;
+mod overview;
 mod paint;
+
+pub use overview::{OverviewInput, STRIP_WIDTH};
 
 use crate::model::{AnnotationSet, Document, Rgb, SpanId};
 use crate::text::CharSpan;
@@ -101,6 +105,12 @@ pub struct DocLayout {
     /// Char whose row should be at the top of the view in the next frame.
     pub top_char: Option<usize>,
     last_offset: f32,
+    /// Height of the view in the last frame.
+    view_h: f32,
+    /// Ctrl+End was asked for: stay at the end while the blocks there are measured.
+    at_end: bool,
+    /// The overview strip's ticks.
+    marks: overview::Marks,
 }
 
 impl DocLayout {
@@ -122,6 +132,9 @@ impl DocLayout {
             scroll_to: None,
             top_char: None,
             last_offset: 0.0,
+            view_h: 400.0,
+            at_end: false,
+            marks: Default::default(),
             resets: 0,
         }
     }
@@ -220,7 +233,11 @@ impl DocLayout {
     pub fn show(&mut self, ui: &mut egui::Ui, overlay: &Overlay<'_>) -> egui::Response {
         let metrics = self.fit(ui);
         let view_h = ui.available_height().max(50.0);
+        self.view_h = view_h;
         let target = self.scroll_target(ui.ctx(), view_h, &metrics);
+        // No coasting: the text moves only when the user or the app moves it (egui's
+        // kinetic velocity also carried on after a zoom and dragged the place away).
+        ui.spacing_mut().scroll.kinetic.decay_time = 0.0;
         let mut area = egui::ScrollArea::vertical()
             .id_salt("document-view")
             .auto_shrink([false, false])
@@ -263,6 +280,10 @@ impl DocLayout {
                 .ctx()
                 .fonts_mut(|f| f.glyph_width(&crate::app::theme::doc_font(), 'e'))
                 * 1.08;
+            // Keep the reading place: the first row on screen stays first.
+            if self.top_char.is_none() && !self.at_end {
+                self.top_char = self.visible_chars().map(|r| r.start);
+            }
             self.reset(width, metrics);
         }
         metrics
@@ -287,6 +308,17 @@ impl DocLayout {
                 offset += shift;
                 set_offset = true;
             }
+            if self.at_end {
+                // Measure the last screen, then settle on the end (twice: measuring
+                // changes the total).
+                self.at_end = false;
+                for _ in 0..2 {
+                    offset = (self.heights.total() - view_h).max(0.0);
+                    self.measure_around(ctx, offset, view_h);
+                }
+                offset = (self.heights.total() - view_h).max(0.0);
+                set_offset = true;
+            }
             if let Some(c) = self.top_char.take() {
                 offset = self.row_top_of_char(ctx, c, m);
                 set_offset = true;
@@ -299,7 +331,9 @@ impl DocLayout {
                 }
             }
         }
-        set_offset.then_some(offset)
+        // Never past the end: the scroll area would spring back over many frames.
+        let max = (self.heights.total() - view_h).max(0.0);
+        set_offset.then_some(offset.clamp(0.0, max))
     }
 
     /// Pre-measure a screen above and below the view at `offset`. Blocks on screen are
