@@ -161,6 +161,7 @@ fn status_name(s: DocStatus) -> &'static str {
         DocStatus::New => "new",
         DocStatus::InProgress => "in-progress",
         DocStatus::Done => "done",
+        DocStatus::NeedsReview => "needs-review",
     }
 }
 

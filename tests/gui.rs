@@ -1138,3 +1138,72 @@ fn overview_strip_click_jumps_through_the_document() {
         "the middle of the strip shows the middle of the document: {mid:?} of {len}"
     );
 }
+
+fn status_of(h: &Harness<'_, EntitleApp>, doc: &str) -> DocStatus {
+    let id = DocId::new(doc).unwrap();
+    h.state().session().unwrap().summary(&id).status
+}
+
+/// Issue 8.7: statuses set by key and from the list; a done document asks before an
+/// edit reopens it; the list shows the progress and filters by status; the status is
+/// on disk.
+#[test]
+fn done_documents_are_protected_and_the_list_shows_progress() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    let total = h.state().session().unwrap().project.docs().len();
+    h.get_by_label_contains(&format!("0 of {total} done"));
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::D);
+    assert_eq!(status_of(&h, ALEPPO), DocStatus::Done);
+    h.get_by_label_contains(&format!("1 of {total} done"));
+    h.get_by_label_contains("done · protected");
+    // An edit asks first; "Keep it done" changes nothing.
+    let (s, e) = find(&h, "Aleppo");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num3);
+    h.get_by_label("Document is done");
+    assert!(model_spans(&h, ALEPPO).is_empty());
+    h.get_by_label("Keep it done").click();
+    h.run();
+    assert!(model_spans(&h, ALEPPO).is_empty());
+    assert_eq!(status_of(&h, ALEPPO), DocStatus::Done);
+    // Escape closes the question too.
+    key(&mut h, egui::Key::Num3);
+    h.get_by_label("Document is done");
+    key(&mut h, egui::Key::Escape);
+    assert!(h.query_by_label("Document is done").is_none());
+    assert!(
+        h.state().selection().is_some(),
+        "Escape closed the question, not the selection"
+    );
+    // "Reopen and edit" reopens and makes the edit.
+    key(&mut h, egui::Key::Num3);
+    h.get_by_label("Reopen and edit").click();
+    h.run();
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "GPE".into())]);
+    assert_eq!(status_of(&h, ALEPPO), DocStatus::InProgress);
+    // Needs review by key; the list filters by status.
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::D);
+    assert_eq!(status_of(&h, ALEPPO), DocStatus::NeedsReview);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageDown);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::D);
+    assert_eq!(status_of(&h, NAIROBI), DocStatus::Done);
+    h.get_by_label("Status").click();
+    h.run();
+    h.get_by_label("⚑ needs review (1)").click();
+    h.run();
+    h.get_by_label_contains(&format!("1 of {total} documents shown"));
+    // With protection off, a done document edits without asking.
+    h.state_mut()
+        .push_action(entitle::app::Action::ToggleProtectDone);
+    h.run();
+    let (n, ne) = find(&h, "Nairobi");
+    drag(&mut h, n, ne - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num3);
+    assert!(h.query_by_label("Document is done").is_none());
+    assert_eq!(model_spans(&h, NAIROBI).len(), 1);
+    assert!(h.state_mut().flush());
+    let file =
+        std::fs::read_to_string(root.join(format!("annotations/tester/{ALEPPO}.json"))).unwrap();
+    assert!(file.contains("\"status\": \"needs-review\""), "{file}");
+}

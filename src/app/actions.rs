@@ -17,6 +17,10 @@ pub enum Action {
     PrevDoc,
     OpenDoc(DocId),
     ToggleDone,
+    /// Set the document's status (new, in progress, needs review, done).
+    SetStatus(crate::model::DocStatus),
+    /// Done documents ask before an edit reopens them (on/off).
+    ToggleProtectDone,
     SelectNextSpan,
     SelectPrevSpan,
     SelectNextWord,
@@ -63,6 +67,26 @@ pub const NAMED: &[(&str, Action, &str)] = &[
         "toggle_done",
         Action::ToggleDone,
         "Mark document done / not done",
+    ),
+    (
+        "mark_needs_review",
+        Action::SetStatus(crate::model::DocStatus::NeedsReview),
+        "Mark document: needs review",
+    ),
+    (
+        "mark_in_progress",
+        Action::SetStatus(crate::model::DocStatus::InProgress),
+        "Mark document: in progress",
+    ),
+    (
+        "mark_new",
+        Action::SetStatus(crate::model::DocStatus::New),
+        "Mark document: new",
+    ),
+    (
+        "toggle_protect_done",
+        Action::ToggleProtectDone,
+        "Protect done documents on/off",
     ),
     ("next_span", Action::SelectNextSpan, "Select next span"),
     (
@@ -129,6 +153,7 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("next_document", &["Ctrl+PageDown", "Alt+Down"]),
     ("previous_document", &["Ctrl+PageUp", "Alt+Up"]),
     ("toggle_done", &["Ctrl+D"]),
+    ("mark_needs_review", &["Ctrl+Shift+D"]),
     ("next_span", &["Tab"]),
     ("previous_span", &["Shift+Tab"]),
     ("next_word", &["Right"]),

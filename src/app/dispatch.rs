@@ -25,6 +25,10 @@ impl EntitleApp {
     }
 
     fn dispatch(&mut self, action: Action) {
+        if self.asks_to_reopen(&action) {
+            self.reopen_prompt = Some(action);
+            return;
+        }
         match action {
             Action::ApplyLabel(label) => self.apply_label(&label),
             Action::DeleteSpan => self.delete_span(),
@@ -46,6 +50,16 @@ impl EntitleApp {
             Action::PrevDoc => self.step_doc(-1),
             Action::OpenDoc(id) => self.show_doc(&id),
             Action::ToggleDone => self.toggle_done(),
+            Action::SetStatus(status) => self.set_status(status),
+            Action::ToggleProtectDone => {
+                self.prefs.protect_done = !self.prefs.protect_done;
+                let how = if self.prefs.protect_done {
+                    "Done documents ask before an edit reopens them."
+                } else {
+                    "Done documents can be edited without asking."
+                };
+                self.message(Severity::Info, how.into());
+            }
             Action::SelectNextSpan => self.step_span(1),
             Action::SelectPrevSpan => self.step_span(-1),
             Action::PageDown => self.with_layout(|l| l.page(1.0)),
@@ -275,7 +289,7 @@ impl EntitleApp {
         }
     }
 
-    fn edit_error(&mut self, e: EditError) {
+    pub(crate) fn edit_error(&mut self, e: EditError) {
         let text = match &e {
             EditError::ReadOnly { doc, reason } => {
                 format!("{doc} cannot be changed: {reason}.")

@@ -39,10 +39,13 @@ pub struct Startup {
 
 /// Preferences kept by eframe between runs (UI state, not project data).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Prefs {
     pub last_project: Option<PathBuf>,
     pub annotator: Option<String>,
     pub word_snap: bool,
+    /// An edit on a document marked done asks first.
+    pub protect_done: bool,
 }
 
 impl Default for Prefs {
@@ -51,6 +54,7 @@ impl Default for Prefs {
             last_project: None,
             annotator: None,
             word_snap: true,
+            protect_done: true,
         }
     }
 }
@@ -118,11 +122,18 @@ pub struct EntitleApp {
     next_message: u64,
     pub(crate) filter: String,
     pub(crate) filtered: Vec<usize>,
-    pub(crate) filter_key: Option<(String, usize)>,
+    pub(crate) filter_key: Option<panels::doc_list::FilterKey>,
+    /// Show only documents with this status (None: all).
+    pub(crate) status_filter: Option<crate::model::DocStatus>,
+    pub(crate) sort: panels::doc_list::Sort,
+    /// Documents per status, with what they were counted from.
+    pub(crate) status_counts: Option<((u64, usize), panels::doc_list::Counts)>,
     pub(crate) focus_filter: bool,
     pub(crate) show_shortcuts: bool,
     /// The notices' history window (status bar → 🔔).
     pub(crate) show_history: bool,
+    /// An edit waiting for "reopen this done document?".
+    pub(crate) reopen_prompt: Option<Action>,
     pub(crate) annotator_edit: Option<String>,
     pub(crate) quit: bool,
     pub(crate) import: panels::interop::ImportDialog,
@@ -179,9 +190,13 @@ impl EntitleApp {
             filter: String::new(),
             filtered: Vec::new(),
             filter_key: None,
+            status_filter: None,
+            sort: Default::default(),
+            status_counts: None,
             focus_filter: false,
             show_shortcuts: false,
             show_history: false,
+            reopen_prompt: None,
             annotator_edit: None,
             quit: false,
             import: Default::default(),
@@ -487,6 +502,9 @@ impl EntitleApp {
         if self.show_history {
             panels::messages::history_window(self, &ctx);
         }
+        if self.reopen_prompt.is_some() {
+            panels::status::reopen_window(self, &ctx);
+        }
         if self.show_shortcuts {
             panels::shortcuts::shortcuts_window(self, &ctx);
         }
@@ -560,6 +578,7 @@ impl EntitleApp {
     /// re-anchoring preview) before it means "clear the selection".
     fn close_top_window(&mut self, ctx: &egui::Context) {
         let open = self.show_history
+            || self.reopen_prompt.is_some()
             || self.show_shortcuts
             || (self.import.open && self.import.importing.is_none())
             || (self.export.open && self.export.job.is_none())
@@ -567,7 +586,9 @@ impl EntitleApp {
         if !open || !ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
             return;
         }
-        if self.show_history {
+        if self.reopen_prompt.is_some() {
+            self.reopen_prompt = None;
+        } else if self.show_history {
             self.show_history = false;
         } else if self.show_shortcuts {
             self.show_shortcuts = false;

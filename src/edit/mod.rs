@@ -178,6 +178,11 @@ impl Workspace {
         self.docs.remove(doc)
     }
 
+    /// Bumped by every change to any document (caches key on it).
+    pub fn clock(&self) -> u64 {
+        self.clock
+    }
+
     /// Undo steps kept (for tests and the status line).
     pub fn undo_len(&self) -> usize {
         self.history.undo.len()

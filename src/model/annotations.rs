@@ -157,6 +157,8 @@ pub enum DocStatus {
     InProgress,
     /// Marked done by the annotator.
     Done,
+    /// Someone should look at it again (a question, a doubt, a second opinion).
+    NeedsReview,
 }
 
 impl DocStatus {
@@ -165,6 +167,25 @@ impl DocStatus {
             DocStatus::New => "new",
             DocStatus::InProgress => "in progress",
             DocStatus::Done => "done",
+            DocStatus::NeedsReview => "needs review",
+        }
+    }
+
+    /// Every status, in workflow order.
+    pub const ALL: [DocStatus; 4] = [
+        DocStatus::New,
+        DocStatus::InProgress,
+        DocStatus::NeedsReview,
+        DocStatus::Done,
+    ];
+
+    /// The mark shown in the document list.
+    pub fn icon(self) -> &'static str {
+        match self {
+            DocStatus::New => "○",
+            DocStatus::InProgress => "◑",
+            DocStatus::Done => "✔",
+            DocStatus::NeedsReview => "⚑",
         }
     }
 }

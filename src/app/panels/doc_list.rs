@@ -1,21 +1,105 @@
-//! The document list: status, title, span count, and a filter box.
+//! The document list: status, title, span count; a filter box, a status filter, the
+//! order, and the project's progress ("n of N done").
 
 use crate::app::widgets::bidi::label_job;
 use crate::app::{Action, EntitleApp};
 use crate::model::DocStatus;
 
-/// Recompute the filtered order when the filter or the document list changed.
+/// Order of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// As in the project folder (natural order of paths).
+    #[default]
+    Folder,
+    Title,
+    /// New first, done last.
+    Status,
+}
+
+impl Sort {
+    const ALL: [Sort; 3] = [Sort::Folder, Sort::Title, Sort::Status];
+    fn name(self) -> &'static str {
+        match self {
+            Sort::Folder => "folder order",
+            Sort::Title => "title",
+            Sort::Status => "status",
+        }
+    }
+}
+
+/// What the filtered order was computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilterKey {
+    text: String,
+    docs: usize,
+    status: Option<DocStatus>,
+    sort: Sort,
+    /// The workspace clock, when the list depends on statuses.
+    clock: u64,
+}
+
+/// Documents per status.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Counts {
+    pub total: usize,
+    pub by_status: [usize; 4],
+}
+
+impl Counts {
+    pub fn of(&self, s: DocStatus) -> usize {
+        DocStatus::ALL
+            .iter()
+            .position(|x| *x == s)
+            .map_or(0, |i| self.by_status[i])
+    }
+}
+
+/// Count statuses again when a document changed or the list did.
+fn refresh_counts(app: &mut EntitleApp) {
+    let Some(session) = app.session.as_ref() else {
+        return;
+    };
+    let key = (session.workspace.clock(), session.project.docs().len());
+    if app.status_counts.as_ref().is_some_and(|c| c.0 == key) {
+        return;
+    }
+    let mut counts = Counts {
+        total: key.1,
+        ..Default::default()
+    };
+    for d in session.project.docs() {
+        let s = session.summary(&d.id).status;
+        if let Some(i) = DocStatus::ALL.iter().position(|x| *x == s) {
+            counts.by_status[i] += 1;
+        }
+    }
+    app.status_counts = Some((key, counts));
+}
+
+/// Recompute the filtered order when the filter, the order or the documents changed.
 fn refresh_filter(app: &mut EntitleApp) {
     let Some(session) = app.session.as_ref() else {
         return;
     };
     let docs = session.project.docs();
-    let key = (app.filter.clone(), docs.len());
+    let by_status = app.status_filter.is_some() || app.sort == Sort::Status;
+    let key = FilterKey {
+        text: app.filter.clone(),
+        docs: docs.len(),
+        status: app.status_filter,
+        sort: app.sort,
+        clock: if by_status {
+            session.workspace.clock()
+        } else {
+            0
+        },
+    };
     if app.filter_key.as_ref() == Some(&key) {
         return;
     }
     let needle = app.filter.to_lowercase();
-    app.filtered = docs
+    let status_of = |i: usize| session.summary(&docs[i].id).status;
+    let mut order: Vec<usize> = docs
         .iter()
         .enumerate()
         .filter(|(_, d)| {
@@ -24,8 +108,65 @@ fn refresh_filter(app: &mut EntitleApp) {
                 || d.id.as_str().to_lowercase().contains(&needle)
         })
         .map(|(i, _)| i)
+        .filter(|&i| app.status_filter.is_none_or(|s| status_of(i) == s))
         .collect();
+    match app.sort {
+        Sort::Folder => {}
+        Sort::Title => order.sort_by_cached_key(|&i| docs[i].title.to_lowercase()),
+        Sort::Status => order.sort_by_key(|&i| {
+            DocStatus::ALL
+                .iter()
+                .position(|s| *s == status_of(i))
+                .unwrap_or(0)
+        }),
+    }
+    app.filtered = order;
     app.filter_key = Some(key);
+}
+
+/// "n of N done", a progress bar, the status filter and the order.
+fn progress_and_order_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
+    refresh_counts(app);
+    let Some((_, c)) = app.status_counts else {
+        return;
+    };
+    let done = c.of(DocStatus::Done);
+    let share = if c.total == 0 {
+        0.0
+    } else {
+        done as f32 / c.total as f32
+    };
+    ui.add(egui::ProgressBar::new(share).text(format!("{done} of {} done", c.total)))
+        .on_hover_text(format!(
+            "{} new · {} in progress · {} need review · {done} done",
+            c.of(DocStatus::New),
+            c.of(DocStatus::InProgress),
+            c.of(DocStatus::NeedsReview)
+        ));
+    ui.horizontal(|ui| {
+        let shown = app
+            .status_filter
+            .map_or("all".to_string(), |s| format!("{} {}", s.icon(), s.name()));
+        egui::ComboBox::from_label("Status")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut app.status_filter, None, format!("all ({})", c.total));
+                for s in DocStatus::ALL {
+                    ui.selectable_value(
+                        &mut app.status_filter,
+                        Some(s),
+                        format!("{} {} ({})", s.icon(), s.name(), c.of(s)),
+                    );
+                }
+            });
+        egui::ComboBox::from_label("Order")
+            .selected_text(app.sort.name())
+            .show_ui(ui, |ui| {
+                for s in Sort::ALL {
+                    ui.selectable_value(&mut app.sort, s, s.name());
+                }
+            });
+    });
 }
 
 pub fn doc_list_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
@@ -63,15 +204,17 @@ pub fn doc_list_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 }
                 filter.surrender_focus();
             }
+            progress_and_order_ui(app, ui);
             refresh_filter(app);
             let Some(session) = app.session.as_ref() else {
                 return;
             };
-            ui.weak(format!("{} of {total} documents", app.filtered.len()));
+            ui.weak(format!("{} of {total} documents shown", app.filtered.len()));
             ui.separator();
             let current = app.view.as_ref().map(|v| v.id.clone());
             let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
             let mut clicked = None;
+            let mut set_status = None;
             egui::ScrollArea::vertical()
                 .id_salt("doc-list")
                 .auto_shrink([false, false])
@@ -80,9 +223,8 @@ pub fn doc_list_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                         let d = &session.project.docs()[i];
                         let s = session.summary(&d.id);
                         let status = match s.status {
-                            DocStatus::Done => "✔",
-                            _ if s.spans > 0 => "◑",
-                            _ => "○",
+                            DocStatus::New if s.spans > 0 => DocStatus::InProgress.icon(),
+                            other => other.icon(),
                         };
                         let selected = current.as_ref() == Some(&d.id);
                         let font = egui::TextStyle::Button.resolve(ui.style());
@@ -117,10 +259,27 @@ pub fn doc_list_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                         if r.clicked() {
                             clicked = Some(d.id.clone());
                         }
+                        r.context_menu(|ui| {
+                            for st in DocStatus::ALL {
+                                let label = format!("{} Mark {}", st.icon(), st.name());
+                                if ui
+                                    .add_enabled(st != s.status, egui::Button::new(label))
+                                    .clicked()
+                                {
+                                    set_status = Some((d.id.clone(), st));
+                                    ui.close();
+                                }
+                            }
+                        });
                     }
                 });
             if let Some(id) = clicked {
                 app.pending.push(Action::OpenDoc(id));
+            }
+            if let Some((id, st)) = set_status {
+                // Status applies to the document on screen: open it, then set it.
+                app.pending.push(Action::OpenDoc(id));
+                app.pending.push(Action::SetStatus(st));
             }
         });
 }

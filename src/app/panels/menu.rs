@@ -64,6 +64,17 @@ pub fn menu_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 item(app, ui, Action::NextDoc, has_doc);
                 item(app, ui, Action::PrevDoc, has_doc);
                 item(app, ui, Action::ToggleDone, has_doc);
+                let status = app.current_status();
+                for st in crate::model::DocStatus::ALL {
+                    if st != crate::model::DocStatus::Done {
+                        item(
+                            app,
+                            ui,
+                            Action::SetStatus(st),
+                            has_doc && status != Some(st),
+                        );
+                    }
+                }
                 item(app, ui, Action::FocusFilter, app.session.is_some());
                 let stale = app.view.as_ref().is_some_and(|v| {
                     matches!(
@@ -85,6 +96,16 @@ pub fn menu_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 if ui.add(cb).clicked() {
                     snap = !snap;
                     app.prefs.word_snap = snap;
+                    ui.close();
+                }
+                let protect =
+                    egui::Button::selectable(app.prefs.protect_done, "Protect done documents");
+                if ui
+                    .add(protect)
+                    .on_hover_text("An edit on a document marked done asks to reopen it first")
+                    .clicked()
+                {
+                    app.pending.push(Action::ToggleProtectDone);
                     ui.close();
                 }
                 item(app, ui, Action::ShowShortcuts, true);

@@ -8,4 +8,5 @@ pub mod messages;
 pub mod palette;
 pub mod reanchor;
 pub mod shortcuts;
+pub mod status;
 pub mod status_bar;

@@ -63,6 +63,18 @@ pub fn status_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
             if let Some(v) = app.view.as_ref() {
                 ui.separator();
                 ui.label(v.id.as_str());
+                if let Some(st) = session.workspace.doc(&v.id).map(|d| d.set.status) {
+                    let protected = st == crate::model::DocStatus::Done && app.prefs.protect_done;
+                    let text = format!(
+                        "{} {}{}",
+                        st.icon(),
+                        st.name(),
+                        if protected { " · protected" } else { "" }
+                    );
+                    ui.label(text).on_hover_text(
+                        "Document status (Document menu, or right-click it in the list). Done documents ask before an edit reopens them.",
+                    );
+                }
                 let n = session.summary(&v.id).spans;
                 ui.label(format!("{n} span{}", if n == 1 { "" } else { "s" }));
             }
