@@ -1207,3 +1207,52 @@ fn done_documents_are_protected_and_the_list_shows_progress() {
         std::fs::read_to_string(root.join(format!("annotations/tester/{ALEPPO}.json"))).unwrap();
     assert!(file.contains("\"status\": \"needs-review\""), "{file}");
 }
+
+/// Issue 8.8: on a wide window the text keeps a readable line length, centred; the
+/// View menu switches light and dark with readable text in both.
+#[test]
+fn wide_windows_keep_lines_readable_and_themes_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = synth::news_document(20_000, 60, 3);
+    synth::write_project(dir.path(), "a", &doc, "tester").unwrap();
+    let mut h = app(Some(dir.path().to_path_buf()), dir.path());
+    h.set_size(egui::vec2(2400.0, 900.0));
+    h.run();
+    let shown = visible(&h);
+    let rects: Vec<egui::Rect> = shown
+        .clone()
+        .filter_map(|c| h.state().char_rect(c))
+        .collect();
+    let left = rects.iter().map(|r| r.left()).fold(f32::MAX, f32::min);
+    let right = rects.iter().map(|r| r.right()).fold(f32::MIN, f32::max);
+    // Count the characters of the longest row.
+    let mut rows: std::collections::BTreeMap<i32, usize> = Default::default();
+    for r in &rects {
+        *rows.entry(r.center().y as i32).or_default() += 1;
+    }
+    let longest = rows.values().max().copied().unwrap_or(0);
+    assert!(
+        (70..=115).contains(&longest),
+        "{longest} characters on the longest row"
+    );
+    // Centred in what the document list and the overview strip leave.
+    assert!(left > 600.0 && right < 2000.0, "{left}..{right}");
+    // Themes: light and dark, readable text in each.
+    for (name, dark) in [("Light", false), ("Dark", true)] {
+        h.get_by_label("View").click();
+        h.run();
+        h.get_by_label("Theme").click();
+        h.run();
+        h.get_by_label(name).click();
+        h.run();
+        h.run();
+        let theme = h.ctx.theme();
+        assert_eq!(theme == egui::Theme::Dark, dark, "{name}");
+        let v = h.ctx.style_of(theme).visuals.clone();
+        assert!(entitle::app::theme::contrast(v.text_color(), v.panel_fill) >= 7.0);
+    }
+    assert_eq!(
+        h.state().prefs().theme,
+        entitle::app::theme::ThemeChoice::Dark
+    );
+}

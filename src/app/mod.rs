@@ -46,6 +46,9 @@ pub struct Prefs {
     pub word_snap: bool,
     /// An edit on a document marked done asks first.
     pub protect_done: bool,
+    pub theme: theme::ThemeChoice,
+    /// Longest line of document text, in characters (0: the window's width).
+    pub line_chars: u32,
 }
 
 impl Default for Prefs {
@@ -55,6 +58,8 @@ impl Default for Prefs {
             annotator: None,
             word_snap: true,
             protect_done: true,
+            theme: theme::ThemeChoice::System,
+            line_chars: 100,
         }
     }
 }
@@ -169,6 +174,7 @@ impl EntitleApp {
 
     fn with_prefs(ctx: &egui::Context, startup: Startup, prefs: Prefs) -> Self {
         theme::install(ctx);
+        prefs.theme.apply(ctx);
         let keymap_text = directories::ProjectDirs::from("org", "Entitle", "entitle")
             .and_then(|d| std::fs::read_to_string(d.config_dir().join("keymap.toml")).ok());
         let event_log = std::env::var_os("ENTITLE_EVENT_LOG").and_then(|p| {

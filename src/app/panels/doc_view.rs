@@ -67,7 +67,11 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         egui::pos2(full.right() - STRIP_WIDTH, full.top()),
         full.right_bottom(),
     );
-    let text_rect = full.with_max_x(strip.left() - 4.0);
+    let text_rect = readable_column(
+        ui,
+        full.with_max_x(strip.left() - 4.0),
+        app.prefs.line_chars,
+    );
     let response = ui
         .scope_builder(egui::UiBuilder::new().max_rect(text_rect), |ui| {
             layout.show(ui, &overlay)
@@ -103,6 +107,29 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
     drag(ui, &response, view, &doc, &input);
     click(&response, view, &doc, &state.set, hide_spans, &input);
     hover(ui, response, view, &doc, &state.set, hide_spans);
+}
+
+/// The text column: at most `line_chars` average characters wide (plus the
+/// scrollbar), centred in `area`; the whole area when `line_chars` is 0.
+fn readable_column(ui: &egui::Ui, area: egui::Rect, line_chars: u32) -> egui::Rect {
+    if line_chars == 0 {
+        return area;
+    }
+    // The average width of a character of news prose (spaces and narrow letters
+    // included), so "100 characters" means what a reader counts.
+    const PROSE: &str =
+        "Rebels said on Monday that 380,000 people had fled Idlib, the U.N. reported.";
+    let font = crate::app::theme::doc_font();
+    let char_w = ui.ctx().fonts_mut(|f| {
+        PROSE.chars().map(|c| f.glyph_width(&font, c)).sum::<f32>() / PROSE.chars().count() as f32
+    });
+    let scroll_bar = ui.spacing().scroll.bar_width + 8.0;
+    let w = (line_chars as f32 * char_w + scroll_bar).min(area.width());
+    let left = area.center().x - w / 2.0;
+    egui::Rect::from_min_max(
+        egui::pos2(left, area.top()),
+        egui::pos2(left + w, area.bottom()),
+    )
 }
 
 /// What stands between the user and the text: an unreadable text (then nothing else is

@@ -108,6 +108,38 @@ pub fn menu_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                     app.pending.push(Action::ToggleProtectDone);
                     ui.close();
                 }
+                ui.separator();
+                ui.menu_button("Theme", |ui| {
+                    for t in crate::app::theme::ThemeChoice::ALL {
+                        if ui
+                            .add(egui::Button::selectable(app.prefs.theme == t, t.name()))
+                            .clicked()
+                        {
+                            app.prefs.theme = t;
+                            t.apply(ui.ctx());
+                            ui.close();
+                        }
+                    }
+                });
+                ui.menu_button("Line length", |ui| {
+                    for (n, name) in [
+                        (70, "70 characters"),
+                        (100, "100 characters"),
+                        (130, "130 characters"),
+                        (0, "Full width"),
+                    ] {
+                        if ui
+                            .add(egui::Button::selectable(app.prefs.line_chars == n, name))
+                            .clicked()
+                        {
+                            app.prefs.line_chars = n;
+                            ui.close();
+                        }
+                    }
+                });
+                // Ctrl+Plus, Ctrl+Minus, Ctrl+0 (egui's keys; the reading place stays).
+                egui::gui_zoom::zoom_menu_buttons(ui);
+                ui.separator();
                 item(app, ui, Action::ShowShortcuts, true);
             });
         });

@@ -111,7 +111,8 @@ impl BlockPainter<'_, '_> {
             let fill = theme::span_fill(self.color_of(&s.label), self.colors.dark);
             for (row, x0, x1) in span_pieces(self.geom, s, block) {
                 self.painter.rect_filled(
-                    self.row_rect(row, x0, x1).expand2(vec2(0.5, 1.0)),
+                    // Not wider than the glyphs: a neighbouring comma or quote stays unfilled.
+                    self.row_rect(row, x0, x1).expand2(vec2(0.0, 1.0)),
                     2.0,
                     fill,
                 );
