@@ -1256,3 +1256,39 @@ fn wide_windows_keep_lines_readable_and_themes_switch() {
         entitle::app::theme::ThemeChoice::Dark
     );
 }
+
+/// Issue 8.9: F1 help in sections with the keys in force, Escape closes it; the
+/// window title names document and project; the first run shows one hint, dismissible.
+#[test]
+fn help_sections_title_and_first_run_hint() {
+    let (_dir, mut h) = sample();
+    assert!(
+        h.state().window_title().starts_with(ALEPPO)
+            && h.state().window_title().ends_with("— Entitle"),
+        "{}",
+        h.state().window_title()
+    );
+    h.get_by_label_contains("Tip: drag across a name");
+    h.get_all_by_label("✖").next().unwrap().click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Tip: drag across a name")
+            .is_none()
+    );
+    assert!(h.state().prefs().hint_dismissed);
+    key(&mut h, egui::Key::F1);
+    h.get_by_label("Help");
+    h.get_by_label_contains("Entitle opens a folder of .txt files");
+    h.get_by_label("Selecting").click();
+    h.run();
+    h.get_by_label("Scroll down a screen");
+    h.get_by_label_contains("PageDown");
+    // (The label palette is titled "Labels" too: the help tab is the last.)
+    h.get_all_by_label("Labels").last().unwrap().click();
+    h.run();
+    h.get_by_label("Label PER");
+    key(&mut h, egui::Key::Escape);
+    assert!(h.query_by_label("Help").is_none());
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageDown);
+    assert!(h.state().window_title().starts_with(NAIROBI));
+}

@@ -132,11 +132,7 @@ pub const NAMED: &[(&str, Action, &str)] = &[
     ("document_start", Action::DocStart, "Start of the document"),
     ("document_end", Action::DocEnd, "End of the document"),
     ("focus_filter", Action::FocusFilter, "Filter documents"),
-    (
-        "show_shortcuts",
-        Action::ShowShortcuts,
-        "Keyboard shortcuts",
-    ),
+    ("show_shortcuts", Action::ShowShortcuts, "Help and keys"),
     ("open_folder", Action::OpenFolder, "Open folder…"),
     ("open_file", Action::OpenFile, "Open file…"),
     ("import", Action::Import, "Import…"),

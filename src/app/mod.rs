@@ -49,6 +49,8 @@ pub struct Prefs {
     pub theme: theme::ThemeChoice,
     /// Longest line of document text, in characters (0: the window's width).
     pub line_chars: u32,
+    /// The first-run hint on the sample project was closed.
+    pub hint_dismissed: bool,
 }
 
 impl Default for Prefs {
@@ -60,6 +62,7 @@ impl Default for Prefs {
             protect_done: true,
             theme: theme::ThemeChoice::System,
             line_chars: 100,
+            hint_dismissed: false,
         }
     }
 }
@@ -135,6 +138,10 @@ pub struct EntitleApp {
     pub(crate) status_counts: Option<((u64, usize), panels::doc_list::Counts)>,
     pub(crate) focus_filter: bool,
     pub(crate) show_shortcuts: bool,
+    /// The help section shown.
+    pub(crate) help_section: usize,
+    /// The window title last sent (project — document).
+    title: String,
     /// The notices' history window (status bar → 🔔).
     pub(crate) show_history: bool,
     /// An edit waiting for "reopen this done document?".
@@ -201,6 +208,8 @@ impl EntitleApp {
             status_counts: None,
             focus_filter: false,
             show_shortcuts: false,
+            help_section: 0,
+            title: String::new(),
             show_history: false,
             reopen_prompt: None,
             annotator_edit: None,
@@ -524,6 +533,7 @@ impl EntitleApp {
             panels::reanchor::reanchor_window(self, &ctx);
         }
 
+        self.update_title(&ctx);
         self.log_geometry();
         if let Some(s) = self.session.as_mut() {
             s.autosave_tick();
@@ -577,6 +587,36 @@ impl EntitleApp {
             _ => {
                 self.open_project(p);
             }
+        }
+    }
+
+    /// "document — project — Entitle" in the window's title bar.
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = match (&self.session, self.current_doc()) {
+            (Some(s), Some(d)) => format!("{d} — {} — Entitle", s.project.name()),
+            (Some(s), None) => format!("{} — Entitle", s.project.name()),
+            _ => "Entitle".to_string(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    /// The window title (as sent to the window).
+    pub fn window_title(&self) -> &str {
+        &self.title
+    }
+
+    /// The sample project is open (the first-run hint shows on it).
+    pub(crate) fn on_sample(&self) -> bool {
+        match (&self.session, &self.data_dir) {
+            (Some(s), Some(d)) => {
+                s.project.root() == d.join(project::sample::SAMPLE_DIR)
+                    || crate::fsio::real_path(&d.join(project::sample::SAMPLE_DIR))
+                        .is_ok_and(|p| p == s.project.root())
+            }
+            _ => false,
         }
     }
 

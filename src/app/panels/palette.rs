@@ -11,7 +11,18 @@ pub fn palette_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         let id = v.selected_span?;
         Some(session.workspace.doc(&v.id)?.set.get(id)?.label.to_string())
     });
+    let hint = app.on_sample() && !app.prefs.hint_dismissed;
     egui::Panel::top("palette").show(ui, |ui| {
+        if hint {
+            ui.horizontal(|ui| {
+                if ui.small_button("✖").on_hover_text("Do not show this again").clicked() {
+                    app.prefs.hint_dismissed = true;
+                }
+                ui.label(
+                    "Tip: drag across a name in the text and press its label's key (1 for PER, 3 for GPE …); Tab walks the spans, Ctrl+Z undoes, F1 shows everything.",
+                );
+            });
+        }
         ui.horizontal_wrapped(|ui| {
             ui.label(egui::RichText::new("Labels").strong());
             for l in &schema.labels {

@@ -1,45 +1,183 @@
-//! The keyboard-shortcut overlay (F1), listing the keymap in force.
+//! Help (F1): sections of short prose, each with the keys in force for its actions,
+//! read from the keymap (a user's keymap.toml shows here as it is).
 
 use crate::app::{Action, EntitleApp, actions};
 
+/// A help section: its title, what to know, and which actions it lists.
+struct Section {
+    title: &'static str,
+    prose: &'static str,
+    actions: fn(&Action) -> bool,
+    /// Mouse and other rows that are not actions.
+    extra: &'static [(&'static str, &'static str)],
+}
+
+const SECTIONS: &[Section] = &[
+    Section {
+        title: "Getting started",
+        prose: "Entitle opens a folder of .txt files as a project (the sample project on the first run). Pick a document on the left, select a name in the text and press a label's key: the span is saved within about a second, in annotations/<your name>/ beside the documents. Nothing leaves this computer. Each document has a status for you: new, in progress, needs review, done; done documents ask before an edit.",
+        actions: |a| {
+            matches!(
+                a,
+                Action::NextDoc
+                    | Action::PrevDoc
+                    | Action::ToggleDone
+                    | Action::SetStatus(_)
+                    | Action::ShowShortcuts
+                    | Action::Quit
+            )
+        },
+        extra: &[],
+    },
+    Section {
+        title: "Selecting",
+        prose: "A drag snaps to whole words: hyphenated names (Al-Sukhna), abbreviations (U.S.) and numbers (380,000) are one word, a possessive ’s and the quotes around a name are left out. Alt + drag selects exact characters. The keyboard selects words too; the selection moves with Up, Down, Home and End, and the view with Page Up/Down and Space.",
+        actions: |a| {
+            matches!(
+                a,
+                Action::SelectNextWord
+                    | Action::SelectPrevWord
+                    | Action::ExtendRight
+                    | Action::ExtendLeft
+                    | Action::RowDown
+                    | Action::RowUp
+                    | Action::LineStart
+                    | Action::LineEnd
+                    | Action::PageDown
+                    | Action::PageUp
+                    | Action::DocStart
+                    | Action::DocEnd
+                    | Action::SelectNextSpan
+                    | Action::SelectPrevSpan
+                    | Action::ClearSelection
+                    | Action::ToggleWordSnap
+            )
+        },
+        extra: &[
+            ("Select words", "drag; double-click a word"),
+            ("Select exact characters", "Alt + drag"),
+            ("Select a span (again: the one inside)", "click it"),
+            ("Extend the selection", "Shift + click"),
+        ],
+    },
+    Section {
+        title: "Labels",
+        prose: "A label key tags the selection, or relabels the selected span. Spans may nest and overlap; each is drawn as a fill with a bar below and its label above. Every change is one undo step, across documents. Labels, colours and keys are set in the project's entitle.toml.",
+        actions: |a| {
+            matches!(
+                a,
+                Action::ApplyLabel(_) | Action::DeleteSpan | Action::Undo | Action::Redo
+            )
+        },
+        extra: &[],
+    },
+    Section {
+        title: "Relations",
+        prose: "Relations, notes, attributes and normalisation ids read from brat, Entitle JSONL, doccano, Label Studio, Prodigy and WebAnno TSV are kept with their spans and written back on export. The app does not draw or edit them yet; deleting a span removes its relations (undo brings them back).",
+        actions: |_| false,
+        extra: &[],
+    },
+    Section {
+        title: "Search",
+        prose: "The filter above the document list narrows it by title or path; Enter opens the first match. The overview strip beside the scrollbar marks every span in its label's colour; click it to go there.",
+        actions: |a| matches!(a, Action::FocusFilter),
+        extra: &[(
+            "Jump through the document",
+            "click or drag the overview strip",
+        )],
+    },
+    Section {
+        title: "Files",
+        prose: "Open a project, a folder of .txt files or one .txt (or drop it on the window). Import reads brat, CoNLL/IOB, spaCy, doccano, Label Studio, Prodigy and WebAnno TSV files; export writes them, outside the document folder. Every save replaces the file atomically: a crash leaves the old or the new file, never half of one. 🔔 in the status bar lists every notice.",
+        actions: |a| {
+            matches!(
+                a,
+                Action::OpenFolder | Action::OpenFile | Action::Import | Action::Export
+            )
+        },
+        extra: &[],
+    },
+];
+
+/// The keys of every action of a section, as rows (title, keys).
+fn rows(app: &EntitleApp, ctx: &egui::Context, s: &Section) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    let mut seen: Vec<Action> = Vec::new();
+    // Label keys first (from the project), then the named actions in table order.
+    for (a, _) in &app.keymap.bindings {
+        if matches!(a, Action::ApplyLabel(_)) && (s.actions)(a) && !seen.contains(a) {
+            seen.push(a.clone());
+            rows.push((actions::title_of(a), app.keymap.shortcuts_text(ctx, a)));
+        }
+    }
+    for (_, a, title) in actions::NAMED {
+        if (s.actions)(a) {
+            let keys = app.keymap.shortcuts_text(ctx, a);
+            rows.push((
+                title.to_string(),
+                if keys.is_empty() { "menu".into() } else { keys },
+            ));
+        }
+    }
+    for (t, k) in s.extra {
+        rows.push((t.to_string(), k.to_string()));
+    }
+    rows
+}
+
 pub fn shortcuts_window(app: &mut EntitleApp, ctx: &egui::Context) {
     let mut open = app.show_shortcuts;
-    egui::Window::new("Keyboard shortcuts")
+    egui::Window::new("Help")
         .open(&mut open)
         .collapsible(false)
-        .resizable(false)
+        .default_size([720.0, 480.0])
         .show(ctx, |ui| {
-            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                let mut rows: Vec<(String, String)> = Vec::new();
-                let labels: Vec<Action> = app
-                    .keymap
-                    .bindings
-                    .iter()
-                    .filter(|(a, _)| matches!(a, Action::ApplyLabel(_)))
-                    .map(|(a, _)| a.clone())
-                    .collect();
-                for a in labels {
-                    rows.push((actions::title_of(&a), app.keymap.shortcuts_text(ctx, &a)));
-                }
-                for (_, a, title) in actions::NAMED {
-                    let keys = app.keymap.shortcuts_text(ctx, a);
-                    if !keys.is_empty() {
-                        rows.push((title.to_string(), keys));
+            ui.horizontal(|ui| {
+                for (i, s) in SECTIONS.iter().enumerate() {
+                    if ui
+                        .selectable_label(app.help_section == i, s.title)
+                        .clicked()
+                    {
+                        app.help_section = i;
                     }
                 }
-                rows.push(("Select words".into(), "drag; double-click a word".into()));
-                rows.push(("Select exact characters".into(), "Alt + drag".into()));
-                rows.push((
-                    "Select a span (again: the one inside)".into(),
-                    "click it".into(),
-                ));
-                rows.push(("Extend the selection".into(), "Shift + click".into()));
-                for (title, keys) in rows {
-                    ui.label(title);
-                    ui.label(egui::RichText::new(keys).monospace());
-                    ui.end_row();
-                }
             });
+            ui.separator();
+            let s = &SECTIONS[app.help_section.min(SECTIONS.len() - 1)];
+            ui.heading(s.title);
+            ui.label(s.prose);
+            ui.add_space(6.0);
+            let rows = rows(app, ctx, s);
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                egui::Grid::new("help-keys").striped(true).show(ui, |ui| {
+                    for (title, keys) in rows {
+                        ui.label(title);
+                        ui.label(egui::RichText::new(keys).monospace());
+                        ui.end_row();
+                    }
+                });
+            });
+            ui.weak("Escape closes this window. Keys can be changed in keymap.toml (see README).");
         });
     app.show_shortcuts = open;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every named action with a default key is explained in some section.
+    #[test]
+    fn every_bound_action_is_in_a_help_section() {
+        for (name, keys) in actions::DEFAULT_KEYMAP {
+            if keys.is_empty() {
+                continue;
+            }
+            let a = actions::action_by_name(name).unwrap();
+            assert!(
+                SECTIONS.iter().any(|s| (s.actions)(&a)) || matches!(a, Action::ToggleProtectDone),
+                "{name} is in no help section"
+            );
+        }
+    }
 }
