@@ -1292,3 +1292,36 @@ fn help_sections_title_and_first_run_hint() {
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageDown);
     assert!(h.state().window_title().starts_with(NAIROBI));
 }
+
+/// Issue 8.11: Ctrl+Shift+P lists every action with its keys, fuzzy-filtered; Enter
+/// runs the chosen one; Escape closes.
+#[test]
+fn command_palette_runs_actions_by_name() {
+    let (_dir, mut h) = sample();
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::P);
+    h.get_by_label("Undo");
+    h.get_by_label("Label PER");
+    h.event(Event::Text("nxt doc".into()));
+    h.run();
+    assert!(h.query_by_label("Undo").is_none(), "filtered");
+    h.get_by_label("Next document");
+    key(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().current_doc().unwrap().as_str(), NAIROBI);
+    assert!(
+        h.query_by_label("Next document").is_none(),
+        "closed after running"
+    );
+    // Down/Enter choose among several; a label applies to the selection.
+    let (s, e) = find(&h, "Nairobi");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::P);
+    h.event(Event::Text("label gpe".into()));
+    h.run();
+    key(&mut h, egui::Key::Enter);
+    assert_eq!(model_spans(&h, NAIROBI), vec![(s, e, "GPE".into())]);
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::P);
+    h.get_by_label("Undo");
+    key(&mut h, egui::Key::Escape);
+    assert!(h.query_by_label("Label PER").is_none());
+    assert_eq!(model_spans(&h, NAIROBI).len(), 1, "Escape ran nothing");
+}

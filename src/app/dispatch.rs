@@ -84,6 +84,12 @@ impl EntitleApp {
             }
             Action::FocusFilter => self.focus_filter = true,
             Action::ShowShortcuts => self.show_shortcuts = !self.show_shortcuts,
+            Action::CommandPalette => {
+                self.commands = match self.commands {
+                    Some(_) => None,
+                    None => Some(Default::default()),
+                }
+            }
             Action::OpenFolder => {
                 if let Some(p) = rfd::FileDialog::new()
                     .set_title("Open a project or a folder of .txt files")

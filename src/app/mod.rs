@@ -140,6 +140,8 @@ pub struct EntitleApp {
     pub(crate) show_shortcuts: bool,
     /// The help section shown.
     pub(crate) help_section: usize,
+    /// The command palette, while open.
+    pub(crate) commands: Option<panels::commands::Palette>,
     /// The window title last sent (project — document).
     title: String,
     /// The notices' history window (status bar → 🔔).
@@ -209,6 +211,7 @@ impl EntitleApp {
             focus_filter: false,
             show_shortcuts: false,
             help_section: 0,
+            commands: None,
             title: String::new(),
             show_history: false,
             reopen_prompt: None,
@@ -520,6 +523,9 @@ impl EntitleApp {
         if self.reopen_prompt.is_some() {
             panels::status::reopen_window(self, &ctx);
         }
+        if self.commands.is_some() {
+            panels::commands::palette_window(self, &ctx);
+        }
         if self.show_shortcuts {
             panels::shortcuts::shortcuts_window(self, &ctx);
         }
@@ -624,6 +630,7 @@ impl EntitleApp {
     /// re-anchoring preview) before it means "clear the selection".
     fn close_top_window(&mut self, ctx: &egui::Context) {
         let open = self.show_history
+            || self.commands.is_some()
             || self.reopen_prompt.is_some()
             || self.show_shortcuts
             || (self.import.open && self.import.importing.is_none())
@@ -632,7 +639,9 @@ impl EntitleApp {
         if !open || !ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
             return;
         }
-        if self.reopen_prompt.is_some() {
+        if self.commands.is_some() {
+            self.commands = None;
+        } else if self.reopen_prompt.is_some() {
             self.reopen_prompt = None;
         } else if self.show_history {
             self.show_history = false;

@@ -24,6 +24,7 @@ const SECTIONS: &[Section] = &[
                     | Action::ToggleDone
                     | Action::SetStatus(_)
                     | Action::ShowShortcuts
+                    | Action::CommandPalette
                     | Action::Quit
             )
         },
