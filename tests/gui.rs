@@ -1325,3 +1325,78 @@ fn command_palette_runs_actions_by_name() {
     assert!(h.query_by_label("Label PER").is_none());
     assert_eq!(model_spans(&h, NAIROBI).len(), 1, "Escape ran nothing");
 }
+
+/// Issue 8.10: without a working system dialog, Open, Import's Choose… and Export's
+/// Choose… use the app's own chooser: typed paths, folder entries, recent projects.
+#[test]
+fn own_file_chooser_opens_imports_and_exports() {
+    let (dir, mut h) = sample();
+    h.state_mut().prefs_mut().own_file_dialog = true;
+    let other = dir.path().join("wire");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("a.txt"), "Amal Haddad met officials in Oslo.").unwrap();
+    std::fs::write(
+        other.join("b.jsonl"),
+        "{\"text\": \"Oslo\", \"spans\": []}\n",
+    )
+    .unwrap();
+    // Open: type the folder, Enter.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::O);
+    h.get_by_label("Open a project or a folder of .txt files");
+    let field = h.get_by_label("Path");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Path").type_text(other.to_str().unwrap());
+    h.run();
+    key(&mut h, egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().current_doc().unwrap().as_str(), "a");
+    // The sample is a recent project: one click back.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::O);
+    h.get_by_label("sample-project").click();
+    h.run();
+    assert_eq!(h.state().current_doc().unwrap().as_str(), ALEPPO);
+    // Import › Choose files…: the folder's entries, a click picks, Choose fills the form.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::I);
+    h.get_by_label("Choose files…").click();
+    h.run();
+    h.get_by_label("Path").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Path").type_text(other.to_str().unwrap());
+    h.run();
+    key(&mut h, egui::Key::Enter);
+    h.run();
+    h.get_by_label("📄 b.jsonl").click();
+    h.run();
+    h.get_by_label("Choose 1 files").click();
+    h.run();
+    assert_eq!(
+        h.state().import_paths(),
+        other.join("b.jsonl").to_str().unwrap()
+    );
+    // Escape closes the chooser without choosing.
+    h.get_by_label("Choose folder…").click();
+    h.run();
+    h.get_by_label("Choose this folder");
+    key(&mut h, egui::Key::Escape);
+    assert!(h.query_by_label("Choose this folder").is_none());
+    key(&mut h, egui::Key::Escape);
+    // Export › Choose…: a typed file name in an existing folder.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::E);
+    h.get_by_label("Choose…").click();
+    h.run();
+    let out = other.join("out.jsonl");
+    h.get_by_label("Path").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("Path").type_text(out.to_str().unwrap());
+    h.run();
+    h.get_by_label("Save here").click();
+    h.run();
+    assert_eq!(h.state().export_output(), out.to_str().unwrap());
+}

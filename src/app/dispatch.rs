@@ -1,6 +1,7 @@
 //! The dispatcher: the only place the UI changes the model (through
 //! `Workspace::apply`, `undo`, `redo`).
 
+use super::panels::files::{Kind, Purpose};
 use super::{Action, EntitleApp};
 use crate::edit::{Applied, Command, EditError};
 use crate::model::{DocStatus, Span};
@@ -90,23 +91,16 @@ impl EntitleApp {
                     None => Some(Default::default()),
                 }
             }
-            Action::OpenFolder => {
-                if let Some(p) = rfd::FileDialog::new()
-                    .set_title("Open a project or a folder of .txt files")
-                    .pick_folder()
-                {
-                    self.open_project(&p);
-                }
-            }
-            Action::OpenFile => {
-                if let Some(p) = rfd::FileDialog::new()
-                    .set_title("Open a .txt document")
-                    .add_filter("Text", &["txt"])
-                    .pick_file()
-                {
-                    self.open_project(&p);
-                }
-            }
+            Action::OpenFolder => self.choose(
+                Purpose::OpenProject,
+                Kind::Folder,
+                "Open a project or a folder of .txt files",
+            ),
+            Action::OpenFile => self.choose(
+                Purpose::OpenProject,
+                Kind::File(&["txt"]),
+                "Open a .txt document",
+            ),
             Action::OpenSample => self.open_sample(),
             Action::Import => self.import.open = true,
             Action::Export => {

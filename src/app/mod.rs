@@ -51,6 +51,10 @@ pub struct Prefs {
     pub line_chars: u32,
     /// The first-run hint on the sample project was closed.
     pub hint_dismissed: bool,
+    /// Always use the app's own file chooser (the system dialog is used otherwise).
+    pub own_file_dialog: bool,
+    /// Projects opened, newest first.
+    pub recent: Vec<PathBuf>,
 }
 
 impl Default for Prefs {
@@ -63,6 +67,8 @@ impl Default for Prefs {
             theme: theme::ThemeChoice::System,
             line_chars: 100,
             hint_dismissed: false,
+            own_file_dialog: false,
+            recent: Vec::new(),
         }
     }
 }
@@ -140,6 +146,8 @@ pub struct EntitleApp {
     pub(crate) show_shortcuts: bool,
     /// The help section shown.
     pub(crate) help_section: usize,
+    /// The app's own file chooser, while open.
+    pub(crate) chooser: Option<panels::files::Chooser>,
     /// The command palette, while open.
     pub(crate) commands: Option<panels::commands::Palette>,
     /// The window title last sent (project — document).
@@ -212,6 +220,7 @@ impl EntitleApp {
             show_shortcuts: false,
             help_section: 0,
             commands: None,
+            chooser: None,
             title: String::new(),
             show_history: false,
             reopen_prompt: None,
@@ -352,6 +361,7 @@ impl EntitleApp {
             .map(|l| (l.name.to_string(), l.color))
             .collect();
         self.prefs.last_project = Some(session.project.root().to_path_buf());
+        panels::files::remember_recent(&mut self.prefs.recent, session.project.root());
         for n in session.take_notices() {
             self.notice(n);
         }
@@ -526,6 +536,9 @@ impl EntitleApp {
         if self.commands.is_some() {
             panels::commands::palette_window(self, &ctx);
         }
+        if self.chooser.is_some() {
+            panels::files::chooser_window(self, &ctx);
+        }
         if self.show_shortcuts {
             panels::shortcuts::shortcuts_window(self, &ctx);
         }
@@ -630,6 +643,7 @@ impl EntitleApp {
     /// re-anchoring preview) before it means "clear the selection".
     fn close_top_window(&mut self, ctx: &egui::Context) {
         let open = self.show_history
+            || self.chooser.is_some()
             || self.commands.is_some()
             || self.reopen_prompt.is_some()
             || self.show_shortcuts
@@ -639,7 +653,9 @@ impl EntitleApp {
         if !open || !ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
             return;
         }
-        if self.commands.is_some() {
+        if self.chooser.is_some() {
+            self.chooser = None;
+        } else if self.commands.is_some() {
             self.commands = None;
         } else if self.reopen_prompt.is_some() {
             self.reopen_prompt = None;
@@ -776,6 +792,14 @@ impl EntitleApp {
     }
     pub fn prefs(&self) -> &Prefs {
         &self.prefs
+    }
+    /// Preferences, to change (tests; the menus change them in the app).
+    pub fn prefs_mut(&mut self) -> &mut Prefs {
+        &mut self.prefs
+    }
+    /// The import window's paths (one per line).
+    pub fn import_paths(&self) -> &str {
+        &self.import.paths
     }
     /// The export window's output path.
     pub fn export_output(&self) -> &str {

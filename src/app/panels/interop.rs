@@ -1,7 +1,8 @@
-//! File › Import… and File › Export…: native file dialogs (or typed paths), a preview of
+//! File › Import… and File › Export…: file dialogs (or typed paths), a preview of
 //! what an import found (nothing is added until the user confirms), and the warnings of
 //! an export.
 
+use crate::app::panels::files::{Kind, Purpose};
 use crate::app::{EntitleApp, Severity};
 use crate::formats::{self, Format, ReadOptions, Record, Scheme, WriteOptions};
 use std::ops::ControlFlow;
@@ -233,11 +234,12 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
     let mut open = app.import.open;
     let mut read = false;
     let mut confirm = false;
+    let mut choose = None;
     egui::Window::new("Import")
         .open(&mut open)
         .default_width(560.0)
         .show(ctx, |ui| {
-            import_form(ui, &mut app.import);
+            import_form(ui, &mut app.import, &mut choose);
             let ready = app.import.format.is_some() && !paths_of(&app.import.paths).is_empty();
             if let Some(job) = app.import.importing.as_mut() {
                 job_progress(ui, job);
@@ -251,6 +253,9 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
     // The window stays while documents are being added: closing it would hide the
     // progress and the Stop button.
     app.import.open = open || app.import.importing.is_some();
+    if let Some((purpose, kind, title)) = choose {
+        app.choose(purpose, kind, title);
+    }
     if read && let Some(format) = app.import.format {
         start_reading(app, format, ctx);
     }
@@ -262,29 +267,18 @@ pub fn import_window(app: &mut EntitleApp, ctx: &egui::Context) {
 }
 
 /// The format, and the files or folders to read (chosen or typed).
-fn import_form(ui: &mut egui::Ui, import: &mut ImportDialog) {
+fn import_form(
+    ui: &mut egui::Ui,
+    import: &mut ImportDialog,
+    choose: &mut Option<(Purpose, Kind, &'static str)>,
+) {
     format_combo(ui, "import-format", &mut import.format, true);
     ui.horizontal(|ui| {
-        if ui.button("Choose files…").clicked()
-            && let Some(files) = rfd::FileDialog::new()
-                .set_title("Files to import")
-                .pick_files()
-        {
-            import.paths = files
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join("\n");
-            if import.format.is_none() {
-                import.format = files.first().and_then(|f| guess_format(f));
-            }
+        if ui.button("Choose files…").clicked() {
+            *choose = Some((Purpose::ImportFiles, Kind::Files, "Files to import"));
         }
-        if ui.button("Choose folder…").clicked()
-            && let Some(dir) = rfd::FileDialog::new()
-                .set_title("Folder to import")
-                .pick_folder()
-        {
-            import.paths = dir.display().to_string();
+        if ui.button("Choose folder…").clicked() {
+            *choose = Some((Purpose::ImportFolder, Kind::Folder, "Folder to import"));
         }
     });
     let label = ui.label("Files or folders, one per line");
@@ -668,19 +662,14 @@ fn export_form(ui: &mut egui::Ui, app: &mut EntitleApp) {
             app.export.proposed = false;
         }
         if ui.button("Choose…").clicked() {
-            let picked = if app.export.format == Format::Brat {
-                rfd::FileDialog::new()
-                    .set_title("Folder for the brat collection")
-                    .pick_folder()
+            if app.export.format == Format::Brat {
+                app.choose(
+                    Purpose::ExportTo,
+                    Kind::Folder,
+                    "Folder for the brat collection",
+                );
             } else {
-                rfd::FileDialog::new()
-                    .set_title("Export to")
-                    .set_file_name(format!("export.{}", app.export.format.extension()))
-                    .save_file()
-            };
-            if let Some(p) = picked {
-                app.export.output = p.display().to_string();
-                app.export.proposed = false;
+                app.choose(Purpose::ExportTo, Kind::Save, "Export to");
             }
         }
     });

@@ -98,6 +98,16 @@ pub fn menu_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                     app.prefs.word_snap = snap;
                     ui.close();
                 }
+                let own =
+                    egui::Button::selectable(app.prefs.own_file_dialog, "Use Entitle's file chooser");
+                if ui
+                    .add(own)
+                    .on_hover_text("Instead of the system's dialog (used automatically when the system's cannot open)")
+                    .clicked()
+                {
+                    app.prefs.own_file_dialog = !app.prefs.own_file_dialog;
+                    ui.close();
+                }
                 let protect =
                     egui::Button::selectable(app.prefs.protect_done, "Protect done documents");
                 if ui
