@@ -1400,3 +1400,39 @@ fn own_file_chooser_opens_imports_and_exports() {
     h.run();
     assert_eq!(h.state().export_output(), out.to_str().unwrap());
 }
+
+/// Issue 8.6 (part): entitle.toml edited in another program is in force without a
+/// restart; a broken edit keeps the labels in force and says why.
+#[test]
+fn entitle_toml_edited_on_disk_is_picked_up() {
+    let (dir, mut h) = sample();
+    let toml = sample_root(&dir).join("entitle.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str("\n[[labels]]\nname = \"WEAPON\"\ncolor = \"#222222\"\nhotkey = \"9\"\n");
+    std::fs::write(&toml, &text).unwrap();
+    std::thread::sleep(Duration::from_millis(1100));
+    h.hover_at(Pos2::new(5.0, 5.0));
+    h.run();
+    h.get_by_label("WEAPON");
+    let (s, e) = find(&h, "Aleppo");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num9);
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "WEAPON".into())]);
+    // A broken file: the labels stay, the message says where.
+    std::fs::write(&toml, "format_version = 1\n[[labels]]\nname = 3\n").unwrap();
+    std::thread::sleep(Duration::from_millis(1100));
+    h.hover_at(Pos2::new(6.0, 6.0));
+    h.run();
+    h.get_by_label("WEAPON");
+    let msgs: Vec<String> = h
+        .state()
+        .messages()
+        .iter()
+        .map(|m| m.text.clone())
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("cannot be used") && m.contains("entitle.toml:3")),
+        "{msgs:#?}"
+    );
+}

@@ -152,6 +152,8 @@ pub struct EntitleApp {
     pub(crate) commands: Option<panels::commands::Palette>,
     /// The window title last sent (project — document).
     title: String,
+    /// When entitle.toml was last checked for changes made in another program.
+    config_checked: Instant,
     /// The notices' history window (status bar → 🔔).
     pub(crate) show_history: bool,
     /// An edit waiting for "reopen this done document?".
@@ -222,6 +224,7 @@ impl EntitleApp {
             commands: None,
             chooser: None,
             title: String::new(),
+            config_checked: Instant::now(),
             show_history: false,
             reopen_prompt: None,
             annotator_edit: None,
@@ -553,6 +556,7 @@ impl EntitleApp {
         }
 
         self.update_title(&ctx);
+        self.reload_config_if_changed();
         self.log_geometry();
         if let Some(s) = self.session.as_mut() {
             s.autosave_tick();
@@ -619,6 +623,35 @@ impl EntitleApp {
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
+        }
+    }
+
+    /// entitle.toml edited in another program: its labels are in force at once (checked
+    /// at most once a second, on frames that happen anyway: focus, input).
+    fn reload_config_if_changed(&mut self) {
+        if self.config_checked.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        self.config_checked = Instant::now();
+        let Some(r) = self
+            .session
+            .as_mut()
+            .and_then(|s| s.project.reload_config_if_changed())
+        else {
+            return;
+        };
+        match r {
+            Ok(n) => {
+                self.refresh_schema();
+                self.message(
+                    Severity::Info,
+                    format!("entitle.toml changed on disk: its {n} labels are in force."),
+                );
+            }
+            Err(problem) => self.message(
+                Severity::Error,
+                format!("entitle.toml changed on disk but cannot be used: {problem}. The labels in force stay; fix the file and save it again."),
+            ),
         }
     }
 

@@ -117,6 +117,9 @@ pub struct Project {
     pub skipped: Vec<String>,
     /// An import that was interrupted (its journal is still there).
     pub interrupted_import: Option<Interrupted>,
+    /// entitle.toml's modification time and size when last read or written, to notice
+    /// an edit made in another program.
+    config_stamp: Option<(std::time::SystemTime, u64)>,
 }
 
 impl Project {
@@ -153,7 +156,9 @@ impl Project {
             config_problem,
             skipped: Vec::new(),
             interrupted_import: None,
+            config_stamp: None,
         };
+        project.config_stamp = config_stamp(&project.root);
         project.interrupted_import = import::read_journal(&project.root);
         project.rescan()?;
         let focus = focus_file.and_then(|f| {
@@ -186,6 +191,7 @@ impl Project {
         self.config = config;
         self.has_config_file = has_config_file;
         self.config_problem = config_problem;
+        self.config_stamp = config_stamp(&self.root);
         self.interrupted_import = import::read_journal(&self.root);
         self.rescan()?;
         if self.access == Access::Edit && self.lock.is_some() {
@@ -321,6 +327,7 @@ impl Project {
             &self.root.join(CONFIG_FILE),
             self.config.to_toml().as_bytes(),
         )?;
+        self.config_stamp = config_stamp(&self.root);
         if !self.has_config_file {
             self.has_config_file = true;
             if let Some(l) = self.lock.as_mut() {
@@ -329,6 +336,33 @@ impl Project {
             }
         }
         Ok(())
+    }
+
+    /// Read entitle.toml again if another program changed it since it was last read or
+    /// written: `None` when unchanged, `Some(Ok(labels))` when the new labels are in
+    /// force, `Some(Err(message))` when the new file has a problem (the labels in
+    /// force stay, and the file is read again at its next change).
+    pub fn reload_config_if_changed(&mut self) -> Option<Result<usize, String>> {
+        let now = config_stamp(&self.root);
+        if now.is_none() || now == self.config_stamp {
+            return None;
+        }
+        self.config_stamp = now;
+        match read_config(&self.root) {
+            Ok((config, true, None)) => {
+                let n = config.labels.len();
+                self.config = config;
+                self.has_config_file = true;
+                // A problem that made the project read-only is gone.
+                if self.config_problem.take().is_some() && self.lock.is_some() {
+                    self.read_only_reason = None;
+                }
+                Some(Ok(n))
+            }
+            Ok((_, _, Some(problem))) => Some(Err(problem)),
+            Ok((_, false, None)) => None,
+            Err(e) => Some(Err(e.to_string())),
+        }
     }
 
     /// Read and decode a document's text (regular files only).
@@ -488,6 +522,11 @@ fn project_root(path: &Path) -> Result<(PathBuf, Option<PathBuf>), ProjectError>
 /// `entitle.toml`: the config, whether the file exists, and its problem if it has one
 /// (then the labels that could be read, or the defaults, so the project still opens,
 /// read-only).
+fn config_stamp(root: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let m = std::fs::metadata(root.join(CONFIG_FILE)).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
 fn read_config(root: &Path) -> Result<(ProjectConfig, bool, Option<String>), ProjectError> {
     let config_path = root.join(CONFIG_FILE);
     let bytes = match crate::fsio::read_regular(&config_path, 16 << 20) {
