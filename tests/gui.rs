@@ -294,6 +294,32 @@ fn alt_drag_selects_exact_characters_and_double_click_a_word() {
 }
 
 #[test]
+fn a_drag_leaves_quotes_out_unless_alt_asks_to_keep_them() {
+    let (_dir, mut h) = sample();
+    let (q, _) = find(&h, "“My grandfather");
+    let (_, qe) = find(&h, "🎉,”");
+    let doc = h.state().current_document().unwrap().clone();
+    let selected = |h: &Harness<'_, EntitleApp>| {
+        h.state()
+            .selection()
+            .map(|r| doc.slice(r.range()).to_string())
+    };
+    // Word snapping on: the quotes, the emoji and the comma at the ends are left out.
+    drag(&mut h, q, qe - 1, Modifiers::NONE);
+    assert_eq!(
+        selected(&h).as_deref(),
+        Some("My grandfather sold cumin here. Today my son sold the first bag")
+    );
+    // Word snapping off: Alt + drag snaps to whole words and keeps the opening quote.
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::W);
+    drag(&mut h, q, q + 6, Modifiers::ALT);
+    assert_eq!(selected(&h).as_deref(), Some("“My grandfather"));
+    // Without Alt it selects exactly what was dragged over.
+    drag(&mut h, q, q + 6, Modifiers::NONE);
+    assert_eq!(selected(&h).as_deref(), Some("“My gra"));
+}
+
+#[test]
 fn palette_click_tags_and_span_clicks_cycle_through_nested_spans() {
     let (_dir, mut h) = sample();
     let (s, e) = find(&h, "United Nations Development Programme");

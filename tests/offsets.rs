@@ -85,10 +85,11 @@ fn mixed_fixture_offsets_are_code_points() {
 #[test]
 fn word_snapping_on_the_wire_article() {
     let doc = load("afp-syria-2020.txt");
-    let snap = |from: usize, to: usize| {
-        let s = snap_to_words(doc.text(), doc.index(), from..to).unwrap();
+    let snap_q = |from: usize, to: usize, keep_quotes: bool| {
+        let s = snap_to_words(doc.text(), doc.index(), from..to, keep_quotes).unwrap();
         doc.slice(s.range()).to_string()
     };
+    let snap = |from: usize, to: usize| snap_q(from, to, false);
     // Partial drag inside "Syria’s": the possessive is not part of the name.
     assert_eq!(snap(645, 647), "Syria");
     // Partial drag across "Abdel Rah": the whole words.
@@ -96,10 +97,15 @@ fn word_snapping_on_the_wire_article() {
     // The missing space in "jihadists.Meanwhile": a drag on "Meanwhile" gets only it.
     assert_eq!(snap(1181, 1185), "Meanwhile");
     assert_eq!(snap(1172, 1175), "jihadists");
-    // The curly quotes are not words: a drag over “caliphate” keeps them only if
-    // the drag covered them.
+    // The curly quotes are not words: a drag over “caliphate” leaves them out, unless
+    // the app asks to keep them (Alt) and the drag covered them.
     assert_eq!(snap(795, 800), "caliphate");
-    assert_eq!(snap(793, 804), "“caliphate”");
+    assert_eq!(snap(793, 804), "caliphate");
+    assert_eq!(snap_q(793, 804, true), "“caliphate”");
+    assert_eq!(snap_q(795, 800, true), "caliphate");
+    // Hyphenated names are one word: a drag on "Sukh" gets "Al-Sukhna".
+    assert_eq!(doc.slice(543..552), "Al-Sukhna");
+    assert_eq!(snap(546, 549), "Al-Sukhna");
 }
 
 #[test]

@@ -387,27 +387,10 @@ impl EntitleApp {
         if len == 0 {
             return;
         }
-        // Next word starting at or after `from`, or the previous one ending before it.
-        let next_word = |from: usize| -> Option<CharSpan> {
-            let mut c = from;
-            while c < len {
-                if let Some(w) = text::word_at(text, index, c) {
-                    return Some(w);
-                }
-                c += 1;
-            }
-            None
-        };
-        let prev_word = |before: usize| -> Option<CharSpan> {
-            let mut c = before;
-            while c > 0 {
-                c -= 1;
-                if let Some(w) = text::word_at(text, index, c) {
-                    return Some(w);
-                }
-            }
-            None
-        };
+        // Next word starting at or after `from`, or the previous one ending before it
+        // (punctuation between words is stepped over: it is never a word).
+        let next_word = |from: usize| text::next_word(text, index, from);
+        let prev_word = |before: usize| text::previous_word(text, index, before);
         let current = view.selection.or_else(|| {
             view.selected_span.and_then(|id| {
                 self.session

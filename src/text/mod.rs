@@ -8,7 +8,7 @@
 
 mod words;
 
-pub use words::{snap_to_words, trim_whitespace, word_at};
+pub use words::{next_word, previous_word, snap_to_words, trim_whitespace, word_at};
 
 use std::fmt;
 use std::ops::Range;

@@ -99,6 +99,7 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
     });
     let input = Input {
         exact: alt == app.prefs.word_snap,
+        keep_quotes: alt,
         shift,
         press_origin,
         pointer,
@@ -184,6 +185,8 @@ fn problem_ui(
 struct Input {
     /// Select exact characters, not whole words (Alt inverts the word-snap preference).
     exact: bool,
+    /// Alt: snapping keeps the quotation marks the drag covered.
+    keep_quotes: bool,
     shift: bool,
     press_origin: Option<Pos2>,
     pointer: Option<Pos2>,
@@ -191,13 +194,13 @@ struct Input {
 
 /// The selection from one (char, cluster length) position to another, in either order:
 /// exact, or snapped to whole words.
-fn select(doc: &Document, exact: bool, a: (usize, usize), b: (usize, usize)) -> Option<CharSpan> {
+fn select(doc: &Document, input: &Input, a: (usize, usize), b: (usize, usize)) -> Option<CharSpan> {
     let lo = a.0.min(b.0);
     let hi = (a.0 + a.1).max(b.0 + b.1);
-    if exact {
+    if input.exact {
         CharSpan::new(lo, hi, doc.len_chars()).ok()
     } else {
-        text::snap_to_words(doc.text(), doc.index(), lo..hi)
+        text::snap_to_words(doc.text(), doc.index(), lo..hi, input.keep_quotes)
     }
 }
 
@@ -221,7 +224,7 @@ fn drag(
         && let (Some(anchor), Some(p)) = (view.drag_anchor, input.pointer)
         && let Some(cur) = layout.char_at(p)
     {
-        view.selection = select(doc, input.exact, anchor, cur);
+        view.selection = select(doc, input, anchor, cur);
     }
     if response.drag_stopped() {
         view.drag_anchor = None;
@@ -274,7 +277,7 @@ fn click(
             let anchor = (sel.start(), 1);
             let end = (sel.end() - 1, 1);
             let far = if c < sel.start() { end } else { anchor };
-            view.selection = select(doc, input.exact, far, (c, len));
+            view.selection = select(doc, input, far, (c, len));
         } else {
             // Click a span to select it; clicking again selects the next one there
             // (innermost first), so nested spans can all be reached.
