@@ -120,7 +120,8 @@ fn model_spans(h: &Harness<'_, EntitleApp>, doc: &str) -> Vec<(usize, usize, Str
 }
 
 /// (start, end, label, text) of the spans in the file on disk, waiting up to `wait`
-/// for autosave to reach `expect` (or returning what is there).
+/// for autosave to reach `expect` (or returning what is there). The autosave promise
+/// is about a second; the waits allow for a loaded CI machine.
 fn disk_spans(
     root: &Path,
     doc: &str,
@@ -201,7 +202,7 @@ fn drag_hotkey_relabel_delete_undo_redo_and_disk() {
     key(&mut h, egui::Key::Num1);
     assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "PER".into())]);
     // On disk within about a second, without any explicit save.
-    let disk = disk_spans(&root, ALEPPO, Some(1), Duration::from_millis(1500));
+    let disk = disk_spans(&root, ALEPPO, Some(1), Duration::from_millis(3000));
     assert_eq!(disk, vec![(s, e, "PER".into(), "Mahmoud al-Halabi".into())]);
 
     // The new span is selected: a label key relabels it, Delete removes it.
@@ -209,7 +210,7 @@ fn drag_hotkey_relabel_delete_undo_redo_and_disk() {
     assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "ORG".into())]);
     key(&mut h, egui::Key::Delete);
     assert!(model_spans(&h, ALEPPO).is_empty());
-    assert!(disk_spans(&root, ALEPPO, Some(0), Duration::from_millis(1500)).is_empty());
+    assert!(disk_spans(&root, ALEPPO, Some(0), Duration::from_millis(3000)).is_empty());
 
     // One undo step per intention: delete, relabel, add.
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
@@ -221,7 +222,7 @@ fn drag_hotkey_relabel_delete_undo_redo_and_disk() {
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Y);
     assert!(model_spans(&h, ALEPPO).is_empty());
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
-    let disk = disk_spans(&root, ALEPPO, Some(1), Duration::from_millis(1500));
+    let disk = disk_spans(&root, ALEPPO, Some(1), Duration::from_millis(3000));
     assert_eq!(disk, vec![(s, e, "ORG".into(), "Mahmoud al-Halabi".into())]);
 
     // Provenance: who and when.
@@ -462,7 +463,7 @@ fn switching_documents_and_undo_across_them() {
     drag(&mut h, n, ne - 1, Modifiers::NONE);
     key(&mut h, egui::Key::Num3);
     assert_eq!(model_spans(&h, NAIROBI), vec![(n, ne, "GPE".into())]);
-    let disk = disk_spans(&root, NAIROBI, Some(1), Duration::from_millis(1500));
+    let disk = disk_spans(&root, NAIROBI, Some(1), Duration::from_millis(3000));
     assert_eq!(disk, vec![(n, ne, "GPE".into(), "Westlands".into())]);
     // Back with the other key, forward again with the document list.
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageUp);
@@ -501,7 +502,7 @@ fn reopening_shows_exactly_what_was_there() {
     assert_eq!(before.len(), 2);
     let _ = ge;
     // No flush, no exit hook: like a killed process, after autosave had a second.
-    disk_spans(&root, ALEPPO, Some(2), Duration::from_millis(1500));
+    disk_spans(&root, ALEPPO, Some(2), Duration::from_millis(3000));
     drop(h);
     let mut h2 = app(Some(root.clone()), dir.path());
     h2.run();
@@ -714,7 +715,7 @@ fn import_shows_a_preview_then_adds_and_export_writes_a_file() {
         model_spans(&h, "docs/wire"),
         vec![(0, 11, "PER".into()), (17, 29, "COMPANY".into())]
     );
-    let disk = disk_spans(&root, "docs/wire", Some(2), Duration::from_millis(1500));
+    let disk = disk_spans(&root, "docs/wire", Some(2), Duration::from_millis(3000));
     assert_eq!(disk.len(), 2);
     // The new label joined the project's labels (and the palette).
     h.get_by_label("COMPANY");
