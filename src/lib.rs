@@ -28,6 +28,8 @@
 //! - [`project`]: the folder on disk, atomic writes, locking, the autosave thread.
 //! - [`session`]: one annotator on one project: open documents, their problems,
 //!   autosave policy. Shared by the app and the CLI.
+//! - [`search`]: find in a document or a whole project (in memory, every core,
+//!   cancellable), the document-list filter, annotate-all plans.
 //! - [`formats`]: import and export of brat, CoNLL, spaCy, doccano, Label Studio,
 //!   Prodigy, WebAnno TSV, JSONL, CSV and plain text.
 //! - [`cli`]: headless subcommands.
@@ -39,6 +41,7 @@ pub mod formats;
 pub mod fsio;
 pub mod model;
 pub mod project;
+pub mod search;
 pub mod session;
 pub mod text;
 
