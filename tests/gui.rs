@@ -1463,3 +1463,71 @@ fn entitle_toml_edited_on_disk_is_picked_up() {
         "{msgs:#?}"
     );
 }
+
+/// Issue 8.1/8.2: Ctrl+F finds in the document, Enter selects a hit so a label key
+/// tags it, F3 goes on; Tag all adds the label to every other hit after a preview, as
+/// one undo step; Ctrl+Shift+A tags every other occurrence of the selected span.
+#[test]
+fn find_in_document_then_tag_all_as_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wire");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::write(
+        p.join("a.txt"),
+        "HTS fighters entered Idlib. “Idlib is calm,” said Sharif.\nIdlibs aside, HTS said Idlib and idlib are one; Sharif agreed. Sharif left Idlib.",
+    )
+    .unwrap();
+    let mut h = app(Some(p.clone()), dir.path());
+    let text = h.state().current_document().unwrap().text().to_string();
+    let occurrences: Vec<usize> = text.match_indices("Idlib").map(|(b, _)| b).collect();
+    assert_eq!(occurrences.len(), 5);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::F);
+    h.event(Event::Text("idlib".into()));
+    h.run();
+    // Whole words (not "Idlibs"), any case ("idlib" too).
+    h.get_by_label("5 hits");
+    key(&mut h, egui::Key::Enter);
+    let first = h.state().selection().unwrap();
+    let doc = h.state().current_document().unwrap().clone();
+    assert_eq!(doc.slice(first.range()), "Idlib");
+    h.get_by_label("1 of 5");
+    key(&mut h, egui::Key::Num3);
+    assert_eq!(model_spans(&h, "a").len(), 1);
+    key(&mut h, egui::Key::F3);
+    h.get_by_label("2 of 5");
+    // Tag all: a preview first, nothing added yet.
+    h.get_by_label("Tag all…").click();
+    h.run();
+    // (The label palette has a GPE button too: the menu's is the last.)
+    h.get_all_by_label("GPE").last().unwrap().click();
+    h.run();
+    h.get_by_label("Tag all");
+    assert_eq!(model_spans(&h, "a").len(), 1);
+    assert!(h.query_all_by_label_contains("already annotated").count() >= 1);
+    h.get_by_label("Add 4 spans").click();
+    h.run();
+    let spans = model_spans(&h, "a");
+    assert_eq!(spans.len(), 5);
+    assert!(
+        spans
+            .iter()
+            .all(|s| s.2 == "GPE" && doc.slice(s.0..s.1).eq_ignore_ascii_case("idlib"))
+    );
+    // One undo step takes the four back.
+    key(&mut h, egui::Key::Escape);
+    key(&mut h, egui::Key::Escape);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(model_spans(&h, "a").len(), 1);
+    // Ctrl+Shift+A from a selected span: "Sharif" as PER everywhere else.
+    let (s, e) = find(&h, "Sharif");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num1);
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::A);
+    h.get_by_label("Add 2 spans");
+    key(&mut h, egui::Key::Enter);
+    let per: Vec<_> = model_spans(&h, "a")
+        .into_iter()
+        .filter(|s| s.2 == "PER")
+        .collect();
+    assert_eq!(per.len(), 3);
+}

@@ -45,6 +45,12 @@ pub enum Action {
     ShowShortcuts,
     /// Every action by name (Ctrl+Shift+P).
     CommandPalette,
+    /// Find in the document (Ctrl+F).
+    Find,
+    FindNext,
+    FindPrevious,
+    /// Tag every other occurrence of the selected span's text with its label.
+    TagAllLikeSelected,
     OpenFolder,
     OpenFile,
     OpenSample,
@@ -136,6 +142,14 @@ pub const NAMED: &[(&str, Action, &str)] = &[
     ("focus_filter", Action::FocusFilter, "Filter documents"),
     ("show_shortcuts", Action::ShowShortcuts, "Help and keys"),
     ("command_palette", Action::CommandPalette, "Command palette"),
+    ("find", Action::Find, "Find in the document"),
+    ("find_next", Action::FindNext, "Next hit"),
+    ("find_previous", Action::FindPrevious, "Previous hit"),
+    (
+        "tag_all_like_selected",
+        Action::TagAllLikeSelected,
+        "Tag every other occurrence of the selected span",
+    ),
     ("open_folder", Action::OpenFolder, "Open folder…"),
     ("open_file", Action::OpenFile, "Open file…"),
     ("import", Action::Import, "Import…"),
@@ -171,6 +185,10 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("focus_filter", &["Ctrl+P"]),
     ("show_shortcuts", &["F1"]),
     ("command_palette", &["Ctrl+Shift+P"]),
+    ("find", &["Ctrl+F"]),
+    ("find_next", &["F3", "Ctrl+G"]),
+    ("find_previous", &["Shift+F3", "Ctrl+Shift+G"]),
+    ("tag_all_like_selected", &["Ctrl+Shift+A"]),
     ("open_folder", &["Ctrl+O"]),
     ("open_file", &["Ctrl+Shift+O"]),
     ("import", &["Ctrl+I"]),

@@ -148,6 +148,10 @@ pub struct EntitleApp {
     pub(crate) help_section: usize,
     /// The app's own file chooser, while open.
     pub(crate) chooser: Option<panels::files::Chooser>,
+    /// The find bar, while open.
+    pub(crate) find: Option<panels::find::Find>,
+    /// Annotate-all waiting for the user's yes.
+    pub(crate) tag_all: Option<panels::find::TagAll>,
     /// The command palette, while open.
     pub(crate) commands: Option<panels::commands::Palette>,
     /// The window title last sent (project — document).
@@ -222,6 +226,8 @@ impl EntitleApp {
             show_shortcuts: false,
             help_section: 0,
             commands: None,
+            find: None,
+            tag_all: None,
             chooser: None,
             title: String::new(),
             config_checked: Instant::now(),
@@ -509,6 +515,7 @@ impl EntitleApp {
         }
         self.handle_keys(&ctx);
         self.dispatch_pending();
+        self.refresh_find();
         if let Some(s) = self.session.as_mut() {
             let notices = s.take_notices();
             for n in notices {
@@ -529,7 +536,13 @@ impl EntitleApp {
             }
         });
         // Over the document area, never in its flow: the text does not move.
+        if self.find.is_some() {
+            panels::find::find_bar(self, &ctx, central.response.rect);
+        }
         panels::messages::notices_overlay(self, &ctx, central.response.rect);
+        if self.tag_all.is_some() {
+            panels::find::tag_all_window(self, &ctx);
+        }
         if self.show_history {
             panels::messages::history_window(self, &ctx);
         }
@@ -655,6 +668,25 @@ impl EntitleApp {
         }
     }
 
+    /// The selected text, or the selected span's text.
+    pub(crate) fn selection_text(&self) -> Option<String> {
+        let v = self.view.as_ref()?;
+        let doc = v.layout.as_ref()?.doc();
+        let range = v.selection.or_else(|| {
+            let id = v.selected_span?;
+            Some(
+                self.session
+                    .as_ref()?
+                    .workspace
+                    .doc(&v.id)?
+                    .set
+                    .get(id)?
+                    .range,
+            )
+        })?;
+        Some(doc.slice(range.range()).to_string())
+    }
+
     /// The window title (as sent to the window).
     pub fn window_title(&self) -> &str {
         &self.title
@@ -676,6 +708,8 @@ impl EntitleApp {
     /// re-anchoring preview) before it means "clear the selection".
     fn close_top_window(&mut self, ctx: &egui::Context) {
         let open = self.show_history
+            || self.tag_all.is_some()
+            || self.find.is_some()
             || self.chooser.is_some()
             || self.commands.is_some()
             || self.reopen_prompt.is_some()
@@ -686,7 +720,9 @@ impl EntitleApp {
         if !open || !ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
             return;
         }
-        if self.chooser.is_some() {
+        if self.tag_all.is_some() {
+            self.tag_all = None;
+        } else if self.chooser.is_some() {
             self.chooser = None;
         } else if self.commands.is_some() {
             self.commands = None;
@@ -700,8 +736,10 @@ impl EntitleApp {
             self.reanchor_preview = None;
         } else if self.export.open && self.export.job.is_none() {
             self.export.open = false;
-        } else {
+        } else if self.import.open && self.import.importing.is_none() {
             self.import.open = false;
+        } else {
+            self.find = None;
         }
     }
 
@@ -737,6 +775,8 @@ impl EntitleApp {
                     | Action::LineEnd
                     | Action::DocStart
                     | Action::DocEnd
+                    | Action::FindNext
+                    | Action::FindPrevious
             )
         };
         if fired.iter().any(navigates) {

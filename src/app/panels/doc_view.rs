@@ -60,6 +60,11 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         selected_span: view.selected_span,
         hovered_spans: &view.hovered,
         hide_spans,
+        hits: app.find.as_ref().map_or(&[][..], |f| &f.hits[..]),
+        current_hit: app
+            .find
+            .as_ref()
+            .and_then(|f| f.hits.get(f.current?).copied()),
     };
     // The text, and the overview strip at its right.
     let full = ui.available_rect_before_wrap();
@@ -84,7 +89,7 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
             spans: &state.set,
             revision: state.revision,
             colors: &app.colors,
-            hits: &[],
+            hits: app.find.as_ref().map_or(&[][..], |f| &f.hits[..]),
         },
     );
 

@@ -4,6 +4,7 @@ pub mod commands;
 pub mod doc_list;
 pub mod doc_view;
 pub mod files;
+pub mod find;
 pub mod interop;
 pub mod menu;
 pub mod messages;

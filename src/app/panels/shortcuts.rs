@@ -80,8 +80,17 @@ const SECTIONS: &[Section] = &[
     },
     Section {
         title: "Search",
-        prose: "The filter above the document list narrows it by title or path; Enter opens the first match. The overview strip beside the scrollbar marks every span in its label's colour; click it to go there.",
-        actions: |a| matches!(a, Action::FocusFilter),
+        prose: "Ctrl+F finds in the document: plain text or a regular expression (.*), case (Aa), whole words (W, on by default). Every hit is highlighted and ticked in the overview strip. Enter selects the next hit and leaves the field, so a label key tags it; F3 goes on. Tag all… adds a label to every hit after showing what it adds and skips (already annotated, cutting a word); Ctrl+Shift+A does the same for the selected span's text. Either is one undo step. The filter above the document list narrows it by title or path; Enter opens the first match.",
+        actions: |a| {
+            matches!(
+                a,
+                Action::FocusFilter
+                    | Action::Find
+                    | Action::FindNext
+                    | Action::FindPrevious
+                    | Action::TagAllLikeSelected
+            )
+        },
         extra: &[(
             "Jump through the document",
             "click or drag the overview strip",

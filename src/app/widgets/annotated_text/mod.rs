@@ -80,6 +80,10 @@ pub struct Overlay<'a> {
     pub hovered_spans: &'a [SpanId],
     /// Spans are held back (text changed): paint none.
     pub hide_spans: bool,
+    /// Search hits, in order (highlighted behind the text).
+    pub hits: &'a [CharSpan],
+    /// The hit the search is on (outlined).
+    pub current_hit: Option<CharSpan>,
 }
 
 /// Layout state of one open document.

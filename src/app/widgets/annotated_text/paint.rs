@@ -118,6 +118,7 @@ impl BlockPainter<'_, '_> {
                 );
             }
         }
+        self.hits();
         if let Some(sel) = self.overlay.selection
             && sel.overlaps_range(block.clone())
         {
@@ -128,6 +129,33 @@ impl BlockPainter<'_, '_> {
                     .rect_filled(self.row_rect(row, x0, x1), 0.0, self.colors.sel_fill);
             }
         }
+    }
+
+    /// Search hits in this block (found by binary search: hits are in order).
+    fn hits(&self) -> Option<()> {
+        let block = &self.block;
+        let hits = self.overlay.hits;
+        let first = hits.partition_point(|h| h.end() <= block.start);
+        let fill = theme::search_hit_fill(self.colors.dark);
+        let stroke = Stroke::new(1.5, theme::search_hit_stroke(self.colors.dark));
+        for h in hits
+            .get(first..)?
+            .iter()
+            .take_while(|h| h.start() < block.end)
+        {
+            let r = h.range();
+            let local = r.start.max(block.start) - block.start..r.end.min(block.end) - block.start;
+            let current = self.overlay.current_hit == Some(*h);
+            for (row, x0, x1) in pieces(self.geom, local) {
+                let rect = self.row_rect(row, x0, x1);
+                self.painter.rect_filled(rect, 1.0, fill);
+                if current {
+                    self.painter
+                        .rect_stroke(rect, 1.0, stroke, StrokeKind::Outside);
+                }
+            }
+        }
+        Some(())
     }
 
     /// 3. Underline bars, one level per nesting depth, and outlines.
