@@ -123,6 +123,7 @@ fn model_spans(h: &Harness<'_, EntitleApp>, doc: &str) -> Vec<(usize, usize, Str
 /// for autosave to reach `expect` (or returning what is there). The autosave promise
 /// is about a second; the waits allow for a loaded CI machine.
 fn disk_spans(
+    h: &mut Harness<'_, EntitleApp>,
     root: &Path,
     doc: &str,
     expect: Option<usize>,
@@ -131,6 +132,8 @@ fn disk_spans(
     let path = root.join("annotations/tester").join(format!("{doc}.json"));
     let t0 = Instant::now();
     loop {
+        // Frames go on while the app waits for its writer, as in a real window.
+        h.step();
         let spans: Vec<(usize, usize, String, String)> = std::fs::read(&path)
             .ok()
             .and_then(|b| annotation_file::parse(&b).ok())
@@ -202,7 +205,7 @@ fn drag_hotkey_relabel_delete_undo_redo_and_disk() {
     key(&mut h, egui::Key::Num1);
     assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "PER".into())]);
     // On disk within about a second, without any explicit save.
-    let disk = disk_spans(&root, ALEPPO, Some(1), Duration::from_millis(3000));
+    let disk = disk_spans(&mut h, &root, ALEPPO, Some(1), Duration::from_millis(3000));
     assert_eq!(disk, vec![(s, e, "PER".into(), "Mahmoud al-Halabi".into())]);
 
     // The new span is selected: a label key relabels it, Delete removes it.
@@ -210,7 +213,7 @@ fn drag_hotkey_relabel_delete_undo_redo_and_disk() {
     assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "ORG".into())]);
     key(&mut h, egui::Key::Delete);
     assert!(model_spans(&h, ALEPPO).is_empty());
-    assert!(disk_spans(&root, ALEPPO, Some(0), Duration::from_millis(3000)).is_empty());
+    assert!(disk_spans(&mut h, &root, ALEPPO, Some(0), Duration::from_millis(3000)).is_empty());
 
     // One undo step per intention: delete, relabel, add.
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
@@ -222,7 +225,7 @@ fn drag_hotkey_relabel_delete_undo_redo_and_disk() {
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Y);
     assert!(model_spans(&h, ALEPPO).is_empty());
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
-    let disk = disk_spans(&root, ALEPPO, Some(1), Duration::from_millis(3000));
+    let disk = disk_spans(&mut h, &root, ALEPPO, Some(1), Duration::from_millis(3000));
     assert_eq!(disk, vec![(s, e, "ORG".into(), "Mahmoud al-Halabi".into())]);
 
     // Provenance: who and when.
@@ -463,7 +466,7 @@ fn switching_documents_and_undo_across_them() {
     drag(&mut h, n, ne - 1, Modifiers::NONE);
     key(&mut h, egui::Key::Num3);
     assert_eq!(model_spans(&h, NAIROBI), vec![(n, ne, "GPE".into())]);
-    let disk = disk_spans(&root, NAIROBI, Some(1), Duration::from_millis(3000));
+    let disk = disk_spans(&mut h, &root, NAIROBI, Some(1), Duration::from_millis(3000));
     assert_eq!(disk, vec![(n, ne, "GPE".into(), "Westlands".into())]);
     // Back with the other key, forward again with the document list.
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageUp);
@@ -502,7 +505,7 @@ fn reopening_shows_exactly_what_was_there() {
     assert_eq!(before.len(), 2);
     let _ = ge;
     // No flush, no exit hook: like a killed process, after autosave had a second.
-    disk_spans(&root, ALEPPO, Some(2), Duration::from_millis(3000));
+    disk_spans(&mut h, &root, ALEPPO, Some(2), Duration::from_millis(3000));
     drop(h);
     let mut h2 = app(Some(root.clone()), dir.path());
     h2.run();
@@ -638,7 +641,7 @@ fn changed_text_holds_spans_back_until_reanchored() {
     // Autosave writes the re-anchored spans within about a second.
     let t0 = Instant::now();
     let disk = loop {
-        let disk = disk_spans(&root, ALEPPO, None, Duration::ZERO);
+        let disk = disk_spans(&mut h, &root, ALEPPO, None, Duration::ZERO);
         if disk.first().map(|d| d.0) == Some(s2) || t0.elapsed() > Duration::from_millis(1500) {
             break disk;
         }
@@ -715,7 +718,13 @@ fn import_shows_a_preview_then_adds_and_export_writes_a_file() {
         model_spans(&h, "docs/wire"),
         vec![(0, 11, "PER".into()), (17, 29, "COMPANY".into())]
     );
-    let disk = disk_spans(&root, "docs/wire", Some(2), Duration::from_millis(3000));
+    let disk = disk_spans(
+        &mut h,
+        &root,
+        "docs/wire",
+        Some(2),
+        Duration::from_millis(3000),
+    );
     assert_eq!(disk.len(), 2);
     // The new label joined the project's labels (and the palette).
     h.get_by_label("COMPANY");
@@ -739,7 +748,8 @@ fn import_shows_a_preview_then_adds_and_export_writes_a_file() {
     h.get_by_label("Output").type_text(out.to_str().unwrap());
     h.run();
     h.get_by_label("Write the export").click();
-    h.run();
+    // A step, not `run`: the window asks for frames while the export thread works.
+    h.step();
     // Written on a background thread, with progress; the window stays responsive.
     let deadline = Instant::now() + Duration::from_secs(20);
     while h
@@ -877,7 +887,7 @@ fn switching_annotator_waits_for_the_save_and_keeps_the_session_when_it_fails() 
     std::fs::rename(root.join("aside"), &folder).unwrap();
     rename_annotator(&mut h, "tester", "other");
     assert_eq!(h.state().session().unwrap().annotator(), "other");
-    let disk = disk_spans(&root, ALEPPO, Some(2), Duration::from_millis(100));
+    let disk = disk_spans(&mut h, &root, ALEPPO, Some(2), Duration::from_millis(100));
     assert_eq!(disk.len(), 2, "{disk:?}");
 }
 
@@ -907,7 +917,8 @@ fn export_writes_the_format_chosen_to_a_place_outside_the_documents() {
     h.get_by_label("Output").type_text(out.to_str().unwrap());
     h.run();
     h.get_by_label("Write the export").click();
-    h.run();
+    // A step, not `run`: the window asks for frames while the export thread works.
+    h.step();
     let deadline = Instant::now() + Duration::from_secs(20);
     while h.query_by_label_contains("Exported 7 documents").is_none() {
         assert!(Instant::now() < deadline, "no export summary after 20 s");
@@ -931,7 +942,8 @@ fn export_writes_the_format_chosen_to_a_place_outside_the_documents() {
     h.get_by_label("Output").type_text(inside.to_str().unwrap());
     h.run();
     h.get_by_label("Write the export").click();
-    h.run();
+    // A step, not `run`: the window asks for frames while the export thread works.
+    h.step();
     let deadline = Instant::now() + Duration::from_secs(20);
     while h.query_by_label_contains("as brat to").is_none() {
         assert!(
@@ -1530,4 +1542,78 @@ fn find_in_document_then_tag_all_as_one_step() {
         .filter(|s| s.2 == "PER")
         .collect();
     assert_eq!(per.len(), 3);
+}
+
+/// Issue 8.1: Ctrl+Shift+F searches every document; hits stream into a list grouped
+/// by document; clicking one opens its document with the hit selected.
+#[test]
+fn project_search_lists_hits_by_document_and_opens_them() {
+    let (_dir, mut h) = sample();
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::F);
+    h.get_by_label("Search the project");
+    h.event(Event::Text("Nairobi".into()));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.query_by_label_contains(" hits in ").is_none() {
+        assert!(Instant::now() < deadline, "no search summary after 20 s");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.run();
+    h.get_by_label_contains(&format!("{NAIROBI} — "));
+    assert!(
+        h.query_all_by_label_contains("    …").count() >= 1,
+        "hit rows with context"
+    );
+    h.get_all_by_label_contains("    …").next().unwrap().click();
+    h.run();
+    assert_eq!(h.state().current_doc().unwrap().as_str(), NAIROBI);
+    let sel = h.state().selection().expect("the hit is selected");
+    let doc = h.state().current_document().unwrap().clone();
+    assert_eq!(doc.slice(sel.range()), "Nairobi");
+    // A bad regular expression says what is wrong.
+    h.get_by_label(".*").click();
+    h.run();
+    h.get_by_label("Search").focus();
+    h.run();
+    key(&mut h, egui::Key::End);
+    h.event(Event::Text("(".into()));
+    h.run();
+    h.get_by_label_contains("not a valid regular expression");
+}
+
+/// Issue 8.1: the document filter matches text, status and labels too.
+#[test]
+fn document_filter_matches_text_status_and_labels() {
+    let (_dir, mut h) = sample();
+    let total = h.state().session().unwrap().project.docs().len();
+    // Wait for the project's texts (read in the background).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let filter_to = |h: &mut Harness<'_, EntitleApp>, text: &str| {
+        key_mod(h, Modifiers::COMMAND, egui::Key::P);
+        h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+        h.run();
+        h.event(Event::Text(text.into()));
+        h.run();
+    };
+    filter_to(&mut h, "text:Westlands");
+    while h.query_by_label_contains("1 of ").is_none() {
+        assert!(Instant::now() < deadline, "the text filter never matched");
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    h.get_by_label_contains(&format!("1 of {total} documents shown"));
+    h.get_by_label_contains("Kenyan electoral body");
+    // A plain word matches text too.
+    filter_to(&mut h, "westlands");
+    h.get_by_label_contains(&format!("1 of {total} documents shown"));
+    // Status and labels.
+    key(&mut h, egui::Key::Escape);
+    let (s, e) = find(&h, "Aleppo");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num3);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::D);
+    filter_to(&mut h, "status:done label:GPE");
+    h.get_by_label_contains(&format!("1 of {total} documents shown"));
+    filter_to(&mut h, "-status:done");
+    h.get_by_label_contains(&format!("{} of {total} documents shown", total - 1));
 }

@@ -49,6 +49,8 @@ pub enum Action {
     Find,
     FindNext,
     FindPrevious,
+    /// Search the whole project (Ctrl+Shift+F).
+    SearchProject,
     /// Tag every other occurrence of the selected span's text with its label.
     TagAllLikeSelected,
     OpenFolder,
@@ -143,6 +145,11 @@ pub const NAMED: &[(&str, Action, &str)] = &[
     ("show_shortcuts", Action::ShowShortcuts, "Help and keys"),
     ("command_palette", Action::CommandPalette, "Command palette"),
     ("find", Action::Find, "Find in the document"),
+    (
+        "search_project",
+        Action::SearchProject,
+        "Search the project",
+    ),
     ("find_next", Action::FindNext, "Next hit"),
     ("find_previous", Action::FindPrevious, "Previous hit"),
     (
@@ -186,6 +193,7 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("show_shortcuts", &["F1"]),
     ("command_palette", &["Ctrl+Shift+P"]),
     ("find", &["Ctrl+F"]),
+    ("search_project", &["Ctrl+Shift+F"]),
     ("find_next", &["F3", "Ctrl+G"]),
     ("find_previous", &["Shift+F3", "Ctrl+Shift+G"]),
     ("tag_all_like_selected", &["Ctrl+Shift+A"]),

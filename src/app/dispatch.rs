@@ -85,19 +85,8 @@ impl EntitleApp {
             }
             Action::FocusFilter => self.focus_filter = true,
             Action::ShowShortcuts => self.show_shortcuts = !self.show_shortcuts,
-            Action::Find => {
-                let selected = self.selection_text();
-                match self.find.as_mut() {
-                    Some(f) => f.focus = true,
-                    None => self.find = Some(super::panels::find::Find::new()),
-                }
-                // Start from the selection's text, as editors do.
-                if let (Some(f), Some(text)) = (self.find.as_mut(), selected)
-                    && !text.contains('\n')
-                {
-                    f.query = text;
-                }
-            }
+            Action::Find => self.open_find(),
+            Action::SearchProject => self.open_project_search(),
             Action::FindNext => self.step_hit(1),
             Action::FindPrevious => self.step_hit(-1),
             Action::TagAllLikeSelected => self.plan_tag_like_selected(),

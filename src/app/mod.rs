@@ -148,6 +148,10 @@ pub struct EntitleApp {
     pub(crate) help_section: usize,
     /// The app's own file chooser, while open.
     pub(crate) chooser: Option<panels::files::Chooser>,
+    /// The project's texts for search (loaded in the background).
+    pub(crate) texts: panels::project_search::ProjectTexts,
+    /// The project search window, while open.
+    pub(crate) project_search: Option<panels::project_search::ProjectSearch>,
     /// The find bar, while open.
     pub(crate) find: Option<panels::find::Find>,
     /// Annotate-all waiting for the user's yes.
@@ -158,6 +162,8 @@ pub struct EntitleApp {
     title: String,
     /// When entitle.toml was last checked for changes made in another program.
     config_checked: Instant,
+    /// To ask for a frame from background work.
+    pub(crate) egui_ctx: egui::Context,
     /// The notices' history window (status bar → 🔔).
     pub(crate) show_history: bool,
     /// An edit waiting for "reopen this done document?".
@@ -227,10 +233,13 @@ impl EntitleApp {
             help_section: 0,
             commands: None,
             find: None,
+            texts: Default::default(),
+            project_search: None,
             tag_all: None,
             chooser: None,
             title: String::new(),
             config_checked: Instant::now(),
+            egui_ctx: ctx.clone(),
             show_history: false,
             reopen_prompt: None,
             annotator_edit: None,
@@ -375,6 +384,8 @@ impl EntitleApp {
             self.notice(n);
         }
         let first = focus.or_else(|| session.project.docs().first().map(|d| d.id.clone()));
+        self.texts = panels::project_search::ProjectTexts::start(&session.project, &self.egui_ctx);
+        self.project_search = None;
         self.session = Some(session);
         self.view = None;
         self.filter_key = None;
@@ -516,6 +527,7 @@ impl EntitleApp {
         self.handle_keys(&ctx);
         self.dispatch_pending();
         self.refresh_find();
+        self.texts.poll();
         if let Some(s) = self.session.as_mut() {
             let notices = s.take_notices();
             for n in notices {
@@ -542,6 +554,9 @@ impl EntitleApp {
         panels::messages::notices_overlay(self, &ctx, central.response.rect);
         if self.tag_all.is_some() {
             panels::find::tag_all_window(self, &ctx);
+        }
+        if self.project_search.is_some() {
+            panels::project_search::project_search_window(self, &ctx);
         }
         if self.show_history {
             panels::messages::history_window(self, &ctx);
@@ -708,6 +723,7 @@ impl EntitleApp {
     /// re-anchoring preview) before it means "clear the selection".
     fn close_top_window(&mut self, ctx: &egui::Context) {
         let open = self.show_history
+            || self.project_search.is_some()
             || self.tag_all.is_some()
             || self.find.is_some()
             || self.chooser.is_some()
@@ -722,6 +738,8 @@ impl EntitleApp {
         }
         if self.tag_all.is_some() {
             self.tag_all = None;
+        } else if self.project_search.is_some() {
+            self.project_search = None;
         } else if self.chooser.is_some() {
             self.chooser = None;
         } else if self.commands.is_some() {

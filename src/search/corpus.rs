@@ -168,13 +168,26 @@ impl Corpus {
 
     /// [`Corpus::load`] on a thread of its own: poll the returned [`CorpusLoad`].
     pub fn spawn_load(entries: Vec<(DocId, PathBuf)>) -> CorpusLoad {
+        Self::spawn_load_then(entries, || {})
+    }
+
+    /// [`Corpus::spawn_load`], calling `done` on the loading thread when it has
+    /// finished (a UI asks for a frame there instead of polling).
+    pub fn spawn_load_then(
+        entries: Vec<(DocId, PathBuf)>,
+        finished: impl FnOnce() + Send + 'static,
+    ) -> CorpusLoad {
         let cancel = Arc::new(AtomicBool::new(false));
         let done = Arc::new(AtomicUsize::new(0));
         let total = entries.len();
         let (c, d) = (cancel.clone(), done.clone());
         let handle = std::thread::Builder::new()
             .name("entitle-corpus".into())
-            .spawn(move || Corpus::load(&entries, &c, &d))
+            .spawn(move || {
+                let loaded = Corpus::load(&entries, &c, &d);
+                finished();
+                loaded
+            })
             .ok();
         CorpusLoad {
             cancel,

@@ -7,9 +7,9 @@
 //!
 //! | term | a document matches when |
 //! |---|---|
-//! | `homs` | its id or title contains `homs`, or `homs` names its status, or it has a span with that label (`per` matches `PER`) |
+//! | `homs` | its id, title or text contains `homs`, or `homs` names its status, or it has a span with that label (`per` matches `PER`) |
 //! | `"Abdel Rahman"` | quotes keep spaces in any term |
-//! | `status:done` | its status is done; also `status:new`, `status:progress` (or `in-progress`, `started`) |
+//! | `status:done` | its status is done; also `status:new`, `status:progress` (or `in-progress`, `started`), `status:review` |
 //! | `done`, `new`, `in-progress` | as a plain word: the status, or a title containing the word |
 //! | `label:PER` | it has at least one `PER` span; `label:any` some span, `label:none` none |
 //! | `text:Idlib`, `text:"Abdel Rahman"` | its text contains it (needs the corpus: see below) |
@@ -75,6 +75,7 @@ fn status_named(word: &str) -> Option<DocStatus> {
             Some(DocStatus::InProgress)
         }
         "done" => Some(DocStatus::Done),
+        "review" | "needs-review" | "needs_review" | "needsreview" => Some(DocStatus::NeedsReview),
         _ => None,
     }
 }
@@ -83,6 +84,7 @@ fn status_named(word: &str) -> Option<DocStatus> {
 fn shown_status(status: DocStatus, spans: usize) -> DocStatus {
     match status {
         DocStatus::Done => DocStatus::Done,
+        DocStatus::NeedsReview => DocStatus::NeedsReview,
         _ if spans > 0 => DocStatus::InProgress,
         s => s,
     }
@@ -223,6 +225,7 @@ fn term_matches(term: &FilterTerm, doc: &DocFacts<'_>) -> bool {
                 || c.is_match(doc.title)
                 || status_named(word) == Some(shown_status(doc.status, doc.spans))
                 || has_label(word)
+                || doc.text.is_some_and(|t| c.is_match(t))
         }
         FilterTerm::Title(c) => c.is_match(doc.title),
         FilterTerm::Id(c) => c.is_match(doc.id.as_str()),

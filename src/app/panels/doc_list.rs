@@ -32,6 +32,8 @@ impl Sort {
 pub struct FilterKey {
     text: String,
     docs: usize,
+    /// Whether the project's texts were loaded (text terms match from then on).
+    texts: bool,
     status: Option<DocStatus>,
     sort: Sort,
     /// The workspace clock, when the list depends on statuses.
@@ -86,9 +88,10 @@ fn refresh_filter(app: &mut EntitleApp) {
     let key = FilterKey {
         text: app.filter.clone(),
         docs: docs.len(),
+        texts: app.texts.corpus.is_some(),
         status: app.status_filter,
         sort: app.sort,
-        clock: if by_status {
+        clock: if by_status || !app.filter.is_empty() {
             session.workspace.clock()
         } else {
             0
@@ -97,19 +100,37 @@ fn refresh_filter(app: &mut EntitleApp) {
     if app.filter_key.as_ref() == Some(&key) {
         return;
     }
-    let needle = app.filter.to_lowercase();
+    // Title, id, text (once the project's texts are loaded), status and labels (of
+    // the documents open in this session): see `search::DocFilter`.
+    let filter = crate::search::DocFilter::new(&app.filter);
+    let corpus = app.texts.corpus.clone();
     let status_of = |i: usize| session.summary(&docs[i].id).status;
-    let mut order: Vec<usize> = docs
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| {
-            needle.is_empty()
-                || d.title.to_lowercase().contains(&needle)
-                || d.id.as_str().to_lowercase().contains(&needle)
-        })
-        .map(|(i, _)| i)
-        .filter(|&i| app.status_filter.is_none_or(|s| status_of(i) == s))
-        .collect();
+    let mut order: Vec<usize> = if filter.is_empty() {
+        (0..docs.len()).collect()
+    } else {
+        docs.iter()
+            .enumerate()
+            .filter(|(_, d)| {
+                let summary = session.summary(&d.id);
+                let labels = session
+                    .workspace
+                    .doc(&d.id)
+                    .map(|a| crate::search::labels_present(&a.set))
+                    .unwrap_or_default();
+                let text = corpus.as_ref().and_then(|c| c.get(&d.id)).map(|c| &*c.text);
+                filter.matches(&crate::search::DocFacts {
+                    id: &d.id,
+                    title: &d.title,
+                    status: summary.status,
+                    spans: summary.spans,
+                    labels: &labels,
+                    text,
+                })
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
+    order.retain(|&i| app.status_filter.is_none_or(|s| status_of(i) == s));
     match app.sort {
         Sort::Folder => {}
         Sort::Title => order.sort_by_cached_key(|&i| docs[i].title.to_lowercase()),
@@ -183,11 +204,11 @@ pub fn doc_list_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                     let label = ui.label("Filter");
                     ui.add(
                         egui::TextEdit::singleline(&mut app.filter)
-                            .hint_text("title or path")
+                            .hint_text("title, text, status:done, label:PER")
                             .desired_width(f32::INFINITY),
                     )
                     .labelled_by(label.id)
-                    .on_hover_text("Filter documents (Ctrl+P); Enter opens the first match")
+                    .on_hover_text("Filter documents (Ctrl+P): words match the title, path, text, status or labels; status:done, label:PER, text:\"two words\", -word excludes. Enter opens the first match")
                 })
                 .inner;
             if std::mem::take(&mut app.focus_filter) {

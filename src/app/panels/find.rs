@@ -55,6 +55,28 @@ pub struct TagAll {
 }
 
 impl EntitleApp {
+    /// Ctrl+F: open the bar (or focus it), starting from the selected text.
+    pub(crate) fn open_find(&mut self) {
+        let selected = self.selection_text().filter(|t| !t.contains('\n'));
+        let f = self.find.get_or_insert_with(Find::new);
+        f.focus = true;
+        if let Some(text) = selected {
+            f.query = text;
+        }
+    }
+
+    /// Ctrl+Shift+F: open the project search (or focus it), from the selected text.
+    pub(crate) fn open_project_search(&mut self) {
+        let selected = self.selection_text().filter(|t| !t.contains('\n'));
+        let ps = self
+            .project_search
+            .get_or_insert_with(super::project_search::ProjectSearch::new);
+        ps.focus = true;
+        if let Some(t) = selected {
+            ps.query = t;
+        }
+    }
+
     /// Hits of the find bar's query in the document on screen (recomputed when the
     /// query, its options or the document change).
     pub(crate) fn refresh_find(&mut self) {

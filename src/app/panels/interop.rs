@@ -541,6 +541,8 @@ fn import_some(app: &mut EntitleApp, ctx: &egui::Context) {
     }
     let ids: Vec<_> = job.added.iter().map(|d| d.doc.clone()).collect();
     session.refresh_after_import(&ids);
+    // Search sees the new texts.
+    app.texts = super::project_search::ProjectTexts::start(&session.project, ctx);
     let spans: usize = job.added.iter().map(|d| d.spans).sum();
     let annotator = job.annotator;
     let n = job.added.len();

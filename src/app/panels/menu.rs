@@ -87,71 +87,74 @@ pub fn menu_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 });
                 item(app, ui, Action::Reanchor, stale);
             });
-            ui.menu_button("View", |ui| {
-                let mut snap = app.prefs.word_snap;
-                let mut cb = egui::Button::selectable(snap, "Snap selections to words");
-                if let Some(sc) = app.keymap.shortcut_of(&Action::ToggleWordSnap) {
-                    cb = cb.shortcut_text(ui.ctx().format_shortcut(&sc));
-                }
-                if ui.add(cb).clicked() {
-                    snap = !snap;
-                    app.prefs.word_snap = snap;
-                    ui.close();
-                }
-                let own =
-                    egui::Button::selectable(app.prefs.own_file_dialog, "Use Entitle's file chooser");
-                if ui
-                    .add(own)
-                    .on_hover_text("Instead of the system's dialog (used automatically when the system's cannot open)")
-                    .clicked()
-                {
-                    app.prefs.own_file_dialog = !app.prefs.own_file_dialog;
-                    ui.close();
-                }
-                let protect =
-                    egui::Button::selectable(app.prefs.protect_done, "Protect done documents");
-                if ui
-                    .add(protect)
-                    .on_hover_text("An edit on a document marked done asks to reopen it first")
-                    .clicked()
-                {
-                    app.pending.push(Action::ToggleProtectDone);
-                    ui.close();
-                }
-                ui.separator();
-                ui.menu_button("Theme", |ui| {
-                    for t in crate::app::theme::ThemeChoice::ALL {
-                        if ui
-                            .add(egui::Button::selectable(app.prefs.theme == t, t.name()))
-                            .clicked()
-                        {
-                            app.prefs.theme = t;
-                            t.apply(ui.ctx());
-                            ui.close();
-                        }
-                    }
-                });
-                ui.menu_button("Line length", |ui| {
-                    for (n, name) in [
-                        (70, "70 characters"),
-                        (100, "100 characters"),
-                        (130, "130 characters"),
-                        (0, "Full width"),
-                    ] {
-                        if ui
-                            .add(egui::Button::selectable(app.prefs.line_chars == n, name))
-                            .clicked()
-                        {
-                            app.prefs.line_chars = n;
-                            ui.close();
-                        }
-                    }
-                });
-                // Ctrl+Plus, Ctrl+Minus, Ctrl+0 (egui's keys; the reading place stays).
-                egui::gui_zoom::zoom_menu_buttons(ui);
-                ui.separator();
-                item(app, ui, Action::ShowShortcuts, true);
-            });
+            ui.menu_button("View", |ui| view_menu(app, ui));
         });
     });
+}
+
+/// View: word snapping, themes, line length, zoom, file chooser, protection, help.
+fn view_menu(app: &mut EntitleApp, ui: &mut egui::Ui) {
+    let mut snap = app.prefs.word_snap;
+    let mut cb = egui::Button::selectable(snap, "Snap selections to words");
+    if let Some(sc) = app.keymap.shortcut_of(&Action::ToggleWordSnap) {
+        cb = cb.shortcut_text(ui.ctx().format_shortcut(&sc));
+    }
+    if ui.add(cb).clicked() {
+        snap = !snap;
+        app.prefs.word_snap = snap;
+        ui.close();
+    }
+    let own = egui::Button::selectable(app.prefs.own_file_dialog, "Use Entitle's file chooser");
+    if ui
+        .add(own)
+        .on_hover_text(
+            "Instead of the system's dialog (used automatically when the system's cannot open)",
+        )
+        .clicked()
+    {
+        app.prefs.own_file_dialog = !app.prefs.own_file_dialog;
+        ui.close();
+    }
+    let protect = egui::Button::selectable(app.prefs.protect_done, "Protect done documents");
+    if ui
+        .add(protect)
+        .on_hover_text("An edit on a document marked done asks to reopen it first")
+        .clicked()
+    {
+        app.pending.push(Action::ToggleProtectDone);
+        ui.close();
+    }
+    ui.separator();
+    ui.menu_button("Theme", |ui| {
+        for t in crate::app::theme::ThemeChoice::ALL {
+            if ui
+                .add(egui::Button::selectable(app.prefs.theme == t, t.name()))
+                .clicked()
+            {
+                app.prefs.theme = t;
+                t.apply(ui.ctx());
+                ui.close();
+            }
+        }
+    });
+    ui.menu_button("Line length", |ui| {
+        for (n, name) in [
+            (70, "70 characters"),
+            (100, "100 characters"),
+            (130, "130 characters"),
+            (0, "Full width"),
+        ] {
+            if ui
+                .add(egui::Button::selectable(app.prefs.line_chars == n, name))
+                .clicked()
+            {
+                app.prefs.line_chars = n;
+                ui.close();
+            }
+        }
+    });
+    // Ctrl+Plus, Ctrl+Minus, Ctrl+0 (egui's keys; the reading place stays).
+    egui::gui_zoom::zoom_menu_buttons(ui);
+    ui.separator();
+    item(app, ui, Action::ShowShortcuts, true);
 }

@@ -91,9 +91,20 @@ pub fn notices_overlay(app: &mut EntitleApp, ctx: &egui::Context, area: egui::Re
     if let Some(id) = dismiss {
         app.dismiss_message(id);
     }
-    // Keep fading (and stop asking once only errors are left).
-    if shown.iter().any(|s| s.1 != Severity::Error) {
-        ctx.request_repaint_after(Duration::from_millis(100));
+    // Wake when a notice starts to fade, and while it fades (errors stay: no wake).
+    let next = app
+        .messages
+        .iter()
+        .filter(|m| m.severity != Severity::Error && opacity(m, now) > 0.0)
+        .map(|m| {
+            let age = now.saturating_duration_since(m.at);
+            FADE_AFTER
+                .saturating_sub(age)
+                .max(Duration::from_millis(40))
+        })
+        .min();
+    if let Some(after) = next {
+        ctx.request_repaint_after(after);
     }
 }
 

@@ -9,6 +9,7 @@ pub mod interop;
 pub mod menu;
 pub mod messages;
 pub mod palette;
+pub mod project_search;
 pub mod reanchor;
 pub mod shortcuts;
 pub mod status;

@@ -1,0 +1,252 @@
+//! Search the whole project (Ctrl+Shift+F). The project's texts are loaded once into a
+//! [`Corpus`] in the background when it opens; a search runs on its own threads and
+//! its hits stream into a list grouped by document, which lays out only the rows on
+//! screen. Clicking a hit opens its document with the hit selected.
+
+use crate::app::EntitleApp;
+use crate::search::{
+    Corpus, CorpusLoad, DocHits, Limits, Query, SearchEvent, SearchHandle, SearchSummary,
+};
+use crate::text::CharSpan;
+use std::sync::Arc;
+
+/// The project's texts for searching: loading, then loaded.
+#[derive(Default)]
+pub struct ProjectTexts {
+    pub load: Option<CorpusLoad>,
+    pub corpus: Option<Arc<Corpus>>,
+}
+
+impl ProjectTexts {
+    /// Start loading `project`'s texts in the background; a frame is asked for when
+    /// they are in.
+    pub fn start(project: &crate::project::Project, ctx: &egui::Context) -> Self {
+        let ctx = ctx.clone();
+        Self {
+            load: Some(Corpus::spawn_load_then(
+                Corpus::entries_of(project),
+                move || ctx.request_repaint(),
+            )),
+            corpus: None,
+        }
+    }
+    /// Take the corpus once loading has finished.
+    pub fn poll(&mut self) {
+        if let Some(l) = self.load.as_mut()
+            && let Some((c, _failures)) = l.try_take()
+        {
+            // Unreadable texts are reported when they are opened; search skips them.
+            self.corpus = Some(Arc::new(c));
+            self.load = None;
+        }
+    }
+}
+
+/// One row of the results list: a document's header, or one of its hits.
+#[derive(Debug, Clone, Copy)]
+enum Row {
+    Doc(usize),
+    Hit(usize, usize),
+}
+
+/// The project search window's state.
+#[derive(Default)]
+pub struct ProjectSearch {
+    pub query: String,
+    pub regex: bool,
+    pub case_sensitive: bool,
+    pub whole_word: bool,
+    pub focus: bool,
+    searched: Option<Query>,
+    handle: Option<SearchHandle>,
+    results: Vec<DocHits>,
+    rows: Vec<Row>,
+    summary: Option<SearchSummary>,
+    error: Option<String>,
+}
+
+impl ProjectSearch {
+    pub fn new() -> Self {
+        Self {
+            whole_word: true,
+            focus: true,
+            ..Default::default()
+        }
+    }
+
+    fn query(&self) -> Query {
+        Query {
+            pattern: self.query.clone(),
+            regex: self.regex,
+            case_sensitive: self.case_sensitive,
+            whole_word: self.whole_word,
+        }
+    }
+
+    /// Start a new search when the query changed (the old one is cancelled).
+    fn restart(&mut self, corpus: Option<&Arc<Corpus>>, ctx: &egui::Context) {
+        let q = self.query();
+        if self.searched.as_ref() == Some(&q) {
+            return;
+        }
+        let Some(corpus) = corpus else {
+            return; // again when the texts are loaded
+        };
+        self.searched = Some(q.clone());
+        self.handle = None;
+        self.results.clear();
+        self.rows.clear();
+        self.summary = None;
+        self.error = None;
+        if q.pattern.is_empty() {
+            return;
+        }
+        match q.compile() {
+            Ok(c) => {
+                let ctx = ctx.clone();
+                self.handle = Some(crate::search::spawn_search(
+                    corpus.clone(),
+                    c,
+                    Limits::default(),
+                    move || ctx.request_repaint(),
+                ));
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Take what the search sent since the last frame.
+    fn drain(&mut self) {
+        let Some(h) = self.handle.as_ref() else {
+            return;
+        };
+        while let Some(ev) = h.try_recv() {
+            match ev {
+                SearchEvent::Hits(d) => {
+                    let i = self.results.len();
+                    self.rows.push(Row::Doc(i));
+                    self.rows.extend((0..d.hits.len()).map(|j| Row::Hit(i, j)));
+                    self.results.push(d);
+                }
+                SearchEvent::Done(s) => self.summary = Some(s),
+            }
+        }
+    }
+
+    fn status_line(&self, texts: &ProjectTexts) -> String {
+        if let Some(e) = &self.error {
+            return e.clone();
+        }
+        if let Some(l) = &texts.load {
+            let (done, total) = l.progress();
+            return format!("Reading the project's texts… {done} of {total}");
+        }
+        match &self.summary {
+            Some(s) => {
+                let mut line = format!(
+                    "{} hits in {} documents ({} searched, {} ms)",
+                    s.total_hits,
+                    s.docs_with_hits,
+                    s.docs_searched,
+                    s.elapsed.as_millis()
+                );
+                if s.docs_truncated > 0 || s.stored_hits < s.total_hits {
+                    line.push_str(&format!("; {} listed", s.stored_hits));
+                }
+                line
+            }
+            None if self.handle.is_some() => {
+                format!(
+                    "Searching… {} documents with hits so far",
+                    self.results.len()
+                )
+            }
+            None => String::new(),
+        }
+    }
+}
+
+/// The results list (only the rows on screen are laid out). Returns the hit clicked.
+fn results_ui(ui: &mut egui::Ui, ps: &ProjectSearch) -> Option<(crate::model::DocId, CharSpan)> {
+    let mut open = None;
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    egui::ScrollArea::vertical()
+        .id_salt("project-search-results")
+        .auto_shrink([false, false])
+        .show_rows(ui, row_h, ps.rows.len(), |ui, range| {
+            for row in &ps.rows[range] {
+                match *row {
+                    Row::Doc(i) => {
+                        let d = &ps.results[i];
+                        ui.strong(format!("{} — {} hits", d.doc, d.total));
+                    }
+                    Row::Hit(i, j) => {
+                        let d = &ps.results[i];
+                        let h = &d.hits[j];
+                        let mut job = egui::text::LayoutJob::default();
+                        let body = egui::TextStyle::Body.resolve(ui.style());
+                        let plain =
+                            egui::TextFormat::simple(body.clone(), ui.visuals().weak_text_color());
+                        let strong = egui::TextFormat {
+                            background: crate::app::theme::search_hit_fill(ui.visuals().dark_mode),
+                            ..egui::TextFormat::simple(body, ui.visuals().strong_text_color())
+                        };
+                        job.append(&format!("    …{}", h.before), 0.0, plain.clone());
+                        job.append(&h.matched, 0.0, strong);
+                        job.append(&format!("{}…", h.after), 0.0, plain);
+                        let r = ui.add(egui::Button::selectable(false, job).truncate());
+                        if r.clicked() {
+                            open = Some((d.doc.clone(), h.span));
+                        }
+                    }
+                }
+            }
+        });
+    open
+}
+
+pub fn project_search_window(app: &mut EntitleApp, ctx: &egui::Context) {
+    let Some(mut ps) = app.project_search.take() else {
+        return;
+    };
+    ps.restart(app.texts.corpus.as_ref(), ctx);
+    ps.drain();
+    let mut open_window = true;
+    let mut open_hit = None;
+    egui::Window::new("Search the project")
+        .open(&mut open_window)
+        .default_size([640.0, 480.0])
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                let label = ui.label("Search");
+                let field = ui
+                    .add(egui::TextEdit::singleline(&mut ps.query).desired_width(260.0))
+                    .labelled_by(label.id);
+                if std::mem::take(&mut ps.focus) {
+                    field.request_focus();
+                }
+                ui.toggle_value(&mut ps.regex, ".*")
+                    .on_hover_text("Regular expression");
+                ui.toggle_value(&mut ps.case_sensitive, "Aa")
+                    .on_hover_text("Match case");
+                ui.toggle_value(&mut ps.whole_word, "W")
+                    .on_hover_text("Whole words only");
+            });
+            ui.weak(ps.status_line(&app.texts));
+            ui.separator();
+            open_hit = results_ui(ui, &ps);
+        });
+    if let Some((doc, span)) = open_hit {
+        app.show_doc(&doc);
+        if let Some(v) = app.view.as_mut().filter(|v| v.id == doc) {
+            v.selection = Some(span);
+            v.selected_span = None;
+            if let Some(l) = v.layout.as_mut() {
+                l.scroll_to = Some(span.start());
+            }
+        }
+    }
+    if open_window {
+        app.project_search = Some(ps);
+    }
+}
