@@ -40,7 +40,8 @@ start_app() {
   app=$!
   # Up to 60 s: a first start under Wine (a new prefix, software GL) can be slow.
   for _ in $(seq 1 300); do
-    win=$(xdotool search --name '^Entitle$' 2>/dev/null | head -1 || true)
+    # The title is "document — project — Entitle" (just "Entitle" before a project is open).
+    win=$(xdotool search --name 'Entitle$' 2>/dev/null | head -1 || true)
     [ -n "$win" ] && break
     sleep 0.2
   done
