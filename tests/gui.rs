@@ -1617,3 +1617,50 @@ fn document_filter_matches_text_status_and_labels() {
     filter_to(&mut h, "-status:done");
     h.get_by_label_contains(&format!("{} of {total} documents shown", total - 1));
 }
+
+/// Issue 8.2: Tag all from the project search adds the label in every document after
+/// a preview, as one undo step across documents.
+#[test]
+fn tag_all_in_the_project_is_one_undo_step_across_documents() {
+    let (_dir, mut h) = sample();
+    let docs: Vec<String> = h
+        .state()
+        .session()
+        .unwrap()
+        .project
+        .docs()
+        .iter()
+        .map(|d| d.id.to_string())
+        .collect();
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::F);
+    h.event(Event::Text("Entitle Wire".into()));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.query_by_label_contains(" hits in ").is_none() {
+        assert!(Instant::now() < deadline, "no search summary after 20 s");
+        std::thread::sleep(Duration::from_millis(10));
+        h.step();
+    }
+    h.run();
+    h.get_by_label("Tag all in the project…").click();
+    h.run();
+    h.get_all_by_label("ORG").last().unwrap().click();
+    h.run();
+    h.get_by_label_contains(&format!("ORG spans in {} documents", docs.len()));
+    assert!(
+        docs.iter().all(|d| model_spans(&h, d).is_empty()),
+        "nothing before yes"
+    );
+    h.get_by_label(&format!("Add {} spans", docs.len())).click();
+    h.run();
+    for d in &docs {
+        let spans = model_spans(&h, d);
+        assert_eq!(spans.len(), 1, "{d}");
+        assert_eq!(spans[0].2, "ORG");
+    }
+    key(&mut h, egui::Key::Escape);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert!(
+        docs.iter().all(|d| model_spans(&h, d).is_empty()),
+        "one undo takes all back"
+    );
+}

@@ -213,6 +213,19 @@ pub fn project_search_window(app: &mut EntitleApp, ctx: &egui::Context) {
     ps.drain();
     let mut open_window = true;
     let mut open_hit = None;
+    let mut tag: Option<crate::model::Label> = None;
+    let labels: Vec<crate::model::Label> = app
+        .session
+        .as_ref()
+        .map(|s| {
+            s.project
+                .schema()
+                .labels
+                .iter()
+                .map(|l| l.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     egui::Window::new("Search the project")
         .open(&mut open_window)
         .default_size([640.0, 480.0])
@@ -232,7 +245,20 @@ pub fn project_search_window(app: &mut EntitleApp, ctx: &egui::Context) {
                 ui.toggle_value(&mut ps.whole_word, "W")
                     .on_hover_text("Whole words only");
             });
-            ui.weak(ps.status_line(&app.texts));
+            ui.horizontal(|ui| {
+                ui.weak(ps.status_line(&app.texts));
+                let ready = ps.summary.is_some() && !ps.results.is_empty();
+                ui.add_enabled_ui(ready, |ui| {
+                    ui.menu_button("Tag all in the project…", |ui| {
+                        for l in &labels {
+                            if ui.button(l.as_str()).clicked() {
+                                tag = Some(l.clone());
+                                ui.close();
+                            }
+                        }
+                    });
+                });
+            });
             ui.separator();
             open_hit = results_ui(ui, &ps);
         });
@@ -246,7 +272,64 @@ pub fn project_search_window(app: &mut EntitleApp, ctx: &egui::Context) {
             }
         }
     }
+    if let Some(label) = tag {
+        app.plan_tag_all_in_project(&ps.query(), &label);
+    }
     if open_window {
         app.project_search = Some(ps);
+    }
+}
+
+impl EntitleApp {
+    /// Plan tagging every hit of `query` in every document with `label`: the hits are
+    /// found in the loaded texts, each document with hits is opened (its annotations
+    /// join the workspace, so the change is one undo step across documents) and
+    /// searched again in its current text; the preview window then asks.
+    pub(crate) fn plan_tag_all_in_project(&mut self, query: &Query, label: &crate::model::Label) {
+        let (Some(corpus), Ok(compiled)) = (self.texts.corpus.clone(), query.compile()) else {
+            return;
+        };
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let Some(found) = crate::search::collect_matches(&corpus, &compiled, &cancel) else {
+            return;
+        };
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let mut parts = Vec::new();
+        for (doc, _) in &found {
+            let opened = session.ensure_open(doc).clone();
+            if let Some(d) = opened.doc {
+                parts.push((
+                    doc.clone(),
+                    crate::search::find_matches(d.text(), d.index(), &compiled),
+                ));
+            }
+        }
+        let notices = session.take_notices();
+        let plan_docs: Vec<crate::search::PlanDoc<'_>> = parts
+            .iter()
+            .filter_map(|(doc, hits)| {
+                let state = session.workspace.doc(doc)?;
+                Some(crate::search::PlanDoc {
+                    doc,
+                    hits,
+                    set: &state.set,
+                    read_only: state.read_only.is_some(),
+                })
+            })
+            .collect();
+        let plan = crate::search::plan_annotate_all(
+            plan_docs,
+            label,
+            crate::search::PlanOptions::default(),
+        );
+        for n in notices {
+            self.message(n.severity, n.text);
+        }
+        self.tag_all = Some(super::find::TagAll {
+            plan,
+            what: format!("“{}” in the project", query.pattern),
+        });
     }
 }

@@ -80,7 +80,7 @@ const SECTIONS: &[Section] = &[
     },
     Section {
         title: "Search",
-        prose: "Ctrl+F finds in the document: plain text or a regular expression (.*), case (Aa), whole words (W, on by default). Every hit is highlighted and ticked in the overview strip. Enter selects the next hit and leaves the field, so a label key tags it; F3 goes on. Tag all… adds a label to every hit after showing what it adds and skips (already annotated, cutting a word); Ctrl+Shift+A does the same for the selected span's text. Either is one undo step. Ctrl+Shift+F searches every document and lists the hits by document; click one to go there. The filter above the document list matches titles, paths, text, status (status:done) and labels (label:PER); Enter opens the first match.",
+        prose: "Ctrl+F finds in the document: plain text or a regular expression (.*), case (Aa), whole words (W, on by default). Every hit is highlighted and ticked in the overview strip. Enter selects the next hit and leaves the field, so a label key tags it; F3 goes on. Tag all… adds a label to every hit after showing what it adds and skips (already annotated, cutting a word); Ctrl+Shift+A does the same for the selected span's text. Either is one undo step. Ctrl+Shift+F searches every document and lists the hits by document; click one to go there, or tag them all in every document at once (one undo step). The filter above the document list matches titles, paths, text, status (status:done) and labels (label:PER); Enter opens the first match.",
         actions: |a| {
             matches!(
                 a,
