@@ -28,6 +28,9 @@ fn app(path: Option<PathBuf>, data_dir: &Path) -> Harness<'static, EntitleApp> {
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
         .with_step_dt(1.0 / 60.0)
+        // Background work (the project's texts loading for search) asks for a frame
+        // when it ends, which can land in the middle of `run`: allow a few more steps.
+        .with_max_steps(12)
         .build_eframe(move |cc| EntitleApp::new(cc, startup));
     h.run();
     h
@@ -1632,6 +1635,8 @@ fn tag_all_in_the_project_is_one_undo_step_across_documents() {
         .iter()
         .map(|d| d.id.to_string())
         .collect();
+    // A done document is protected: its hit is skipped.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::D);
     key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::F);
     h.event(Event::Text("Entitle Wire".into()));
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -1645,17 +1650,23 @@ fn tag_all_in_the_project_is_one_undo_step_across_documents() {
     h.run();
     h.get_all_by_label("ORG").last().unwrap().click();
     h.run();
-    h.get_by_label_contains(&format!("ORG spans in {} documents", docs.len()));
+    h.get_by_label_contains(&format!("ORG spans in {} documents", docs.len() - 1));
+    h.get_by_label_contains("read-only or marked done");
     assert!(
         docs.iter().all(|d| model_spans(&h, d).is_empty()),
         "nothing before yes"
     );
-    h.get_by_label(&format!("Add {} spans", docs.len())).click();
+    h.get_by_label(&format!("Add {} spans", docs.len() - 1))
+        .click();
     h.run();
     for d in &docs {
         let spans = model_spans(&h, d);
-        assert_eq!(spans.len(), 1, "{d}");
-        assert_eq!(spans[0].2, "ORG");
+        if d == ALEPPO {
+            assert!(spans.is_empty(), "the done document was left alone");
+        } else {
+            assert_eq!(spans.len(), 1, "{d}");
+            assert_eq!(spans[0].2, "ORG");
+        }
     }
     key(&mut h, egui::Key::Escape);
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);

@@ -655,9 +655,16 @@ impl EntitleApp {
     }
 
     /// entitle.toml edited in another program: its labels are in force at once (checked
-    /// at most once a second, on frames that happen anyway: focus, input).
+    /// when the window regains focus, else at most once a second on frames that happen
+    /// anyway).
     fn reload_config_if_changed(&mut self) {
-        if self.config_checked.elapsed() < Duration::from_secs(1) {
+        let focused = self.egui_ctx.input(|i| {
+            i.raw
+                .events
+                .iter()
+                .any(|e| matches!(e, egui::Event::WindowFocused(true)))
+        });
+        if !focused && self.config_checked.elapsed() < Duration::from_secs(1) {
             return;
         }
         self.config_checked = Instant::now();

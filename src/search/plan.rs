@@ -46,7 +46,7 @@ pub enum SkipReason {
 impl SkipReason {
     pub fn describe(self) -> &'static str {
         match self {
-            SkipReason::ReadOnly => "the document is read-only",
+            SkipReason::ReadOnly => "the document is read-only or marked done",
             SkipReason::AlreadyAnnotated { same_label: true } => "already annotated",
             SkipReason::AlreadyAnnotated { same_label: false } => {
                 "already annotated with another label"

@@ -90,6 +90,7 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
             revision: state.revision,
             colors: &app.colors,
             hits: app.find.as_ref().map_or(&[][..], |f| &f.hits[..]),
+            hits_generation: app.find.as_ref().map_or(0, |f| f.generation),
         },
     );
 

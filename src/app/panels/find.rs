@@ -25,6 +25,8 @@ pub struct Find {
     pub hits: Vec<CharSpan>,
     pub current: Option<usize>,
     pub error: Option<String>,
+    /// Bumped whenever `hits` are recomputed (the overview strip's cache keys on it).
+    pub generation: u64,
 }
 
 impl Find {
@@ -91,6 +93,9 @@ impl EntitleApp {
             return;
         }
         find.key = Some(key);
+        // Unique across find bars, so a closed and reopened bar never reuses a number.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        find.generation = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         find.current = None;
         find.error = None;
         find.found.clear();
@@ -182,6 +187,8 @@ impl EntitleApp {
     }
 
     fn plan_in_document(&mut self, found: Vec<Found>, label: &Label, what: String) {
+        // A done document is protected: its hits are skipped, and the preview says so.
+        let protect = self.prefs.protect_done;
         let (Some(session), Some(view)) = (self.session.as_ref(), self.view.as_ref()) else {
             return;
         };
@@ -192,7 +199,8 @@ impl EntitleApp {
             doc: &view.id,
             hits: &found,
             set: &state.set,
-            read_only: state.read_only.is_some(),
+            read_only: state.read_only.is_some()
+                || (protect && state.set.status == crate::model::DocStatus::Done),
         };
         let plan = plan_annotate_all([part], label, PlanOptions::default());
         self.tag_all = Some(TagAll { plan, what });

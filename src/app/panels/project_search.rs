@@ -307,6 +307,7 @@ impl EntitleApp {
             }
         }
         let notices = session.take_notices();
+        let protect = self.prefs.protect_done;
         let plan_docs: Vec<crate::search::PlanDoc<'_>> = parts
             .iter()
             .filter_map(|(doc, hits)| {
@@ -315,7 +316,8 @@ impl EntitleApp {
                     doc,
                     hits,
                     set: &state.set,
-                    read_only: state.read_only.is_some(),
+                    read_only: state.read_only.is_some()
+                        || (protect && state.set.status == crate::model::DocStatus::Done),
                 })
             })
             .collect();

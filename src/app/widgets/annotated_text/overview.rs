@@ -18,7 +18,7 @@ pub const STRIP_WIDTH: f32 = 14.0;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct MarksKey {
     revision: u64,
-    hits: (usize, usize),
+    hits: u64,
     height: u32,
     /// Document height estimate, to 1 %.
     total: u32,
@@ -41,6 +41,8 @@ pub struct OverviewInput<'a> {
     pub colors: &'a HashMap<String, Rgb>,
     /// Search hits, in order.
     pub hits: &'a [CharSpan],
+    /// Changes whenever the hits change.
+    pub hits_generation: u64,
 }
 
 impl DocLayout {
@@ -62,10 +64,7 @@ impl DocLayout {
     fn update_marks(&mut self, input: &OverviewInput<'_>, height: u32) {
         let key = MarksKey {
             revision: input.revision,
-            hits: (
-                input.hits.len(),
-                input.hits.first().map_or(0, |h| h.start() * 31 + h.end()),
-            ),
+            hits: input.hits_generation,
             height,
             total: (self.heights.total().max(1.0).log(1.01)) as u32,
             resets: self.resets,
