@@ -80,6 +80,10 @@ pub struct Session {
     tracks: HashMap<DocId, SaveTrack>,
     last_error: Option<String>,
     notices: Vec<Notice>,
+    /// The workspace's label revision last written to entitle.toml, and when writing
+    /// it last failed (retried after [`RETRY_AFTER`]).
+    labels_written: u64,
+    labels_failed_at: Option<Instant>,
 }
 
 impl Session {
@@ -129,16 +133,20 @@ impl Session {
                 ),
             });
         }
+        let mut workspace = Workspace::new();
+        workspace.load_labels(project.schema().labels, project.read_only_reason.clone());
         Ok(Self {
             project,
             annotator,
-            workspace: Workspace::new(),
+            workspace,
             open: HashMap::new(),
             summaries,
             autosave: Autosaver::new()?,
             tracks: HashMap::new(),
             last_error: None,
             notices,
+            labels_written: 0,
+            labels_failed_at: None,
         })
     }
 
@@ -403,6 +411,83 @@ impl Session {
         })
     }
 
+    /// entitle.toml changed on disk (or an import added labels): take its labels as
+    /// the ones in force. Not an undo step.
+    pub fn labels_reloaded(&mut self) {
+        self.workspace.load_labels(
+            self.project.schema().labels,
+            self.project.read_only_reason.clone(),
+        );
+        self.labels_written = self.workspace.labels_revision();
+    }
+
+    /// Write the labels to entitle.toml when the schema editor (or undo of one of its
+    /// steps) changed them. Returns true when the labels in force changed, so the
+    /// caller rebuilds colours and keys. A failed write keeps them in force and is
+    /// retried every [`RETRY_AFTER`].
+    pub fn sync_labels(&mut self) -> bool {
+        let rev = self.workspace.labels_revision();
+        if rev == self.labels_written
+            || self
+                .labels_failed_at
+                .is_some_and(|at| at.elapsed() < RETRY_AFTER)
+        {
+            return false;
+        }
+        let first_try = self.labels_failed_at.is_none();
+        match self.project.set_labels(self.workspace.labels().to_vec()) {
+            Ok(()) => {
+                self.labels_written = rev;
+                self.labels_failed_at = None;
+                first_try
+            }
+            Err(e) => {
+                if first_try {
+                    self.notice(
+                        Severity::Error,
+                        format!(
+                            "Could not save the labels to {}: {e}. They are in force in this window; retrying every {} s.",
+                            self.project.root().join(crate::project::CONFIG_FILE).display(),
+                            RETRY_AFTER.as_secs()
+                        ),
+                    );
+                }
+                self.labels_failed_at = Some(Instant::now());
+                first_try
+            }
+        }
+    }
+
+    /// How many spans of each label every annotated document holds: live for open
+    /// documents, read from the annotation file (no text needed) for the others. A file
+    /// that cannot be read counts as empty here; opening it says why.
+    pub fn label_counts(&self) -> HashMap<String, (usize, Vec<DocId>)> {
+        let mut counts: HashMap<String, (usize, Vec<DocId>)> = HashMap::new();
+        for entry in self.project.docs() {
+            let id = &entry.id;
+            let mut add = |label: &str| {
+                let c = counts.entry(label.to_string()).or_default();
+                c.0 += 1;
+                if c.1.last() != Some(id) {
+                    c.1.push(id.clone());
+                }
+            };
+            // A held-back document (text changed) shows no spans; its file has them.
+            let live = self
+                .workspace
+                .doc(id)
+                .filter(|d| d.read_only.is_none() || !d.set.is_empty());
+            if let Some(d) = live {
+                d.set.spans().iter().for_each(|s| add(&s.label));
+            } else if self.summaries.get(id).is_some_and(|s| s.spans > 0)
+                && let Ok(Some(f)) = self.project.read_annotations(&self.annotator, id)
+            {
+                f.spans.iter().for_each(|s| add(&s.label));
+            }
+        }
+        counts
+    }
+
     /// Hand changed documents to the writer and collect its reports. Call once per
     /// frame (cheap when nothing changed).
     pub fn autosave_tick(&mut self) {
@@ -494,6 +579,12 @@ impl Session {
         if let Some(e) = &self.last_error {
             return SaveState::Failed(e.clone());
         }
+        if self.labels_failed_at.is_some() {
+            return SaveState::Failed(format!(
+                "the labels could not be saved to {}",
+                crate::project::CONFIG_FILE
+            ));
+        }
         let pending = self
             .workspace
             .docs()
@@ -512,6 +603,8 @@ impl Session {
         for t in self.tracks.values_mut() {
             t.failed_at = None;
         }
+        self.labels_failed_at = None;
+        self.sync_labels();
         self.autosave_tick();
         let ok = self.autosave.flush(timeout);
         self.autosave_tick();

@@ -37,9 +37,18 @@ fn app(path: Option<PathBuf>, data_dir: &Path) -> Harness<'static, EntitleApp> {
 }
 
 /// A fresh copy of the bundled sample project, opened as a first run would.
+/// The first run shows the annotated article; the tests start from the first document
+/// (Aleppo, not annotated), as a user who clicked it would.
 fn sample() -> (tempfile::TempDir, Harness<'static, EntitleApp>) {
     let dir = tempfile::tempdir().unwrap();
-    let h = app(None, dir.path());
+    let mut h = app(None, dir.path());
+    assert_eq!(
+        h.state().current_doc().unwrap().as_str(),
+        entitle::project::sample::ANNOTATED_DOC
+    );
+    h.state_mut()
+        .push_action(entitle::app::Action::OpenDoc(DocId::new(ALEPPO).unwrap()));
+    h.run();
     (dir, h)
 }
 
@@ -756,7 +765,8 @@ fn import_shows_a_preview_then_adds_and_export_writes_a_file() {
     // Written on a background thread, with progress; the window stays responsive.
     let deadline = Instant::now() + Duration::from_secs(20);
     while h
-        .query_by_label_contains("Exported 8 documents, 2 spans by tester as jsonl")
+        // 2 tagged here, 29 in the sample's annotated article.
+        .query_by_label_contains("Exported 8 documents, 31 spans by tester as jsonl")
         .is_none()
     {
         assert!(Instant::now() < deadline, "no export summary after 20 s");
@@ -1635,7 +1645,10 @@ fn tag_all_in_the_project_is_one_undo_step_across_documents() {
         .iter()
         .map(|d| d.id.to_string())
         .collect();
-    // A done document is protected: its hit is skipped.
+    let annotated = entitle::project::sample::ANNOTATED_DOC;
+    let before = |d: &str| if d == annotated { 29 } else { 0 };
+    // A done document is protected: its hit is skipped; the annotated article has
+    // "Entitle Wire" tagged already: skipped too.
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::D);
     key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::F);
     h.event(Event::Text("Entitle Wire".into()));
@@ -1650,19 +1663,22 @@ fn tag_all_in_the_project_is_one_undo_step_across_documents() {
     h.run();
     h.get_all_by_label("ORG").last().unwrap().click();
     h.run();
-    h.get_by_label_contains(&format!("ORG spans in {} documents", docs.len() - 1));
+    let adds = docs.len() - 2;
+    h.get_by_label_contains(&format!("ORG spans in {adds} documents"));
     h.get_by_label_contains("read-only or marked done");
+    h.get_by_label_contains("skip 2: 1 already annotated, 1 in read-only documents");
     assert!(
-        docs.iter().all(|d| model_spans(&h, d).is_empty()),
+        docs.iter().all(|d| model_spans(&h, d).len() == before(d)),
         "nothing before yes"
     );
-    h.get_by_label(&format!("Add {} spans", docs.len() - 1))
-        .click();
+    h.get_by_label(&format!("Add {adds} spans")).click();
     h.run();
     for d in &docs {
         let spans = model_spans(&h, d);
         if d == ALEPPO {
             assert!(spans.is_empty(), "the done document was left alone");
+        } else if d == annotated {
+            assert_eq!(spans.len(), 29, "no second Entitle Wire");
         } else {
             assert_eq!(spans.len(), 1, "{d}");
             assert_eq!(spans[0].2, "ORG");
@@ -1671,7 +1687,202 @@ fn tag_all_in_the_project_is_one_undo_step_across_documents() {
     key(&mut h, egui::Key::Escape);
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
     assert!(
-        docs.iter().all(|d| model_spans(&h, d).is_empty()),
+        docs.iter().all(|d| model_spans(&h, d).len() == before(d)),
         "one undo takes all back"
     );
+}
+
+/// Annotate documents through the library, as an earlier session would have, so the
+/// app finds them on disk without having opened them.
+fn annotate_on_disk(root: &Path, spans: &[(&str, &str, usize, &str)]) {
+    use entitle::edit::Command;
+    use entitle::model::Span;
+    let (project, _) = entitle::project::Project::open(root).unwrap();
+    let mut s = entitle::session::Session::new(project, "tester").unwrap();
+    for (doc, needle, nth, label) in spans {
+        let id = DocId::new(*doc).unwrap();
+        let text = s.ensure_open(&id).doc.as_ref().unwrap().text().to_string();
+        let (b, _) = text.match_indices(needle).nth(*nth).unwrap();
+        let start = text[..b].chars().count();
+        let end = start + needle.chars().count();
+        let set = &s.workspace.doc(&id).unwrap().set;
+        let span = Span {
+            id: set.next_id(),
+            range: entitle::text::CharSpan::new(start, end, text.chars().count()).unwrap(),
+            label: entitle::model::Label::new(label).unwrap(),
+            annotator: "tester".into(),
+            created: chrono::Utc::now(),
+            modified: None,
+            extra: None,
+        };
+        s.workspace
+            .apply(Command::AddSpan { doc: id, span }, "Add")
+            .unwrap();
+    }
+    assert!(s.flush(Duration::from_secs(5)));
+}
+
+fn toml_labels(root: &Path) -> Vec<(String, String, Option<String>)> {
+    let text = std::fs::read_to_string(root.join("entitle.toml")).unwrap();
+    let c = entitle::project::ProjectConfig::parse(&text).unwrap();
+    c.labels
+        .iter()
+        .map(|l| (l.name.to_string(), l.color.to_string(), l.hotkey.clone()))
+        .collect()
+}
+
+/// Replace the text of a focused single-line field and press Enter.
+fn retype(h: &mut Harness<'_, EntitleApp>, field: &str, text: &str) {
+    h.get_by_label(field).focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label(field).type_text(text);
+    h.run();
+    key(h, egui::Key::Enter);
+    h.run();
+}
+
+/// Issue 8.6: the label editor (Ctrl+L) renames a label through every document of the
+/// project — open or only on disk — as one undo step, merges into an existing label,
+/// re-keys, recolours, adds, refuses a bad name, and removes a label in use only after
+/// saying how many spans use it; entitle.toml and the annotation files follow.
+#[test]
+fn label_editor_renames_across_the_project_and_removes_with_a_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wire");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::write(p.join("a.txt"), "Sharif met Jolani in Idlib.").unwrap();
+    std::fs::write(p.join("b.txt"), "Sharif left Idlib for Homs.").unwrap();
+    annotate_on_disk(
+        &p,
+        &[
+            ("a", "Sharif", 0, "PER"),
+            ("a", "Jolani", 0, "PER"),
+            ("b", "Sharif", 0, "PER"),
+            ("b", "Idlib", 0, "GPE"),
+            ("b", "Idlib", 0, "LOC"),
+            ("b", "Homs", 0, "LOC"),
+        ],
+    );
+    let mut h = app(Some(p.clone()), dir.path());
+    assert_eq!(h.state().current_doc().unwrap().as_str(), "a");
+    assert!(
+        h.state()
+            .session()
+            .unwrap()
+            .open_doc(&DocId::new("b").unwrap())
+            .is_none()
+    );
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::L);
+    h.get_by_label("Colour of PER");
+    h.get_by_label("3 spans in 2 docs"); // PER, counted from disk for b
+    h.get_by_label("2 spans in 1 doc"); // LOC
+
+    // Rename PER → PERSON: asks, with the count, then changes both documents.
+    retype(&mut h, "Name of PER", "PERSON");
+    h.get_by_label("Rename PER to PERSON?");
+    h.get_by_label_contains("3 spans in 2 documents are renamed");
+    h.get_by_label("Rename PER").click();
+    h.run();
+    let labels_of = |h: &Harness<'_, EntitleApp>, d: &str| -> Vec<String> {
+        model_spans(h, d).into_iter().map(|s| s.2).collect()
+    };
+    assert_eq!(labels_of(&h, "a"), ["PERSON", "PERSON"]);
+    assert!(labels_of(&h, "b").contains(&"PERSON".to_string()));
+    assert!(h.state_mut().flush());
+    let names: Vec<String> = toml_labels(&p).into_iter().map(|l| l.0).collect();
+    assert_eq!(names[0], "PERSON");
+    assert!(!names.contains(&"PER".to_string()));
+    for d in ["a", "b"] {
+        let on_disk = disk_spans(&mut h, &p, d, None, Duration::from_secs(5));
+        assert!(on_disk.iter().all(|s| s.2 != "PER"), "{on_disk:?}");
+        assert!(on_disk.iter().any(|s| s.2 == "PERSON"), "{on_disk:?}");
+    }
+    // One undo step brings back the name everywhere, in the file too.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(labels_of(&h, "a"), ["PER", "PER"]);
+    assert!(h.state_mut().flush());
+    assert_eq!(toml_labels(&p)[0].0, "PER");
+    assert_eq!(
+        disk_spans(&mut h, &p, "b", None, Duration::from_secs(5))
+            .iter()
+            .filter(|s| s.2 == "PER")
+            .count(),
+        1
+    );
+
+    // Merge LOC into GPE: the twin on "Idlib" goes, Homs becomes GPE.
+    retype(&mut h, "Name of LOC", "GPE");
+    h.get_by_label("Merge LOC into GPE?");
+    h.get_by_label_contains("1 span is already marked GPE");
+    h.get_by_label("Merge LOC").click();
+    h.run();
+    let mut b = labels_of(&h, "b");
+    b.sort();
+    assert_eq!(b, ["GPE", "GPE", "PER"]);
+    assert!(!toml_labels(&p).iter().any(|l| l.0 == "LOC"));
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(labels_of(&h, "b").len(), 4);
+
+    // A bad name is refused and said why; nothing changes.
+    retype(&mut h, "Name of ORG", "Job Title");
+    h.get_by_label_contains("“Job Title” cannot be a label name");
+    assert!(toml_labels(&p).iter().any(|l| l.0 == "ORG"));
+
+    // Re-key GPE to g, then the key tags.
+    retype(&mut h, "Key of GPE", "g");
+    assert!(h.state_mut().flush());
+    assert!(
+        toml_labels(&p)
+            .iter()
+            .any(|l| l.0 == "GPE" && l.2.as_deref() == Some("g"))
+    );
+    // A key another label has is refused.
+    retype(&mut h, "Key of ORG", "g");
+    h.get_by_label_contains("used by two labels");
+
+    // Recolour ORG from the palette.
+    h.get_by_label("Colour of ORG").click();
+    h.run();
+    h.get_by_label("Colour #ff9da7").click();
+    h.run();
+    assert!(h.state_mut().flush());
+    assert!(
+        toml_labels(&p)
+            .iter()
+            .any(|l| l.0 == "ORG" && l.1 == "#ff9da7")
+    );
+
+    // Add a label: next free key and colour.
+    retype(&mut h, "New label name", "WEAPON");
+    assert!(h.state_mut().flush());
+    let weapon = toml_labels(&p)
+        .into_iter()
+        .find(|l| l.0 == "WEAPON")
+        .unwrap();
+    // GPE's old key 3 was freed by the re-key: the first free one.
+    assert_eq!(weapon.2.as_deref(), Some("3"), "{weapon:?}");
+
+    // Remove LOC (2 spans in b): asked first with the count; removing takes them.
+    h.get_by_label("Remove LOC").click();
+    h.run();
+    h.get_by_label("LOC is used by 2 spans in 1 document.");
+    h.get_by_label("Remove LOC and its 2 spans").click();
+    h.run();
+    assert!(!labels_of(&h, "b").contains(&"LOC".to_string()));
+    assert!(h.state_mut().flush());
+    assert!(!toml_labels(&p).iter().any(|l| l.0 == "LOC"));
+    assert!(
+        disk_spans(&mut h, &p, "b", None, Duration::from_secs(5))
+            .iter()
+            .all(|s| s.2 != "LOC")
+    );
+    // An unused label goes without a question.
+    h.get_by_label("Remove EVENT").click();
+    h.run();
+    assert!(!toml_labels(&p).iter().any(|l| l.0 == "EVENT"));
+    // Escape closes the editor.
+    key(&mut h, egui::Key::Escape);
+    assert!(h.query_by_label("Colour of PER").is_none());
 }

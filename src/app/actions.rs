@@ -53,6 +53,8 @@ pub enum Action {
     SearchProject,
     /// Tag every other occurrence of the selected span's text with its label.
     TagAllLikeSelected,
+    /// The label editor: add, rename, recolour, re-key, remove labels.
+    EditLabels,
     OpenFolder,
     OpenFile,
     OpenSample,
@@ -157,6 +159,7 @@ pub const NAMED: &[(&str, Action, &str)] = &[
         Action::TagAllLikeSelected,
         "Tag every other occurrence of the selected span",
     ),
+    ("edit_labels", Action::EditLabels, "Labels…"),
     ("open_folder", Action::OpenFolder, "Open folder…"),
     ("open_file", Action::OpenFile, "Open file…"),
     ("import", Action::Import, "Import…"),
@@ -197,6 +200,7 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("find_next", &["F3", "Ctrl+G"]),
     ("find_previous", &["Shift+F3", "Ctrl+Shift+G"]),
     ("tag_all_like_selected", &["Ctrl+Shift+A"]),
+    ("edit_labels", &["Ctrl+L"]),
     ("open_folder", &["Ctrl+O"]),
     ("open_file", &["Ctrl+Shift+O"]),
     ("import", &["Ctrl+I"]),

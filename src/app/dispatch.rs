@@ -96,6 +96,7 @@ impl EntitleApp {
                     None => Some(Default::default()),
                 }
             }
+            Action::EditLabels => self.open_label_editor(),
             Action::OpenFolder => self.choose(
                 Purpose::OpenProject,
                 Kind::Folder,

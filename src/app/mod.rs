@@ -158,6 +158,8 @@ pub struct EntitleApp {
     pub(crate) tag_all: Option<panels::find::TagAll>,
     /// The command palette, while open.
     pub(crate) commands: Option<panels::commands::Palette>,
+    /// The label editor, while open.
+    pub(crate) labels: Option<panels::labels::LabelEditor>,
     /// The window title last sent (project — document).
     title: String,
     /// When entitle.toml was last checked for changes made in another program.
@@ -232,6 +234,7 @@ impl EntitleApp {
             show_shortcuts: false,
             help_section: 0,
             commands: None,
+            labels: None,
             find: None,
             texts: Default::default(),
             project_search: None,
@@ -352,9 +355,14 @@ impl EntitleApp {
             );
             return;
         };
-        match project::sample::install(&dir) {
-            Ok(root) => {
-                self.open_project(&root);
+        match project::sample::install(&dir, &self.annotator()) {
+            Ok((root, annotated)) => {
+                if self.open_project(&root) && annotated {
+                    // A new user sees nested spans at once.
+                    if let Ok(id) = DocId::new(project::sample::ANNOTATED_DOC) {
+                        self.show_doc(&id);
+                    }
+                }
             }
             Err(e) => self.message(
                 Severity::Error,
@@ -567,6 +575,9 @@ impl EntitleApp {
         if self.commands.is_some() {
             panels::commands::palette_window(self, &ctx);
         }
+        if self.labels.is_some() {
+            panels::labels::label_editor_window(self, &ctx);
+        }
         if self.chooser.is_some() {
             panels::files::chooser_window(self, &ctx);
         }
@@ -586,6 +597,9 @@ impl EntitleApp {
         self.update_title(&ctx);
         self.reload_config_if_changed();
         self.log_geometry();
+        if self.session.as_mut().is_some_and(|s| s.sync_labels()) {
+            self.refresh_schema();
+        }
         if let Some(s) = self.session.as_mut() {
             s.autosave_tick();
             if s.save_state() != SaveState::Saved {
@@ -677,6 +691,9 @@ impl EntitleApp {
         };
         match r {
             Ok(n) => {
+                if let Some(s) = self.session.as_mut() {
+                    s.labels_reloaded();
+                }
                 self.refresh_schema();
                 self.message(
                     Severity::Info,
@@ -730,6 +747,7 @@ impl EntitleApp {
     /// re-anchoring preview) before it means "clear the selection".
     fn close_top_window(&mut self, ctx: &egui::Context) {
         let open = self.show_history
+            || self.labels.is_some()
             || self.project_search.is_some()
             || self.tag_all.is_some()
             || self.find.is_some()
@@ -745,6 +763,11 @@ impl EntitleApp {
         }
         if self.tag_all.is_some() {
             self.tag_all = None;
+        } else if let Some(l) = self.labels.as_mut() {
+            // A question first, then the window.
+            if l.confirm.take().is_none() {
+                self.labels = None;
+            }
         } else if self.project_search.is_some() {
             self.project_search = None;
         } else if self.chooser.is_some() {

@@ -6,10 +6,13 @@
 //! (a [`Command::Batch`] groups several changes under one title).
 
 use crate::model::{
-    AnnotationSet, DocId, DocStatus, Label, Relation, RelationId, SetError, Span, SpanId,
+    AnnotationSet, DocId, DocStatus, Label, LabelDef, Relation, RelationId, Schema, SetError, Span,
+    SpanId,
 };
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+
+pub mod labels;
 
 /// A change to one document's annotations.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +43,12 @@ pub enum Command {
         doc: DocId,
         id: RelationId,
     },
+    /// Replace the project's label set (the schema editor). Not tied to a document:
+    /// the session writes it to entitle.toml. A rename is a batch of this and the
+    /// relabelling of every span that used the old name, so one undo restores both.
+    SetLabels {
+        labels: Vec<LabelDef>,
+    },
     /// Several commands as one undo step, applied in order and undone in reverse.
     Batch(Vec<Command>),
 }
@@ -54,7 +63,17 @@ impl Command {
             | Command::SetStatus { doc, .. }
             | Command::AddRelation { doc, .. }
             | Command::RemoveRelation { doc, .. } => Some(doc),
+            Command::SetLabels { .. } => None,
             Command::Batch(v) => v.iter().find_map(Command::doc),
+        }
+    }
+
+    /// Whether the command changes the label set (any part of a batch).
+    pub fn sets_labels(&self) -> bool {
+        match self {
+            Command::SetLabels { .. } => true,
+            Command::Batch(v) => v.iter().any(Command::sets_labels),
+            _ => false,
         }
     }
 
@@ -78,6 +97,10 @@ pub enum EditError {
     Set(#[from] SetError),
     #[error("nothing to {0}")]
     NothingTo(&'static str),
+    /// A label set the schema refuses (a name twice, a hotkey twice), or labels that
+    /// cannot be changed (read-only project).
+    #[error("the labels cannot be changed: {0}")]
+    Labels(String),
     /// An undo or redo step that can no longer be applied (its document changed on
     /// disk or became read-only): it was dropped, and the next step is reachable.
     #[error("could not {action} “{title}”: {reason}; that step was skipped")]
@@ -133,6 +156,12 @@ pub struct Workspace {
     docs: HashMap<DocId, DocAnnotations>,
     history: History,
     clock: u64,
+    /// The project's labels as edited in the app, and the clock of their last change
+    /// (the session writes entitle.toml when it moves).
+    labels: Vec<LabelDef>,
+    labels_revision: u64,
+    /// Why the labels cannot be edited (read-only project).
+    labels_read_only: Option<String>,
 }
 
 impl Workspace {
@@ -158,6 +187,26 @@ impl Workspace {
                 read_only,
             },
         );
+    }
+
+    /// Set the labels as read from entitle.toml (opening, or the file changed on disk).
+    /// Not an undo step; undo steps that set labels are dropped, because undoing them
+    /// now would silently revert the file's new contents.
+    pub fn load_labels(&mut self, labels: Vec<LabelDef>, read_only: Option<String>) {
+        self.labels = labels;
+        self.labels_read_only = read_only;
+        self.history.undo.retain(|e| !e.forward.sets_labels());
+        self.history.redo.retain(|e| !e.forward.sets_labels());
+    }
+
+    /// The labels in force (as last loaded or edited).
+    pub fn labels(&self) -> &[LabelDef] {
+        &self.labels
+    }
+
+    /// Moves whenever a command changes the labels (0: never changed here).
+    pub fn labels_revision(&self) -> u64 {
+        self.labels_revision
     }
 
     /// Mark a document changed without a command, because its annotations were replaced
@@ -205,7 +254,7 @@ impl Workspace {
         let title = title.into();
         let inverse = self.run(&command)?;
         let applied = Applied {
-            doc: command.doc().cloned(),
+            doc: shown_doc(&command),
             title: title.clone(),
             focus: focus_of(&command),
         };
@@ -232,7 +281,7 @@ impl Workspace {
         match self.run(&entry.inverse) {
             Ok(_) => {
                 let applied = Applied {
-                    doc: entry.inverse.doc().cloned(),
+                    doc: shown_doc(&entry.inverse),
                     title: entry.title.clone(),
                     focus: focus_of(&entry.inverse),
                 };
@@ -258,7 +307,7 @@ impl Workspace {
         match self.run(&entry.forward) {
             Ok(_) => {
                 let applied = Applied {
-                    doc: entry.forward.doc().cloned(),
+                    doc: shown_doc(&entry.forward),
                     title: entry.title.clone(),
                     focus: focus_of(&entry.forward),
                 };
@@ -282,6 +331,20 @@ impl Workspace {
 
     /// Run a command (all or nothing) and return its inverse.
     fn run(&mut self, command: &Command) -> Result<Command, EditError> {
+        if let Command::SetLabels { labels } = command {
+            if let Some(reason) = &self.labels_read_only {
+                return Err(EditError::Labels(reason.clone()));
+            }
+            Schema {
+                labels: labels.clone(),
+            }
+            .validate()
+            .map_err(EditError::Labels)?;
+            self.clock += 1;
+            self.labels_revision = self.clock;
+            let old = std::mem::replace(&mut self.labels, labels.clone());
+            return Ok(Command::SetLabels { labels: old });
+        }
         if let Command::Batch(cmds) = command {
             let mut inverses = Vec::with_capacity(cmds.len());
             for c in cmds {
@@ -385,10 +448,20 @@ impl Workspace {
                     status: old,
                 }
             }
-            Command::Batch(_) => unreachable!("handled above"),
+            Command::Batch(_) | Command::SetLabels { .. } => unreachable!("handled above"),
         };
         doc.revision = clock;
         Ok(inverse)
+    }
+}
+
+/// The document to show after a command: none for a label-set change (a rename
+/// touches many documents; undoing it should not jump to the first of them).
+fn shown_doc(command: &Command) -> Option<DocId> {
+    if command.sets_labels() {
+        None
+    } else {
+        command.doc().cloned()
     }
 }
 

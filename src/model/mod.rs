@@ -13,4 +13,4 @@ pub use annotations::{
 };
 pub use document::{DocId, DocIdError, Document, MAX_DOCUMENT_BYTES, TextError, decode_text};
 pub use label::{Label, LabelError, MAX_LABEL_CHARS};
-pub use schema::{LabelDef, Rgb, Schema};
+pub use schema::{LABEL_PALETTE, LabelDef, Rgb, Schema};

@@ -62,6 +62,28 @@ pub struct LabelDef {
     pub description: Option<String>,
 }
 
+/// Colours offered for labels (Tableau 20: the defaults' ten, then their light
+/// companions), in the order new labels take them.
+pub const LABEL_PALETTE: &[[u8; 3]] = &[
+    [0xe1, 0x57, 0x59],
+    [0x4e, 0x79, 0xa7],
+    [0x59, 0xa1, 0x4f],
+    [0x9c, 0x75, 0x5f],
+    [0xb0, 0x7a, 0xa1],
+    [0xf2, 0x8e, 0x2b],
+    [0xed, 0xc9, 0x48],
+    [0xff, 0x9d, 0xa7],
+    [0x76, 0xb7, 0xb2],
+    [0xba, 0xb0, 0xac],
+    [0x8c, 0xd1, 0x7d],
+    [0xb6, 0x99, 0x2d],
+    [0x49, 0x98, 0x94],
+    [0x86, 0xbc, 0xb6],
+    [0xd3, 0x72, 0x95],
+    [0xfa, 0xbf, 0xd2],
+    [0xa0, 0xcb, 0xe8],
+];
+
 /// The labels a project offers, in palette order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {
@@ -118,6 +140,31 @@ impl Schema {
                     "Named events: wars, storms, summits",
                 ),
             ],
+        }
+    }
+
+    /// A definition for a label the schema does not have yet: the first colour of
+    /// [`LABEL_PALETTE`] no label uses (cycling if all are) and the first free key.
+    pub fn fresh_label(&self, name: super::Label) -> LabelDef {
+        let used_keys: Vec<String> = self
+            .labels
+            .iter()
+            .filter_map(|d| d.hotkey.as_ref().map(|k| k.to_ascii_lowercase()))
+            .collect();
+        let hotkey = "123456789qwertyuiopasdfghjklzxcvbnm"
+            .chars()
+            .map(|c| c.to_string())
+            .find(|k| !used_keys.contains(k));
+        let color = LABEL_PALETTE
+            .iter()
+            .copied()
+            .find(|c| !self.labels.iter().any(|l| l.color.0 == *c))
+            .unwrap_or(LABEL_PALETTE[self.labels.len() % LABEL_PALETTE.len()]);
+        LabelDef {
+            name,
+            color: Rgb(color),
+            hotkey,
+            description: None,
         }
     }
 

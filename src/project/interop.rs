@@ -5,24 +5,10 @@
 use super::Project;
 use super::annotation_file::Checked;
 use crate::formats::{Format, FormatError, Origin, Record, Warning, WriteOptions};
-use crate::model::{AnnotationSet, DocId, DocStatus, Label, LabelDef, Rgb};
+use crate::model::{AnnotationSet, DocId, DocStatus, Label};
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::Path;
-
-/// Colours for labels a project does not know yet (Tableau 10, after the defaults).
-const EXTRA_COLORS: &[[u8; 3]] = &[
-    [0xff, 0x9d, 0xa7],
-    [0x76, 0xb7, 0xb2],
-    [0xba, 0xb0, 0xac],
-    [0x8c, 0xd1, 0x7d],
-    [0xb6, 0x99, 0x2d],
-    [0x49, 0x98, 0x94],
-    [0x86, 0xbc, 0xb6],
-    [0xd3, 0x72, 0x95],
-    [0xfa, 0xbf, 0xd2],
-    [0xa0, 0xcb, 0xe8],
-];
 
 impl Project {
     /// Add labels the project does not have (with colours and free single-key
@@ -36,23 +22,8 @@ impl Project {
             if self.config.labels.iter().any(|d| &d.name == l) {
                 continue;
             }
-            let used: Vec<String> = self
-                .config
-                .labels
-                .iter()
-                .filter_map(|d| d.hotkey.clone())
-                .collect();
-            let hotkey = "123456789qwertyuiopasdfghjklzxcvbnm"
-                .chars()
-                .map(|c| c.to_string())
-                .find(|k| !used.contains(k));
-            let color = EXTRA_COLORS[self.config.labels.len() % EXTRA_COLORS.len()];
-            self.config.labels.push(LabelDef {
-                name: l.clone(),
-                color: Rgb(color),
-                hotkey,
-                description: None,
-            });
+            let def = self.schema().fresh_label(l.clone());
+            self.config.labels.push(def);
             added.push(l.clone());
         }
         if !added.is_empty() || !self.has_config_file {

@@ -338,6 +338,13 @@ impl Project {
         Ok(())
     }
 
+    /// Replace the labels and save entitle.toml (the schema editor, through the
+    /// session). The labels are in force even if saving fails.
+    pub fn set_labels(&mut self, labels: Vec<crate::model::LabelDef>) -> std::io::Result<()> {
+        self.config.labels = labels;
+        self.write_config()
+    }
+
     /// Read entitle.toml again if another program changed it since it was last read or
     /// written: `None` when unchanged, `Some(Ok(labels))` when the new labels are in
     /// force, `Some(Err(message))` when the new file has a problem (the labels in

@@ -54,10 +54,48 @@ pub fn data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("org", "Entitle", "entitle").map(|p| p.data_dir().to_path_buf())
 }
 
+/// The sample document that comes annotated, so a new user sees nested spans at once.
+pub const ANNOTATED_DOC: &str = "docs/04-brussels-migration-summit";
+
+/// Its spans: text, which occurrence (0-based), label. Events hold the places and
+/// bodies they happen at, and names hold nationalities, so spans nest.
+const ANNOTATED_SPANS: &[(&str, usize, &str)] = &[
+    ("EU", 0, "ORG"),
+    ("Brussels summit", 0, "EVENT"),
+    ("Brussels", 0, "GPE"),
+    ("BRUSSELS", 0, "GPE"),
+    ("Dec 15", 0, "DATE"),
+    ("Entitle Wire", 0, "ORG"),
+    ("European Union", 0, "ORG"),
+    ("Friday", 0, "DATE"),
+    ("European Council summit in Brussels", 0, "EVENT"),
+    ("European Council", 0, "ORG"),
+    ("Brussels", 1, "GPE"),
+    ("European Commission", 0, "ORG"),
+    ("Ingrid Vos", 0, "PER"),
+    ("Hungarian", 0, "NORP"),
+    ("Gábor Szalai", 0, "PER"),
+    ("September 2020", 0, "DATE"),
+    ("Italy", 0, "GPE"),
+    ("Greece", 0, "GPE"),
+    ("Spain", 0, "GPE"),
+    ("Amnesty International", 0, "ORG"),
+    ("Danish Refugee Council", 0, "ORG"),
+    ("Danish", 0, "NORP"),
+    ("European Parliament", 0, "ORG"),
+    ("the elections next June", 0, "EVENT"),
+    ("next June", 0, "DATE"),
+    ("Greek", 0, "NORP"),
+    ("Nikos Andreadis", 0, "PER"),
+    ("Athens", 0, "GPE"),
+    ("Lesbos", 0, "LOC"),
+];
+
 /// Copy the sample project into `data_dir/sample-project` unless it is there already,
-/// and return its path. Files the user has (their annotations, edited docs) are never
-/// overwritten; only missing sample files are written.
-pub fn install(data_dir: &Path) -> std::io::Result<PathBuf> {
+/// and return its path and whether the annotated article was given to `annotator`
+/// now (so the app can show it first). Files the user has (their annotations, edited
+/// docs) are never overwritten; only missing sample files are written.
+pub fn install(data_dir: &Path, annotator: &str) -> std::io::Result<(PathBuf, bool)> {
     let root = data_dir.join(SAMPLE_DIR);
     for (rel, bytes) in SAMPLE_FILES {
         let path = root.join(rel);
@@ -65,7 +103,65 @@ pub fn install(data_dir: &Path) -> std::io::Result<PathBuf> {
             atomic_write(&path, bytes)?;
         }
     }
-    Ok(root)
+    let annotated = install_annotations(&root, annotator)?;
+    Ok((root, annotated))
+}
+
+/// Write the annotated article's file for `annotator` if they have none and its text
+/// is still the sample's (an edited text would only hold the spans back).
+fn install_annotations(root: &Path, annotator: &str) -> std::io::Result<bool> {
+    use crate::model::{AnnotationSet, DocId, DocStatus, Document, Label, Span};
+    let path = root
+        .join(super::ANNOTATIONS_DIR)
+        .join(super::sanitize_annotator(annotator))
+        .join(format!("{ANNOTATED_DOC}.json"));
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return Ok(false);
+    }
+    let rel = format!("{ANNOTATED_DOC}.txt");
+    let Some((_, bytes)) = SAMPLE_FILES.iter().find(|(p, _)| *p == rel) else {
+        return Ok(false);
+    };
+    if std::fs::read(root.join(&rel)).ok().as_deref() != Some(*bytes) {
+        return Ok(false);
+    }
+    let (Ok(text), Ok(id)) = (std::str::from_utf8(bytes), DocId::new(ANNOTATED_DOC)) else {
+        return Ok(false);
+    };
+    let doc = Document::new(id, text);
+    let len = doc.len_chars();
+    let mut set = AnnotationSet::new();
+    let created = chrono::DateTime::parse_from_rfc3339("2026-06-03T09:00:00Z")
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    for (needle, nth, label) in ANNOTATED_SPANS {
+        let Some((byte, _)) = text.match_indices(needle).nth(*nth) else {
+            continue;
+        };
+        let start = text[..byte].chars().count();
+        let (Ok(range), Ok(label)) = (
+            crate::text::CharSpan::new(start, start + needle.chars().count(), len),
+            Label::new(label),
+        ) else {
+            continue;
+        };
+        let span = Span {
+            id: set.next_id(),
+            range,
+            label,
+            annotator: "entitle-sample".into(),
+            created,
+            modified: None,
+            extra: None,
+        };
+        let _ = set.insert(span, len);
+    }
+    set.status = DocStatus::InProgress;
+    atomic_write(
+        &path,
+        &super::annotation_file::encode(&doc, annotator, &set),
+    )?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -103,12 +199,42 @@ mod tests {
     #[test]
     fn install_copies_once_and_keeps_user_files() {
         let dir = tempfile::tempdir().unwrap();
-        let root = install(dir.path()).unwrap();
+        let (root, annotated) = install(dir.path(), "ann").unwrap();
+        assert!(annotated);
         let doc = root.join("docs/01-aleppo-souk-reopens.txt");
         assert!(doc.exists());
         std::fs::write(&doc, "edited by the user").unwrap();
-        install(dir.path()).unwrap();
+        assert!(!install(dir.path(), "ann").unwrap().1);
         assert_eq!(std::fs::read_to_string(&doc).unwrap(), "edited by the user");
+    }
+
+    /// The annotated article reads back whole: every span placed where its text is,
+    /// nested three deep, for each new annotator once.
+    #[test]
+    fn the_annotated_article_opens_with_every_span_nested() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, _) = install(dir.path(), "Ann").unwrap();
+        let (project, _) = crate::project::Project::open(&root).unwrap();
+        let id = crate::model::DocId::new(ANNOTATED_DOC).unwrap();
+        let doc = project.load_document(&id).unwrap();
+        let parsed = project.read_annotations("Ann", &id).unwrap().unwrap();
+        let crate::project::annotation_file::Checked::Current { set, repairs } =
+            parsed.check(&doc).unwrap()
+        else {
+            panic!("the sample's fingerprint does not match");
+        };
+        assert!(repairs.is_empty(), "{repairs:?}");
+        assert_eq!(set.len(), ANNOTATED_SPANS.len());
+        let texts: Vec<&str> = set.iter().map(|s| doc.slice(s.range.range())).collect();
+        for (needle, _, _) in ANNOTATED_SPANS {
+            assert!(texts.contains(needle), "{needle}");
+        }
+        let w = doc.text().find("in Brussels").unwrap() + 3;
+        let at = doc.text()[..w].chars().count();
+        assert_eq!(set.iter().filter(|s| s.range.contains_char(at)).count(), 2);
+        // Another annotator gets it too; the same one is never given it twice.
+        assert!(install(dir.path(), "Bo").unwrap().1);
+        assert!(!install(dir.path(), "Ann").unwrap().1);
     }
 
     #[test]

@@ -567,6 +567,9 @@ fn import_some(app: &mut EntitleApp, ctx: &egui::Context) {
         app.message(Severity::Error, p);
     }
     app.log(&format!("IMPORT {n} {spans}"));
+    if let Some(s) = app.session.as_mut() {
+        s.labels_reloaded();
+    }
     app.refresh_schema();
     app.filter_key = None;
     app.import = ImportDialog::default();

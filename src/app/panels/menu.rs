@@ -59,6 +59,8 @@ pub fn menu_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 item(app, ui, Action::ClearSelection, has_doc);
                 item(app, ui, Action::SelectNextSpan, has_doc);
                 item(app, ui, Action::SelectPrevSpan, has_doc);
+                ui.separator();
+                item(app, ui, Action::EditLabels, app.session.is_some());
             });
             ui.menu_button("Document", |ui| {
                 item(app, ui, Action::NextDoc, has_doc);

@@ -6,6 +6,7 @@ pub mod doc_view;
 pub mod files;
 pub mod find;
 pub mod interop;
+pub mod labels;
 pub mod menu;
 pub mod messages;
 pub mod palette;
