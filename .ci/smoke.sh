@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the real app in an X window (Xvfb, Mesa software GL), driven by xdotool:
-# first run installs the sample, a mouse drag across the first word and a label key tag
+# first run installs the sample (Ctrl+Page Up goes from the annotated article to the
+# first), a mouse drag across the first word and a label key tag
 # it, the process is killed with SIGKILL, a restart finds the span and deletes it, Ctrl+Q
 # quits. Asserts on the event log (ENTITLE_EVENT_LOG) and on the annotation file.
 #   .ci/smoke.sh BINARY [SCREENSHOT.png]
@@ -65,7 +66,10 @@ fail() { echo "SMOKE FAILED: $*"; echo "--- events"; cat "$ENTITLE_EVENT_LOG" ||
 ann="$ENTITLE_DATA_DIR/sample-project/annotations/smoke/docs/01-aleppo-souk-reopens.json"
 
 start_app
-wait_for 5 grep -qs '^OPEN docs/01-aleppo-souk-reopens$' "$ENTITLE_EVENT_LOG" || fail "sample did not open"
+# A first run shows the sample's annotated article; three documents back is Aleppo.
+wait_for 5 grep -qs '^OPEN docs/04-brussels-migration-summit$' "$ENTITLE_EVENT_LOG" || fail "sample did not open on its annotated article"
+for _ in 1 2 3; do xdotool key ctrl+Prior; sleep 0.3; done
+wait_for 5 grep -qs '^OPEN docs/01-aleppo-souk-reopens$' "$ENTITLE_EVENT_LOG" || fail "Ctrl+Page Up did not reach the first document"
 # Drag across the first word as a user would: from its first to its sixth character
 # (the app logs where they are; points are pixels at scale 1).
 wait_for 5 grep -qs '^CHARS docs/01-aleppo-souk-reopens ' "$ENTITLE_EVENT_LOG" || fail "no geometry logged"

@@ -1291,6 +1291,7 @@ fn wide_windows_keep_lines_readable_and_themes_switch() {
     assert!(left > 600.0 && right < 2000.0, "{left}..{right}");
     // Themes: light and dark, readable text in each.
     for (name, dark) in [("Light", false), ("Dark", true)] {
+        let resets = h.state().layout_resets().unwrap();
         h.get_by_label("View").click();
         h.run();
         h.get_by_label("Theme").click();
@@ -1298,6 +1299,13 @@ fn wide_windows_keep_lines_readable_and_themes_switch() {
         h.get_by_label(name).click();
         h.run();
         h.run();
+        // A theme changes how glyphs go into egui's font atlas, which is rebuilt: the
+        // document's cached layout points into the old one and must be laid out again
+        // (else the text shows with most glyphs missing; seen in a screenshot).
+        assert!(
+            h.state().layout_resets().unwrap() > resets,
+            "{name}: layout kept"
+        );
         let theme = h.ctx.theme();
         assert_eq!(theme == egui::Theme::Dark, dark, "{name}");
         let v = h.ctx.style_of(theme).visuals.clone();

@@ -55,6 +55,8 @@ pub enum Action {
     TagAllLikeSelected,
     /// The label editor: add, rename, recolour, re-key, remove labels.
     EditLabels,
+    /// Light, dark or the system's theme (View > Theme; also in the command palette).
+    SetTheme(crate::app::theme::ThemeChoice),
     OpenFolder,
     OpenFile,
     OpenSample,
@@ -160,6 +162,21 @@ pub const NAMED: &[(&str, Action, &str)] = &[
         "Tag every other occurrence of the selected span",
     ),
     ("edit_labels", Action::EditLabels, "Labels…"),
+    (
+        "theme_light",
+        Action::SetTheme(crate::app::theme::ThemeChoice::Light),
+        "Theme: light",
+    ),
+    (
+        "theme_dark",
+        Action::SetTheme(crate::app::theme::ThemeChoice::Dark),
+        "Theme: dark",
+    ),
+    (
+        "theme_system",
+        Action::SetTheme(crate::app::theme::ThemeChoice::System),
+        "Theme: follow the system",
+    ),
     ("open_folder", Action::OpenFolder, "Open folder…"),
     ("open_file", Action::OpenFile, "Open file…"),
     ("import", Action::Import, "Import…"),

@@ -97,6 +97,10 @@ impl EntitleApp {
                 }
             }
             Action::EditLabels => self.open_label_editor(),
+            Action::SetTheme(t) => {
+                self.prefs.theme = t;
+                t.apply(&self.egui_ctx);
+            }
             Action::OpenFolder => self.choose(
                 Purpose::OpenProject,
                 Kind::Folder,

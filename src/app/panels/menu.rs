@@ -133,8 +133,7 @@ fn view_menu(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 .add(egui::Button::selectable(app.prefs.theme == t, t.name()))
                 .clicked()
             {
-                app.prefs.theme = t;
-                t.apply(ui.ctx());
+                app.pending.push(Action::SetTheme(t));
                 ui.close();
             }
         }

@@ -87,6 +87,23 @@ pub struct Overlay<'a> {
 }
 
 /// Layout state of one open document.
+/// What egui's font atlas was built with, as last seen. Galleys point into the atlas:
+/// egui rebuilds it when it is nearly full (the fill drops), the scale changes or its
+/// text options change (a theme switch changes the colour transfer), and then cached
+/// galleys must go too.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct FontEpoch {
+    ppp: f32,
+    fill: f32,
+    options: Option<egui::epaint::text::TextOptions>,
+}
+
+impl FontEpoch {
+    fn broken_by(&self, now: &FontEpoch) -> bool {
+        now.ppp != self.ppp || now.fill < self.fill || now.options != self.options
+    }
+}
+
 pub struct DocLayout {
     doc: Document,
     blocks: Vec<Block>,
@@ -95,7 +112,7 @@ pub struct DocLayout {
     width: f32,
     metrics: Option<Metrics>,
     avg_char_width: f32,
-    font_epoch: (f32, f32),
+    font_epoch: FontEpoch,
     /// Screen position of the content's top-left in the last frame.
     origin: Pos2,
     /// Visible part of the content (content coordinates) in the last frame.
@@ -129,7 +146,7 @@ impl DocLayout {
             width: 0.0,
             metrics: None,
             avg_char_width: 7.0,
-            font_epoch: (0.0, 0.0),
+            font_epoch: FontEpoch::default(),
             origin: Pos2::ZERO,
             viewport: Rect::NOTHING,
             pending_offset: None,
@@ -265,20 +282,24 @@ impl DocLayout {
     fn fit(&mut self, ui: &egui::Ui) -> Metrics {
         let width = (ui.available_width() - 8.0).max(120.0);
         let ppp = ui.ctx().pixels_per_point();
-        let (fill, row_h) = ui.ctx().fonts_mut(|f| {
+        let (fill, row_h, options) = ui.ctx().fonts_mut(|f| {
             (
                 f.font_atlas_fill_ratio(),
                 f.row_height(&crate::app::theme::doc_font()),
+                *f.options(),
             )
         });
         let metrics = Metrics {
             text_height: row_h,
             ..DEFAULT_METRICS
         };
-        // Galleys point into the font atlas: egui clears it when it is nearly full or
-        // the scale changes, and then our cached galleys must go too.
-        let epoch_broken = ppp != self.font_epoch.0 || fill < self.font_epoch.1;
-        self.font_epoch = (ppp, fill);
+        let now = FontEpoch {
+            ppp,
+            fill,
+            options: Some(options),
+        };
+        let epoch_broken = self.font_epoch.broken_by(&now);
+        self.font_epoch = now;
         if (width - self.width).abs() > 0.5 || self.metrics != Some(metrics) || epoch_broken {
             self.avg_char_width = ui
                 .ctx()
@@ -429,3 +450,39 @@ const DEFAULT_METRICS: Metrics = Metrics {
     para_gap: 6.0,
     bar: 2.0,
 };
+
+#[cfg(test)]
+mod epoch_tests {
+    use super::FontEpoch;
+
+    /// A theme switch rebuilds egui's atlas with other text options; the atlas can be
+    /// as full as before by the time the document is drawn (the other panels filled
+    /// it), so the options alone must say the cached galleys are stale.
+    #[test]
+    fn a_theme_switch_breaks_the_epoch_even_when_the_atlas_is_as_full() {
+        let ctx = egui::Context::default();
+        let dark = ctx.style_of(egui::Theme::Dark).visuals.text_options;
+        let light = ctx.style_of(egui::Theme::Light).visuals.text_options;
+        assert_ne!(dark, light);
+        let before = FontEpoch {
+            ppp: 1.0,
+            fill: 0.2,
+            options: Some(dark),
+        };
+        let same = FontEpoch {
+            fill: 0.3,
+            ..before
+        };
+        assert!(!before.broken_by(&same));
+        let switched = FontEpoch {
+            options: Some(light),
+            ..same
+        };
+        assert!(before.broken_by(&switched));
+        assert!(before.broken_by(&FontEpoch {
+            fill: 0.1,
+            ..before
+        }));
+        assert!(before.broken_by(&FontEpoch { ppp: 2.0, ..before }));
+    }
+}
