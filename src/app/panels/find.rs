@@ -14,12 +14,7 @@ use crate::text::CharSpan;
 /// The find bar's state.
 #[derive(Debug, Default, Clone)]
 pub struct Find {
-    pub query: String,
-    pub regex: bool,
-    pub case_sensitive: bool,
-    pub whole_word: bool,
-    /// Give the field focus in the next frame.
-    pub focus: bool,
+    pub form: QueryForm,
     key: Option<(Query, String)>,
     pub found: Vec<Found>,
     pub hits: Vec<CharSpan>,
@@ -32,19 +27,57 @@ pub struct Find {
 impl Find {
     pub fn new() -> Self {
         Self {
-            whole_word: true,
-            focus: true,
+            form: QueryForm::new(),
             ..Default::default()
         }
     }
+}
 
-    fn query(&self) -> Query {
-        Query {
-            pattern: self.query.clone(),
-            regex: self.regex,
-            case_sensitive: self.case_sensitive,
-            whole_word: self.whole_word,
+/// A search field with its options (regular expression, case, whole words), shared by
+/// the find bar and the project search.
+#[derive(Debug, Default, Clone)]
+pub struct QueryForm {
+    pub query: Query,
+    /// Give the field focus in the next frame.
+    pub focus: bool,
+}
+
+impl QueryForm {
+    /// Whole words on (the default analysts expect for names), focus asked.
+    pub fn new() -> Self {
+        Self {
+            query: Query {
+                whole_word: true,
+                ..Query::default()
+            },
+            focus: true,
         }
+    }
+
+    /// Start from `text` (the selection) if there is one, and ask for focus.
+    pub fn start_from(&mut self, text: Option<String>) {
+        self.focus = true;
+        if let Some(t) = text {
+            self.query.pattern = t;
+        }
+    }
+
+    /// The labelled field and the three toggles, in a row; returns the field.
+    pub fn ui(&mut self, ui: &mut egui::Ui, label: &str, width: f32) -> egui::Response {
+        let label = ui.label(label);
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut self.query.pattern).desired_width(width))
+            .labelled_by(label.id);
+        if std::mem::take(&mut self.focus) {
+            field.request_focus();
+        }
+        ui.toggle_value(&mut self.query.regex, ".*")
+            .on_hover_text("Regular expression");
+        ui.toggle_value(&mut self.query.case_sensitive, "Aa")
+            .on_hover_text("Match case");
+        ui.toggle_value(&mut self.query.whole_word, "W")
+            .on_hover_text("Whole words only");
+        field
     }
 }
 
@@ -60,23 +93,19 @@ impl EntitleApp {
     /// Ctrl+F: open the bar (or focus it), starting from the selected text.
     pub(crate) fn open_find(&mut self) {
         let selected = self.selection_text().filter(|t| !t.contains('\n'));
-        let f = self.find.get_or_insert_with(Find::new);
-        f.focus = true;
-        if let Some(text) = selected {
-            f.query = text;
-        }
+        self.find
+            .get_or_insert_with(Find::new)
+            .form
+            .start_from(selected);
     }
 
     /// Ctrl+Shift+F: open the project search (or focus it), from the selected text.
     pub(crate) fn open_project_search(&mut self) {
         let selected = self.selection_text().filter(|t| !t.contains('\n'));
-        let ps = self
-            .project_search
-            .get_or_insert_with(super::project_search::ProjectSearch::new);
-        ps.focus = true;
-        if let Some(t) = selected {
-            ps.query = t;
-        }
+        self.project_search
+            .get_or_insert_with(super::project_search::ProjectSearch::new)
+            .form
+            .start_from(selected);
     }
 
     /// Hits of the find bar's query in the document on screen (recomputed when the
@@ -88,7 +117,7 @@ impl EntitleApp {
         let Some(doc) = view.layout.as_ref().map(|l| l.doc()) else {
             return;
         };
-        let key = (find.query(), view.id.to_string());
+        let key = (find.form.query.clone(), view.id.to_string());
         if find.key.as_ref() == Some(&key) {
             return;
         }
@@ -99,11 +128,11 @@ impl EntitleApp {
         find.current = None;
         find.error = None;
         find.found.clear();
-        if find.query.is_empty() {
+        if find.form.query.pattern.is_empty() {
             find.hits.clear();
             return;
         }
-        match find.query().compile() {
+        match find.form.query.compile() {
             Ok(q) => find.found = find_matches(doc.text(), doc.index(), &q),
             Err(e) => find.error = Some(e.to_string()),
         }
@@ -151,7 +180,7 @@ impl EntitleApp {
         let Some(find) = self.find.as_ref() else {
             return;
         };
-        let (found, what) = (find.found.clone(), format!("“{}”", find.query));
+        let (found, what) = (find.found.clone(), format!("“{}”", find.form.query.pattern));
         self.plan_in_document(found, label, what);
     }
 
@@ -259,13 +288,7 @@ pub fn find_bar(app: &mut EntitleApp, ctx: &egui::Context, area: egui::Rect) {
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    let label = ui.label("Find");
-                    let field = ui
-                        .add(egui::TextEdit::singleline(&mut find.query).desired_width(200.0))
-                        .labelled_by(label.id);
-                    if std::mem::take(&mut find.focus) {
-                        field.request_focus();
-                    }
+                    let field = find.form.ui(ui, "Find", 200.0);
                     if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                         step = if ui.input(|i| i.modifiers.shift) {
                             -1
@@ -273,15 +296,9 @@ pub fn find_bar(app: &mut EntitleApp, ctx: &egui::Context, area: egui::Rect) {
                             1
                         };
                     }
-                    ui.toggle_value(&mut find.regex, ".*")
-                        .on_hover_text("Regular expression");
-                    ui.toggle_value(&mut find.case_sensitive, "Aa")
-                        .on_hover_text("Match case");
-                    ui.toggle_value(&mut find.whole_word, "W")
-                        .on_hover_text("Whole words only");
                     let count = match (&find.error, find.current) {
                         (Some(e), _) => egui::RichText::new(e).color(ui.visuals().error_fg_color),
-                        (None, _) if find.query.is_empty() => egui::RichText::new(""),
+                        (None, _) if find.form.query.pattern.is_empty() => egui::RichText::new(""),
                         (None, Some(i)) => {
                             egui::RichText::new(format!("{} of {}", i + 1, find.hits.len()))
                         }

@@ -52,11 +52,7 @@ enum Row {
 /// The project search window's state.
 #[derive(Default)]
 pub struct ProjectSearch {
-    pub query: String,
-    pub regex: bool,
-    pub case_sensitive: bool,
-    pub whole_word: bool,
-    pub focus: bool,
+    pub form: super::find::QueryForm,
     searched: Option<Query>,
     handle: Option<SearchHandle>,
     results: Vec<DocHits>,
@@ -68,24 +64,14 @@ pub struct ProjectSearch {
 impl ProjectSearch {
     pub fn new() -> Self {
         Self {
-            whole_word: true,
-            focus: true,
+            form: super::find::QueryForm::new(),
             ..Default::default()
-        }
-    }
-
-    fn query(&self) -> Query {
-        Query {
-            pattern: self.query.clone(),
-            regex: self.regex,
-            case_sensitive: self.case_sensitive,
-            whole_word: self.whole_word,
         }
     }
 
     /// Start a new search when the query changed (the old one is cancelled).
     fn restart(&mut self, corpus: Option<&Arc<Corpus>>, ctx: &egui::Context) {
-        let q = self.query();
+        let q = self.form.query.clone();
         if self.searched.as_ref() == Some(&q) {
             return;
         }
@@ -231,19 +217,7 @@ pub fn project_search_window(app: &mut EntitleApp, ctx: &egui::Context) {
         .default_size([640.0, 480.0])
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
-                let label = ui.label("Search");
-                let field = ui
-                    .add(egui::TextEdit::singleline(&mut ps.query).desired_width(260.0))
-                    .labelled_by(label.id);
-                if std::mem::take(&mut ps.focus) {
-                    field.request_focus();
-                }
-                ui.toggle_value(&mut ps.regex, ".*")
-                    .on_hover_text("Regular expression");
-                ui.toggle_value(&mut ps.case_sensitive, "Aa")
-                    .on_hover_text("Match case");
-                ui.toggle_value(&mut ps.whole_word, "W")
-                    .on_hover_text("Whole words only");
+                ps.form.ui(ui, "Search", 260.0);
             });
             ui.horizontal(|ui| {
                 ui.weak(ps.status_line(&app.texts));
@@ -273,7 +247,7 @@ pub fn project_search_window(app: &mut EntitleApp, ctx: &egui::Context) {
         }
     }
     if let Some(label) = tag {
-        app.plan_tag_all_in_project(&ps.query(), &label);
+        app.plan_tag_all_in_project(&ps.form.query.clone(), &label);
     }
     if open_window {
         app.project_search = Some(ps);
