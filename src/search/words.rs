@@ -5,8 +5,11 @@
 //! blocks: U+0300–036F and their extensions, Hebrew points, Arabic harakat, variation
 //! selectors) or a zero-width (non-)joiner. A **word** is a run of word characters,
 //! where a hyphen (`-`, U+2010, U+2011) or an apostrophe (`'`, `’`, `ʼ`) between two
-//! word characters joins the run: `Seo-yeon`, `Al-Assad`, `Russia-backed`, `O'Brien`,
-//! `Ba'ath` are one word each. A possessive `’s` / `'s` is *not* joined, so `Syria`
+//! word characters joins the run: `Seo-yeon`, `Al-Assad`, `Bouches-du-Rhône`, `O'Brien`,
+//! `Ba'ath` are one word each — except where word units split a hyphenated word: an
+//! English prefix before a capitalised part (`pro-Assad`, `mid-January`) and an
+//! adjective after a name (`Russia-backed`, `Kremlin-run`), so whole-word `Russia`
+//! finds `Russia-backed` as a double-click selects it. A possessive `’s` / `'s` is *not* joined, so `Syria`
 //! is a whole word in `Syria’s` (as word snapping treats it).
 //!
 //! A hit **cuts a word** when it starts inside a word (its first character is a word
@@ -80,14 +83,75 @@ fn word_continues_after(text: &str, at: usize) -> bool {
     }
 }
 
+/// Longest part of a hyphenated word looked at (keeps the check constant-cost).
+const MAX_PART: usize = 24;
+
+/// Whether a hyphen between the parts `left` and `right` separates two words, as word
+/// units do (`crate::text::words`): an English prefix before a capitalised part
+/// ("pro-Assad", "mid-January") and an adjective after a name ("Russia-backed",
+/// "Kremlin-run").
+fn hyphen_splits(left: &str, right: &str) -> bool {
+    use crate::text::words::{NAME_ADJECTIVES, PREFIXES};
+    let right_upper = right.chars().next().is_some_and(char::is_uppercase);
+    let right_adjective = right.chars().next().is_some_and(char::is_lowercase)
+        && ((right.chars().count() >= 3 && right.ends_with("ed"))
+            || NAME_ADJECTIVES.contains(&right));
+    (PREFIXES.contains(&left) && right_upper)
+        || (right_adjective && left.chars().any(char::is_uppercase))
+}
+
+/// The run of word characters ending at byte `at` (at most [`MAX_PART`]).
+fn part_before(text: &str, at: usize) -> String {
+    let mut v: Vec<char> = text[..at]
+        .chars()
+        .rev()
+        .take_while(|&c| is_word_char(c))
+        .take(MAX_PART + 1)
+        .collect();
+    v.reverse();
+    v.into_iter().collect()
+}
+
+/// The run of word characters starting at byte `at` (at most [`MAX_PART`]).
+fn part_after(text: &str, at: usize) -> String {
+    text[at..]
+        .chars()
+        .take_while(|&c| is_word_char(c))
+        .take(MAX_PART + 1)
+        .collect()
+}
+
+/// Whether the character before byte `at` is a hyphen that splits the word there.
+fn split_hyphen_before(text: &str, at: usize) -> bool {
+    match text[..at].chars().next_back() {
+        Some(h) if is_hyphen(h) => {
+            hyphen_splits(&part_before(text, at - h.len_utf8()), &part_after(text, at))
+        }
+        _ => false,
+    }
+}
+
+/// Whether the character at byte `at` is a hyphen that splits the word there.
+fn split_hyphen_at(text: &str, at: usize) -> bool {
+    match text[at..].chars().next() {
+        Some(h) if is_hyphen(h) => {
+            hyphen_splits(&part_before(text, at), &part_after(text, at + h.len_utf8()))
+        }
+        _ => false,
+    }
+}
+
 /// Whether the hit at bytes `[start, end)` of `text` starts or ends inside a word.
 /// Both must be character boundaries with `start < end`.
 pub fn cuts_word(text: &str, start: usize, end: usize) -> bool {
     let hit = &text[start..end];
-    let starts_inside =
-        hit.chars().next().is_some_and(is_word_char) && word_continues_before(text, start);
+    let starts_inside = hit.chars().next().is_some_and(is_word_char)
+        && word_continues_before(text, start)
+        && !split_hyphen_before(text, start);
     starts_inside
-        || (hit.chars().next_back().is_some_and(is_word_char) && word_continues_after(text, end))
+        || (hit.chars().next_back().is_some_and(is_word_char)
+            && word_continues_after(text, end)
+            && !split_hyphen_at(text, end))
 }
 
 #[cfg(test)]
@@ -117,7 +181,19 @@ mod tests {
         assert!(cuts("Park Seo-yeon said", "Seo"));
         assert!(cuts("Park Seo-yeon said", "yeon"));
         assert!(!cuts("Park Seo-yeon said", "Seo-yeon"));
-        assert!(cuts("Russia-backed forces", "Russia"));
+        // Word units split these, so whole-word search does too.
+        assert!(!cuts("Russia-backed forces", "Russia"));
+        assert!(!cuts("Russia-backed forces", "backed"));
+        assert!(!cuts("the Kremlin-run channel", "Kremlin"));
+        assert!(!cuts("pro-Assad forces", "Assad"));
+        assert!(!cuts("pro-Assad forces", "pro"));
+        assert!(!cuts("by mid-January", "January"));
+        assert!(cuts("a well-designed plan", "well"), "no name: one word");
+        assert!(
+            cuts("Al-Sukhna fell", "Sukhna"),
+            "a name part, not an adjective"
+        );
+        assert!(cuts("Abdel-Rahman said", "Abdel"));
         assert!(!cuts("Syria - the war", "Syria"));
         assert!(!cuts("Syria- and", "Syria"));
         assert!(cuts("Sean O'Brien", "Brien"));

@@ -6,7 +6,7 @@
 //! through [`TextIndex`], whose method names say the unit (`byte_from_char`,
 //! `utf16_from_char`, ...).
 
-mod words;
+pub(crate) mod words;
 
 pub use words::{next_word, previous_word, snap_to_words, trim_whitespace, word_at};
 

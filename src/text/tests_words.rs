@@ -554,3 +554,34 @@ proptest! {
         }
     }
 }
+
+/// Whole-word search and word units agree: every unit of letters and digits (with
+/// hyphens between) in the wire article and the sample is a whole word for search —
+/// so a name double-clicked in the text is found by a whole-word search for it.
+#[test]
+fn every_word_unit_is_a_whole_word_for_search() {
+    let mut checked = 0;
+    for text in std::iter::once(AFP).chain(SAMPLE.iter().copied()) {
+        let ix = TextIndex::new(text);
+        let mut from = 0;
+        while let Some(w) = next_word(text, &ix, from) {
+            from = w.end();
+            let (s, e) = (
+                ix.byte_from_char(w.start()).unwrap(),
+                ix.byte_from_char(w.end()).unwrap(),
+            );
+            let unit = &text[s..e];
+            // Units with inner dots or apostrophes (U.S., O'Brien) follow their own
+            // rules; this checks the hyphen rules shared with search.
+            if !unit.chars().all(|c| c.is_alphanumeric() || c == '-') {
+                continue;
+            }
+            assert!(
+                !crate::search::words::cuts_word(text, s, e),
+                "search cuts the unit {unit:?} at {s}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}

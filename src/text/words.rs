@@ -40,7 +40,7 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// Lower-case prefixes split off before a capitalised part: "pro-Assad", "anti-IS",
 /// "mid-January", "ex-Soviet".
-const PREFIXES: &[&str] = &[
+pub(crate) const PREFIXES: &[&str] = &[
     "anti", "pro", "ex", "non", "pan", "post", "pre", "neo", "mid", "un", "trans", "inter",
     "counter", "ultra", "semi", "sub", "super", "quasi", "pseudo",
 ];
@@ -48,7 +48,7 @@ const PREFIXES: &[&str] = &[
 /// Adjectives split off after a name ("Kremlin-run"), besides any word ending in "-ed"
 /// ("Russia-backed", "Britain-based", "al-Qaeda-linked"). Lower-case name parts
 /// ("Seo-yeon", "Jong-un") do not end so and stay joined.
-const NAME_ADJECTIVES: &[&str] = &[
+pub(crate) const NAME_ADJECTIVES: &[&str] = &[
     "born", "run", "held", "made", "built", "bound", "wide", "era", "style", "type", "like",
     "speaking", "friendly",
 ];
