@@ -30,6 +30,8 @@
 //!   autosave policy. Shared by the app and the CLI.
 //! - [`search`]: find in a document or a whole project (in memory, every core,
 //!   cancellable), the document-list filter, annotate-all plans.
+//! - [`suggest`]: suggestion engines (same string, gazetteers, patterns, a tagger that
+//!   learns from the project's annotations).
 //! - [`formats`]: import and export of brat, CoNLL, spaCy, doccano, Label Studio,
 //!   Prodigy, WebAnno TSV, JSONL, CSV and plain text.
 //! - [`cli`]: headless subcommands.
@@ -43,6 +45,7 @@ pub mod model;
 pub mod project;
 pub mod search;
 pub mod session;
+pub mod suggest;
 pub mod text;
 
 #[cfg(feature = "gui")]
