@@ -566,6 +566,8 @@ impl Session {
                 spans: d.set.spans().to_vec(),
                 relations: d.set.relations().to_vec(),
                 next_relation_id: d.set.next_relation_id().0,
+                rejected: d.set.rejected.clone(),
+                pending: d.set.pending.clone(),
                 revision: d.revision,
             };
             let t = self.tracks.entry(id).or_default();

@@ -451,6 +451,7 @@ fn build_span(
             typed_notes: raw.typed_notes.clone(),
             attributes: raw.attributes.clone(),
             normalizations: raw.normalizations.clone(),
+            provenance: None,
         }));
     }
     Ok(span)

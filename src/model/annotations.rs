@@ -67,6 +67,27 @@ pub struct SpanExtra {
     /// Attributes: name and value (`"true"` for a binary flag).
     pub attributes: Vec<(String, String)>,
     pub normalizations: Vec<Normalization>,
+    /// Which suggestion engine proposed the span the analyst accepted, and its score.
+    pub provenance: Option<Provenance>,
+}
+
+/// Where an accepted suggestion came from: the engine (`same-string`, `gazetteer`,
+/// `pattern`, `model`) and the score it gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    pub source: String,
+    pub score: Option<f32>,
+}
+
+/// A suggestion kept with a document until the analyst accepts or rejects it (written
+/// by `entitle suggest --apply`, or read from a JSONL record with `"status":
+/// "suggested"`). Never exported as an annotation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub range: CharSpan,
+    pub label: Label,
+    pub source: String,
+    pub score: f32,
 }
 
 impl Span {
@@ -111,6 +132,10 @@ impl Span {
     }
     pub fn normalizations(&self) -> &[Normalization] {
         self.extra.as_ref().map_or(&[], |x| &x.normalizations)
+    }
+    /// The suggestion engine that proposed this span, if it was an accepted suggestion.
+    pub fn provenance(&self) -> Option<&Provenance> {
+        self.extra.as_ref().and_then(|x| x.provenance.as_ref())
     }
     /// Mutable access to the extra parts, created on demand.
     pub fn extra_mut(&mut self) -> &mut SpanExtra {
@@ -227,6 +252,11 @@ pub struct AnnotationSet {
     relations: Vec<Relation>,
     next_relation_id: u64,
     pub status: DocStatus,
+    /// Suggestions the analyst rejected here (offsets and label): never proposed again,
+    /// and negative examples for the tagger.
+    pub rejected: Vec<(CharSpan, Label)>,
+    /// Suggestions waiting for the analyst (see [`Pending`]).
+    pub pending: Vec<Pending>,
 }
 
 /// Fragments (if any) are ordered, disjoint, inside the range, and span it exactly.
@@ -338,6 +368,8 @@ impl AnnotationSet {
             relations: Vec::new(),
             next_relation_id: 1,
             status: DocStatus::New,
+            rejected: Vec::new(),
+            pending: Vec::new(),
         })
     }
 

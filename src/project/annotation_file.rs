@@ -25,8 +25,8 @@
 //! changes (its fingerprint then differs from `text_fingerprint`).
 
 use crate::model::{
-    AnnotationSet, DocStatus, Document, Label, Normalization, Relation, RelationId, Span,
-    SpanExtra, SpanId,
+    AnnotationSet, DocStatus, Document, Label, Normalization, Pending, Provenance, Relation,
+    RelationId, Span, SpanExtra, SpanId,
 };
 use crate::project::config::line_col;
 use crate::text::CharSpan;
@@ -53,6 +53,45 @@ struct WireFile {
     relations: Vec<StoredRelation>,
     #[serde(default)]
     next_relation_id: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rejected: Vec<StoredMark>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    suggested: Vec<StoredMark>,
+}
+
+/// A rejected suggestion, or one waiting for the analyst (`suggested`): where, which
+/// label, the text there (checked on load like a span's) and, for a waiting one, the
+/// engine and its score. Neither is an annotation: exports leave them out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredMark {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
+}
+
+impl StoredMark {
+    /// Where it is on `doc`, if its text is still there and its label is valid.
+    fn place(&self, doc: &Document) -> Option<(CharSpan, Label)> {
+        let range = CharSpan::new(self.start, self.end, doc.len_chars()).ok()?;
+        let label = Label::new(&self.label).ok()?;
+        (doc.slice(range.range()) == self.text).then_some((range, label))
+    }
+
+    fn new(doc: &Document, range: CharSpan, label: &Label) -> Self {
+        Self {
+            start: range.start(),
+            end: range.end(),
+            label: label.to_string(),
+            text: doc.slice(range.range()).to_string(),
+            source: None,
+            score: None,
+        }
+    }
 }
 
 /// A relation as stored on disk: span ids of its two ends.
@@ -92,6 +131,11 @@ pub struct StoredSpan {
     pub attributes: Vec<[String; 2]>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub normalizations: Vec<Normalization>,
+    /// An accepted suggestion: the engine that proposed it and its score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
 }
 
 /// Just enough of a file to fill the document list without reading the document.
@@ -145,6 +189,8 @@ pub struct ParsedFile {
     pub spans: Vec<StoredSpan>,
     pub relations: Vec<StoredRelation>,
     pub next_relation_id: u64,
+    pub rejected: Vec<StoredMark>,
+    pub suggested: Vec<StoredMark>,
     raw: String,
 }
 
@@ -226,6 +272,8 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
         spans: wire.spans,
         relations: wire.relations,
         next_relation_id: wire.next_relation_id,
+        rejected: wire.rejected,
+        suggested: wire.suggested,
         raw: raw.to_string(),
     })
 }
@@ -262,6 +310,25 @@ pub fn summary(bytes: &[u8]) -> Result<Summary, FileProblem> {
 }
 
 impl ParsedFile {
+    /// Rejected and waiting suggestions whose text is still where they say (the others
+    /// are dropped: they are not annotations, and a changed text re-proposes them).
+    fn place_marks(&self, doc: &Document, set: &mut AnnotationSet) {
+        set.rejected = self.rejected.iter().filter_map(|m| m.place(doc)).collect();
+        set.pending = self
+            .suggested
+            .iter()
+            .filter_map(|m| {
+                let (range, label) = m.place(doc)?;
+                Some(Pending {
+                    range,
+                    label,
+                    source: m.source.clone().unwrap_or_else(|| "import".into()),
+                    score: m.score.filter(|s| s.is_finite()).unwrap_or(1.0),
+                })
+            })
+            .collect();
+    }
+
     /// Check every span against `doc`: same text fingerprint, offsets in range, the
     /// stored text equal to the text at those offsets. Span ids used twice and exact
     /// twins are repaired (see [`Checked::Current`]); a span whose text differs from the
@@ -289,6 +356,7 @@ impl ParsedFile {
                 set.reserve_ids_below(self.next_span_id);
                 set.reserve_relation_ids_below(self.next_relation_id);
                 set.status = self.status;
+                self.place_marks(doc, &mut set);
                 return Ok(Checked::Current {
                     set,
                     repairs: Vec::new(),
@@ -296,7 +364,8 @@ impl ParsedFile {
             }
         }
         let placed = spans.into_iter().map(Some).collect();
-        let a = assemble(&self, placed, doc.len_chars());
+        let mut a = assemble(&self, placed, doc.len_chars());
+        self.place_marks(doc, &mut a.set);
         let mut repairs = a.notes;
         repairs.extend(a.dropped.iter().map(|d| {
             format!(
@@ -443,7 +512,8 @@ fn stored_to_span(s: &StoredSpan, doc: &Document) -> Result<Span, String> {
         || s.note.is_some()
         || !s.typed_notes.is_empty()
         || !s.attributes.is_empty()
-        || !s.normalizations.is_empty();
+        || !s.normalizations.is_empty()
+        || s.source.is_some();
     if has_extra {
         let fragments = s
             .fragments
@@ -465,6 +535,10 @@ fn stored_to_span(s: &StoredSpan, doc: &Document) -> Result<Span, String> {
                 .map(|[k, v]| (k.clone(), v.clone()))
                 .collect(),
             normalizations: s.normalizations.clone(),
+            provenance: s.source.as_ref().map(|source| Provenance {
+                source: source.clone(),
+                score: s.score.filter(|x| x.is_finite()),
+            }),
         }));
     }
     Ok(span)
@@ -497,6 +571,8 @@ fn span_to_stored(s: &Span, doc: &Document) -> StoredSpan {
             .map(|(k, v)| [k.clone(), v.clone()])
             .collect(),
         normalizations: s.normalizations().to_vec(),
+        source: s.provenance().map(|p| p.source.clone()),
+        score: s.provenance().and_then(|p| p.score),
     }
 }
 
@@ -511,6 +587,8 @@ pub fn encode(doc: &Document, annotator: &str, set: &AnnotationSet) -> Vec<u8> {
             spans: set.spans(),
             relations: set.relations(),
             next_relation_id: set.next_relation_id().0,
+            rejected: &set.rejected,
+            pending: &set.pending,
         },
     )
 }
@@ -522,6 +600,8 @@ pub struct Parts<'a> {
     pub spans: &'a [Span],
     pub relations: &'a [Relation],
     pub next_relation_id: u64,
+    pub rejected: &'a [(CharSpan, Label)],
+    pub pending: &'a [Pending],
 }
 
 /// Serialise from parts.
@@ -567,6 +647,39 @@ pub fn encode_parts(doc: &Document, annotator: &str, parts: &Parts<'_>) -> Vec<u
         }
         out.extend_from_slice(b"\n  ]");
     }
+    let marks = |out: &mut Vec<u8>, key: &str, items: Vec<StoredMark>| {
+        if items.is_empty() {
+            return;
+        }
+        out.extend_from_slice(format!(",\n  {}: [", json(key)).as_bytes());
+        for (i, m) in items.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            let _ = serde_json::to_writer(&mut *out, m);
+        }
+        out.extend_from_slice(b"\n  ]");
+    };
+    marks(
+        &mut out,
+        "rejected",
+        parts
+            .rejected
+            .iter()
+            .map(|(r, l)| StoredMark::new(doc, *r, l))
+            .collect(),
+    );
+    marks(
+        &mut out,
+        "suggested",
+        parts
+            .pending
+            .iter()
+            .map(|p| StoredMark {
+                source: Some(p.source.clone()),
+                score: Some(p.score),
+                ..StoredMark::new(doc, p.range, &p.label)
+            })
+            .collect(),
+    );
     out.extend_from_slice(b"\n}\n");
     out
 }
@@ -739,6 +852,60 @@ mod tests {
             s.lines().filter(|l| l.contains("\"id\":")).count(),
             set.len()
         );
+    }
+
+    /// Provenance of accepted suggestions, rejected and waiting suggestions survive a
+    /// save and a load, at exact offsets past curly quotes, an emoji, Arabic and CRLF;
+    /// one whose text is no longer there is dropped, not misplaced.
+    #[test]
+    fn suggestions_and_provenance_round_trip() {
+        let m = "“[PER Tim Cook]’s visit 😀 in دبي\r\n[ORG Apple] and Apple Cafe\u{301}";
+        let (text, mut set) = markup::parse_set(m).unwrap();
+        let d = doc(&text);
+        let at = |needle: &str, nth: usize| {
+            let (b, _) = text.match_indices(needle).nth(nth).unwrap();
+            let s = text[..b].chars().count();
+            CharSpan::new(s, s + needle.chars().count(), d.len_chars()).unwrap()
+        };
+        let id = set.spans()[0].id;
+        let mut span = set.get(id).unwrap().clone();
+        span.extra_mut().provenance = Some(Provenance {
+            source: "gazetteer".into(),
+            score: Some(0.9),
+        });
+        set.remove(id).unwrap();
+        set.insert(span, d.len_chars()).unwrap();
+        set.rejected = vec![(at("دبي", 0), Label::new("GPE").unwrap())];
+        set.pending = vec![Pending {
+            range: at("Apple", 1),
+            label: Label::new("ORG").unwrap(),
+            source: "same-string".into(),
+            score: 0.75,
+        }];
+        let bytes = encode(&d, "ann", &set);
+        let Checked::Current { set: back, repairs } = parse(&bytes).unwrap().check(&d).unwrap()
+        else {
+            panic!("text changed?")
+        };
+        assert!(repairs.is_empty());
+        assert_eq!(
+            back.get(id).unwrap().provenance(),
+            Some(&Provenance {
+                source: "gazetteer".into(),
+                score: Some(0.9)
+            })
+        );
+        assert_eq!(back.rejected, set.rejected);
+        assert_eq!(back.pending, set.pending);
+        // A mark whose text moved away is dropped on load.
+        let raw = String::from_utf8(bytes).unwrap().replace("\"text\":\"دبي\"", "\"text\":\"Oslo\"");
+        let Checked::Current { set: back, .. } =
+            parse(raw.as_bytes()).unwrap().check(&d).unwrap()
+        else {
+            panic!()
+        };
+        assert!(back.rejected.is_empty());
+        assert_eq!(back.pending.len(), 1);
     }
 
     #[test]

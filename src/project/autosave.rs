@@ -27,6 +27,8 @@ pub struct SaveRequest {
     pub spans: Vec<Span>,
     pub relations: Vec<Relation>,
     pub next_relation_id: u64,
+    pub rejected: Vec<(crate::text::CharSpan, crate::model::Label)>,
+    pub pending: Vec<crate::model::Pending>,
     pub revision: u64,
 }
 
@@ -140,6 +142,8 @@ fn writer_loop(rx: Receiver<Msg>, done: Sender<SaveOutcome>) {
                     spans: &req.spans,
                     relations: &req.relations,
                     next_relation_id: req.next_relation_id,
+                    rejected: &req.rejected,
+                    pending: &req.pending,
                 },
             );
             let outcome = match atomic_write(&req.path, &bytes) {
@@ -183,6 +187,8 @@ mod tests {
                 spans: set.spans()[..(rev as usize).min(2)].to_vec(),
                 relations: vec![],
                 next_relation_id: 1,
+                rejected: Vec::new(),
+                pending: Vec::new(),
                 revision: rev,
             });
         }
@@ -212,6 +218,8 @@ mod tests {
             spans: vec![],
             relations: vec![],
             next_relation_id: 1,
+            rejected: Vec::new(),
+            pending: Vec::new(),
             revision: 1,
         });
         assert!(saver.flush(Duration::from_secs(10)));

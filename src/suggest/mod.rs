@@ -15,6 +15,9 @@
 //! by [`filter_new`], not by the engines.
 
 // Engines join here as they land: gazetteer, patterns, same_string, tagger.
+pub mod gazetteer;
+pub mod matcher;
+pub mod same_string;
 
 use crate::model::Label;
 use crate::text::CharSpan;
