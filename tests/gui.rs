@@ -1894,3 +1894,146 @@ fn label_editor_renames_across_the_project_and_removes_with_a_count() {
     key(&mut h, egui::Key::Escape);
     assert!(h.query_by_label("Colour of PER").is_none());
 }
+
+/// Step frames until `done` (the suggestion engines answer from their thread).
+fn wait_until(h: &mut Harness<'_, EntitleApp>, what: &str, done: impl Fn(&EntitleApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(h.state()) {
+        assert!(Instant::now() < deadline, "{what}: not within 20 s");
+        std::thread::sleep(Duration::from_millis(5));
+        h.step();
+    }
+    h.run();
+}
+
+fn suggested(h: &Harness<'_, EntitleApp>) -> Vec<(String, String, String)> {
+    let doc = h.state().current_document().unwrap().clone();
+    h.state()
+        .suggestions()
+        .iter()
+        .map(|s| {
+            (
+                doc.slice(s.span.range()).to_string(),
+                s.label.to_string(),
+                s.engine.name().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Issue 9.2: suggestions from what the analyst tagged elsewhere and from a gazetteer
+/// are drawn for the open document; F8 steps to one and Enter accepts it (the span
+/// keeps its engine and score, on disk too); Backspace rejects one (remembered in the
+/// file, never proposed again, undoable); F7 hides them; Shift+Enter accepts every one
+/// of a label and Ctrl+Enter every confident one.
+#[test]
+fn suggestions_are_accepted_rejected_and_hidden_from_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wire");
+    std::fs::create_dir_all(p.join("gazetteers")).unwrap();
+    std::fs::write(
+        p.join("a.txt"),
+        "HTS fighters entered Idlib. “HTS is here,” said Sharif of Idlib.",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("b.txt"),
+        "Sharif left Idlib for Homs 🎉. HTS stayed.\r\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("gazetteers/places.csv"), "term,label\nHoms,GPE\n").unwrap();
+    annotate_on_disk(
+        &p,
+        &[
+            ("a", "HTS", 0, "ORG"),
+            ("a", "Idlib", 0, "GPE"),
+            ("a", "Sharif", 0, "PER"),
+        ],
+    );
+    let mut h = app(Some(p.join("b.txt")), dir.path());
+    assert_eq!(h.state().current_doc().unwrap().as_str(), "b");
+    wait_until(&mut h, "suggestions for b", |a| a.suggestions().len() == 4);
+    assert_eq!(
+        suggested(&h),
+        [
+            ("Sharif".into(), "PER".into(), "same-string".into()),
+            ("Idlib".into(), "GPE".into(), "same-string".into()),
+            ("Homs".into(), "GPE".into(), "gazetteer".into()),
+            ("HTS".into(), "ORG".into(), "same-string".into()),
+        ]
+    );
+    // F8 steps to the first; Enter makes it the analyst's span, with its engine.
+    key(&mut h, egui::Key::F8);
+    key(&mut h, egui::Key::Enter);
+    assert_eq!(model_spans(&h, "b").len(), 1);
+    let span = h
+        .state()
+        .session()
+        .unwrap()
+        .workspace
+        .doc(&DocId::new("b").unwrap())
+        .unwrap()
+        .set
+        .spans()[0]
+        .clone();
+    assert_eq!(span.label, "PER");
+    assert_eq!(span.provenance().unwrap().source, "same-string");
+    wait_until(&mut h, "Sharif no longer suggested", |a| {
+        a.suggestions().len() == 3
+    });
+    // F8 to Idlib, Backspace rejects it: gone, remembered, undoable.
+    key(&mut h, egui::Key::F8);
+    assert_eq!(h.state().selection().map(|s| s.start()), Some(12));
+    key(&mut h, egui::Key::Backspace);
+    assert_eq!(
+        model_spans(&h, "b").len(),
+        1,
+        "Backspace rejected, deleted nothing"
+    );
+    wait_until(&mut h, "Idlib rejected", |a| a.suggestions().len() == 2);
+    assert!(h.state_mut().flush());
+    let file = std::fs::read_to_string(p.join("annotations/tester/b.json")).unwrap();
+    assert!(file.contains("\"rejected\""), "{file}");
+    assert!(file.contains("\"source\":\"same-string\""), "{file}");
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    wait_until(&mut h, "Idlib back after undo", |a| {
+        a.suggestions().len() == 3
+    });
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Y);
+    wait_until(&mut h, "Idlib rejected again", |a| {
+        a.suggestions().len() == 2
+    });
+    // F7 hides them and shows them again.
+    key(&mut h, egui::Key::F7);
+    assert!(h.state().suggestions().is_empty());
+    key(&mut h, egui::Key::F7);
+    wait_until(&mut h, "shown again", |a| a.suggestions().len() == 2);
+    // Ctrl+Enter accepts every confident one (both score 1.0 here).
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Enter);
+    let mut labels: Vec<String> = model_spans(&h, "b").into_iter().map(|s| s.2).collect();
+    labels.sort();
+    assert_eq!(labels, ["GPE", "ORG", "PER"]);
+    // In a: the second HTS is proposed; Shift+Enter on it takes every ORG.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::PageUp);
+    assert_eq!(h.state().current_doc().unwrap().as_str(), "a");
+    // Idlib is not proposed: rejected (in b) as often as it was given (in a).
+    wait_until(&mut h, "suggestions for a", |a| a.suggestions().len() == 1);
+    assert_eq!(
+        suggested(&h),
+        [("HTS".into(), "ORG".into(), "same-string".into())]
+    );
+    key(&mut h, egui::Key::F8);
+    let sel = h.state().selection().unwrap();
+    assert_eq!(
+        h.state().current_document().unwrap().slice(sel.range()),
+        "HTS"
+    );
+    h.key_press_modifiers(Modifiers::SHIFT, egui::Key::Enter);
+    h.run();
+    let orgs = model_spans(&h, "a")
+        .into_iter()
+        .filter(|s| s.2 == "ORG")
+        .count();
+    assert_eq!(orgs, 2);
+    assert!(h.state_mut().flush());
+}

@@ -55,6 +55,17 @@ pub enum Action {
     TagAllLikeSelected,
     /// The label editor: add, rename, recolour, re-key, remove labels.
     EditLabels,
+    /// Suggestions: accept the one under the selection, reject it, accept every one of
+    /// its label / at or above the confidence threshold, step through them, show or
+    /// hide them, the panel.
+    AcceptSuggestion,
+    RejectSuggestion,
+    AcceptLabelSuggestions,
+    AcceptConfidentSuggestions,
+    NextSuggestion,
+    PrevSuggestion,
+    ToggleSuggestions,
+    SuggestionsPanel,
     /// Light, dark or the system's theme (View > Theme; also in the command palette).
     SetTheme(crate::app::theme::ThemeChoice),
     OpenFolder,
@@ -163,6 +174,42 @@ pub const NAMED: &[(&str, Action, &str)] = &[
     ),
     ("edit_labels", Action::EditLabels, "Labels…"),
     (
+        "accept_suggestion",
+        Action::AcceptSuggestion,
+        "Accept the suggestion",
+    ),
+    (
+        "reject_suggestion",
+        Action::RejectSuggestion,
+        "Reject the suggestion (else delete the selected span)",
+    ),
+    (
+        "accept_label_suggestions",
+        Action::AcceptLabelSuggestions,
+        "Accept every suggestion of its label",
+    ),
+    (
+        "accept_confident_suggestions",
+        Action::AcceptConfidentSuggestions,
+        "Accept every confident suggestion",
+    ),
+    ("next_suggestion", Action::NextSuggestion, "Next suggestion"),
+    (
+        "previous_suggestion",
+        Action::PrevSuggestion,
+        "Previous suggestion",
+    ),
+    (
+        "toggle_suggestions",
+        Action::ToggleSuggestions,
+        "Show suggestions on/off",
+    ),
+    (
+        "suggestions_panel",
+        Action::SuggestionsPanel,
+        "Suggestions panel",
+    ),
+    (
         "theme_light",
         Action::SetTheme(crate::app::theme::ThemeChoice::Light),
         "Theme: light",
@@ -188,7 +235,15 @@ pub const NAMED: &[(&str, Action, &str)] = &[
 pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("undo", &["Ctrl+Z"]),
     ("redo", &["Ctrl+Shift+Z", "Ctrl+Y"]),
-    ("delete_span", &["Delete", "Backspace"]),
+    ("delete_span", &["Delete"]),
+    ("reject_suggestion", &["Backspace"]),
+    ("accept_suggestion", &["Enter"]),
+    ("accept_label_suggestions", &["Shift+Enter"]),
+    ("accept_confident_suggestions", &["Ctrl+Enter"]),
+    ("next_suggestion", &["F8"]),
+    ("previous_suggestion", &["Shift+F8"]),
+    ("toggle_suggestions", &["F7"]),
+    ("suggestions_panel", &["F6"]),
     ("clear_selection", &["Escape"]),
     ("next_document", &["Ctrl+PageDown", "Alt+Down"]),
     ("previous_document", &["Ctrl+PageUp", "Alt+Up"]),

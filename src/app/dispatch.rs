@@ -97,6 +97,28 @@ impl EntitleApp {
                 }
             }
             Action::EditLabels => self.open_label_editor(),
+            Action::AcceptSuggestion => self.accept_suggestion(),
+            Action::RejectSuggestion => {
+                // With a span selected and no suggestion under the selection,
+                // Backspace deletes the span as it always did.
+                if !self.reject_suggestion() {
+                    self.delete_span();
+                }
+            }
+            Action::AcceptLabelSuggestions => self.accept_many(true),
+            Action::AcceptConfidentSuggestions => self.accept_many(false),
+            Action::NextSuggestion => self.step_suggestion(1),
+            Action::PrevSuggestion => self.step_suggestion(-1),
+            Action::ToggleSuggestions => {
+                self.suggest.enabled = !self.suggest.enabled;
+                let state = if self.suggest.enabled {
+                    "shown"
+                } else {
+                    "hidden"
+                };
+                self.message(Severity::Info, format!("Suggestions {state} (F7)."));
+            }
+            Action::SuggestionsPanel => self.suggest.show_panel = !self.suggest.show_panel,
             Action::SetTheme(t) => {
                 self.prefs.theme = t;
                 t.apply(&self.egui_ctx);
@@ -215,6 +237,15 @@ impl EntitleApp {
     }
 
     fn delete_span(&mut self) {
+        if self
+            .view
+            .as_ref()
+            .is_some_and(|v| v.selected_span.is_none())
+        {
+            // Nothing selected to delete: a suggestion under the selection is rejected.
+            self.reject_suggestion();
+            return;
+        }
         let (Some(session), Some(view)) = (self.session.as_mut(), self.view.as_mut()) else {
             return;
         };

@@ -160,6 +160,8 @@ pub struct EntitleApp {
     pub(crate) commands: Option<panels::commands::Palette>,
     /// The label editor, while open.
     pub(crate) labels: Option<panels::labels::LabelEditor>,
+    /// Suggestion engines (their thread) and the open document's suggestions.
+    pub(crate) suggest: panels::suggestions::SuggestState,
     /// The window title last sent (project — document).
     title: String,
     /// When entitle.toml was last checked for changes made in another program.
@@ -235,6 +237,7 @@ impl EntitleApp {
             help_section: 0,
             commands: None,
             labels: None,
+            suggest: Default::default(),
             find: None,
             texts: Default::default(),
             project_search: None,
@@ -395,6 +398,7 @@ impl EntitleApp {
         self.texts = panels::project_search::ProjectTexts::start(&session.project, &self.egui_ctx);
         self.project_search = None;
         self.session = Some(session);
+        self.start_suggestions();
         self.view = None;
         self.filter_key = None;
         self.scroll_offsets.clear();
@@ -534,6 +538,7 @@ impl EntitleApp {
         }
         self.handle_keys(&ctx);
         self.dispatch_pending();
+        self.tick_suggestions();
         self.refresh_find();
         self.texts.poll();
         if let Some(s) = self.session.as_mut() {
@@ -577,6 +582,9 @@ impl EntitleApp {
         }
         if self.labels.is_some() {
             panels::labels::label_editor_window(self, &ctx);
+        }
+        if self.suggest.show_panel {
+            panels::suggestions::suggestions_window(self, &ctx);
         }
         if self.chooser.is_some() {
             panels::files::chooser_window(self, &ctx);
@@ -743,6 +751,18 @@ impl EntitleApp {
         }
     }
 
+    /// A window that answers Enter is open.
+    fn modal_open(&self) -> bool {
+        self.tag_all.is_some()
+            || self.labels.is_some()
+            || self.chooser.is_some()
+            || self.commands.is_some()
+            || self.reopen_prompt.is_some()
+            || self.reanchor_preview.is_some()
+            || self.import.open
+            || self.export.open
+    }
+
     /// Escape closes the window on top (history, shortcuts, import, export, the
     /// re-anchoring preview) before it means "clear the selection".
     fn close_top_window(&mut self, ctx: &egui::Context) {
@@ -797,7 +817,11 @@ impl EntitleApp {
             // Typing in a text field: only Escape (leave the field) is ours.
             return;
         }
-        let bindings = self.keymap.bindings.clone();
+        let mut bindings = self.keymap.bindings.clone();
+        if self.modal_open() {
+            // Enter answers the window on top (Tag all, a question), not the text.
+            bindings.retain(|(_, sc)| sc.logical_key != egui::Key::Enter);
+        }
         let mut fired = Vec::new();
         ctx.input_mut(|i| {
             for (action, sc) in &bindings {
@@ -841,6 +865,14 @@ impl EntitleApp {
     }
 
     // ----- accessors for tests and benchmarks -----
+
+    /// The open document's suggestions as drawn (empty while hidden or computing).
+    pub fn suggestions(&self) -> &[crate::suggest::Suggestion] {
+        match self.view.as_ref() {
+            Some(v) => self.suggest.shown(&v.id),
+            None => &[],
+        }
+    }
 
     pub fn session(&self) -> Option<&Session> {
         self.session.as_ref()

@@ -6,9 +6,10 @@
 //! (a [`Command::Batch`] groups several changes under one title).
 
 use crate::model::{
-    AnnotationSet, DocId, DocStatus, Label, LabelDef, Relation, RelationId, Schema, SetError, Span,
-    SpanId,
+    AnnotationSet, DocId, DocStatus, Label, LabelDef, Pending, Relation, RelationId, Schema,
+    SetError, Span, SpanId,
 };
+use crate::text::CharSpan;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -43,6 +44,19 @@ pub enum Command {
         doc: DocId,
         id: RelationId,
     },
+    /// Remember (or forget) that the analyst rejected a suggestion here.
+    SetRejected {
+        doc: DocId,
+        range: CharSpan,
+        label: Label,
+        rejected: bool,
+    },
+    /// Add (or remove) a suggestion waiting for the analyst.
+    SetPending {
+        doc: DocId,
+        pending: Pending,
+        present: bool,
+    },
     /// Replace the project's label set (the schema editor). Not tied to a document:
     /// the session writes it to entitle.toml. A rename is a batch of this and the
     /// relabelling of every span that used the old name, so one undo restores both.
@@ -62,7 +76,9 @@ impl Command {
             | Command::Relabel { doc, .. }
             | Command::SetStatus { doc, .. }
             | Command::AddRelation { doc, .. }
-            | Command::RemoveRelation { doc, .. } => Some(doc),
+            | Command::RemoveRelation { doc, .. }
+            | Command::SetRejected { doc, .. }
+            | Command::SetPending { doc, .. } => Some(doc),
             Command::SetLabels { .. } => None,
             Command::Batch(v) => v.iter().find_map(Command::doc),
         }
@@ -439,6 +455,71 @@ impl Workspace {
                     id: *id,
                     label: old_label,
                     modified: old_modified,
+                }
+            }
+            Command::SetRejected {
+                doc: d,
+                range,
+                label,
+                rejected,
+            } => {
+                let at = doc
+                    .set
+                    .rejected
+                    .iter()
+                    .position(|(r, l)| r == range && l == label);
+                match (at, rejected) {
+                    (None, true) => {
+                        if range.end() > doc.len_chars {
+                            return Err(SetError::OutOfBounds {
+                                range: *range,
+                                len: doc.len_chars,
+                            }
+                            .into());
+                        }
+                        doc.set.rejected.push((*range, label.clone()));
+                    }
+                    (Some(i), false) => {
+                        doc.set.rejected.remove(i);
+                    }
+                    _ => return Err(EditError::NothingTo("change")),
+                }
+                Command::SetRejected {
+                    doc: d.clone(),
+                    range: *range,
+                    label: label.clone(),
+                    rejected: !rejected,
+                }
+            }
+            Command::SetPending {
+                doc: d,
+                pending,
+                present,
+            } => {
+                let at = doc
+                    .set
+                    .pending
+                    .iter()
+                    .position(|p| p.range == pending.range && p.label == pending.label);
+                let pending = match (at, present) {
+                    (None, true) => {
+                        if pending.range.end() > doc.len_chars {
+                            return Err(SetError::OutOfBounds {
+                                range: pending.range,
+                                len: doc.len_chars,
+                            }
+                            .into());
+                        }
+                        doc.set.pending.push(pending.clone());
+                        pending.clone()
+                    }
+                    (Some(i), false) => doc.set.pending.remove(i),
+                    _ => return Err(EditError::NothingTo("change")),
+                };
+                Command::SetPending {
+                    doc: d.clone(),
+                    pending,
+                    present: !present,
                 }
             }
             Command::SetStatus { doc: d, status } => {

@@ -898,9 +898,10 @@ mod tests {
         assert_eq!(back.rejected, set.rejected);
         assert_eq!(back.pending, set.pending);
         // A mark whose text moved away is dropped on load.
-        let raw = String::from_utf8(bytes).unwrap().replace("\"text\":\"دبي\"", "\"text\":\"Oslo\"");
-        let Checked::Current { set: back, .. } =
-            parse(raw.as_bytes()).unwrap().check(&d).unwrap()
+        let raw = String::from_utf8(bytes)
+            .unwrap()
+            .replace("\"text\":\"دبي\"", "\"text\":\"Oslo\"");
+        let Checked::Current { set: back, .. } = parse(raw.as_bytes()).unwrap().check(&d).unwrap()
         else {
             panic!()
         };

@@ -233,10 +233,12 @@ pub fn is_exact_case(file: &Path) -> bool {
         .is_some_and(|n| n.to_ascii_lowercase().contains(".exact."))
 }
 
+/// Per term: label, id, the term as listed (to score an exact-case hit higher).
+type Known = (Label, Option<String>, String);
+
 struct Compiled {
     dict: Dictionary,
-    /// Per term: label, id, the term as listed (to score an exact-case hit higher).
-    entries: Vec<(Label, Option<String>, String)>,
+    entries: Vec<Known>,
 }
 
 /// Every gazetteer of a project, compiled.
@@ -300,8 +302,8 @@ impl Gazetteers {
     /// Compile lists of entries, each with the file it came from (its name decides the
     /// case mode).
     pub fn from_lists(lists: Vec<(PathBuf, Vec<Entry>)>) -> Self {
-        let mut folded: (Vec<String>, Vec<(Label, Option<String>, String)>) = Default::default();
-        let mut exact: (Vec<String>, Vec<(Label, Option<String>, String)>) = Default::default();
+        let mut folded: (Vec<String>, Vec<Known>) = Default::default();
+        let mut exact: (Vec<String>, Vec<Known>) = Default::default();
         let mut seen_folded: HashMap<String, ()> = HashMap::new();
         let mut seen_exact: HashMap<String, ()> = HashMap::new();
         let mut infos = Vec::new();

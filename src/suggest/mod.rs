@@ -15,9 +15,11 @@
 //! by [`filter_new`], not by the engines.
 
 // Engines join here as they land: gazetteer, patterns, same_string, tagger.
+pub mod engines;
 pub mod gazetteer;
 pub mod matcher;
 pub mod same_string;
+pub mod worker;
 
 use crate::model::Label;
 use crate::text::CharSpan;

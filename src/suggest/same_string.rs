@@ -47,7 +47,8 @@ impl SameString {
     /// Learn the tagged strings of `examples`.
     pub fn build(examples: &[Example<'_>], options: SameStringOptions) -> Self {
         // key → label → (given, rejected); has_upper per key.
-        let mut counts: HashMap<String, (HashMap<Label, (u32, u32)>, bool)> = HashMap::new();
+        type PerLabel = HashMap<Label, (u32, u32)>;
+        let mut counts: HashMap<String, (PerLabel, bool)> = HashMap::new();
         for ex in examples {
             let ix = crate::text::TextIndex::new(ex.text);
             let mut add = |span: &CharSpan, label: &Label, rejected: bool| {

@@ -65,6 +65,8 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
             .find
             .as_ref()
             .and_then(|f| f.hits.get(f.current?).copied()),
+        suggestions: app.suggest.shown(&view.id),
+        current_suggestion: app.suggest.current_in(&view.id, view.selection),
     };
     // The text, and the overview strip at its right.
     let full = ui.available_rect_before_wrap();

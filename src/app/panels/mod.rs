@@ -15,3 +15,4 @@ pub mod reanchor;
 pub mod shortcuts;
 pub mod status;
 pub mod status_bar;
+pub mod suggestions;

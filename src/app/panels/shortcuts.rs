@@ -77,6 +77,24 @@ const SECTIONS: &[Section] = &[
         extra: &[],
     },
     Section {
+        title: "Suggestions",
+        prose: "Entitle proposes spans as you work: every string you tagged, wherever else it occurs (same-string), terms from the project's gazetteers/ folder, spaCy-style patterns from patterns.jsonl, and a tagger that learns from your annotations in the background. Suggestions are drawn with a dashed outline and an italic label, never filled, and are not annotations until you accept them: exports leave them out. Accepting makes the span yours and keeps which engine proposed it and its score; a rejected suggestion is never proposed there again and teaches the tagger. F6 shows what each engine has proposed, accepted and rejected.",
+        actions: |a| {
+            matches!(
+                a,
+                Action::AcceptSuggestion
+                    | Action::RejectSuggestion
+                    | Action::AcceptLabelSuggestions
+                    | Action::AcceptConfidentSuggestions
+                    | Action::NextSuggestion
+                    | Action::PrevSuggestion
+                    | Action::ToggleSuggestions
+                    | Action::SuggestionsPanel
+            )
+        },
+        extra: &[],
+    },
+    Section {
         title: "Relations",
         prose: "Relations, notes, attributes and normalisation ids read from brat, Entitle JSONL, doccano, Label Studio, Prodigy and WebAnno TSV are kept with their spans and written back on export. The app does not draw or edit them yet; deleting a span removes its relations (undo brings them back).",
         actions: |_| false,

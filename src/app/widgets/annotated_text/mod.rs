@@ -84,9 +84,12 @@ pub struct Overlay<'a> {
     pub hits: &'a [CharSpan],
     /// The hit the search is on (outlined).
     pub current_hit: Option<CharSpan>,
+    /// Suggestions, in text order: a dashed outline, no fill, the label in italics.
+    pub suggestions: &'a [crate::suggest::Suggestion],
+    /// The suggestion Enter would accept (outlined solid).
+    pub current_suggestion: Option<CharSpan>,
 }
 
-/// Layout state of one open document.
 /// What egui's font atlas was built with, as last seen. Galleys point into the atlas:
 /// egui rebuilds it when it is nearly full (the fill drops), the scale changes or its
 /// text options change (a theme switch changes the colour transfer), and then cached
@@ -104,6 +107,7 @@ impl FontEpoch {
     }
 }
 
+/// Layout state of one open document.
 pub struct DocLayout {
     doc: Document,
     blocks: Vec<Block>,

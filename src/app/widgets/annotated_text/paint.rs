@@ -194,8 +194,44 @@ impl BlockPainter<'_, '_> {
         }
     }
 
-    /// 4. Label tags above each span's first character, pushed right when they collide.
-    fn tags(&self, spans: &[(&Span, usize)]) {
+    /// Suggestions in this block (binary search: they are in order): a dashed outline
+    /// round each piece, no fill. Returns where their tags go (row, x, index).
+    fn suggestions(&self) -> Vec<(u32, f32, usize)> {
+        let block = &self.block;
+        let all = self.overlay.suggestions;
+        let first = all.partition_point(|s| s.span.end() <= block.start);
+        let mut tags = Vec::new();
+        for (i, s) in all.iter().enumerate().skip(first) {
+            if s.span.start() >= block.end {
+                break;
+            }
+            let color = theme::label_color(self.color_of(&s.label));
+            let current = self.overlay.current_suggestion == Some(s.span);
+            let r = s.span.range();
+            let local = r.start.max(block.start) - block.start..r.end.min(block.end) - block.start;
+            for (k, (row, x0, x1)) in pieces(self.geom, local).into_iter().enumerate() {
+                let rect = self.row_rect(row, x0, x1).expand(1.0);
+                if current {
+                    self.painter.rect_stroke(
+                        rect.expand(0.5),
+                        2.0,
+                        Stroke::new(2.0, self.colors.sel_stroke),
+                        StrokeKind::Outside,
+                    );
+                } else {
+                    dashed_rect(self.painter, rect, Stroke::new(1.2, color));
+                }
+                if k == 0 && s.span.start() >= block.start {
+                    tags.push((row, x0, i));
+                }
+            }
+        }
+        tags
+    }
+
+    /// Step 4: label tags above each span's first character, pushed right when they
+    /// collide; suggestions' tags are italic and outlined, with no fill.
+    fn tags(&self, spans: &[(&Span, usize)], suggestions: &[(u32, f32, usize)]) {
         let (geom, block, m, painter) = (self.geom, &self.block, self.m, self.painter);
         let tag_font = theme::tag_font();
         let mut next_free: HashMap<u32, f32> = HashMap::new();
@@ -237,7 +273,49 @@ impl BlockPainter<'_, '_> {
                 text_color,
             );
         }
+        for &(row, x, i) in suggestions {
+            let Some(s) = self.overlay.suggestions.get(i) else {
+                continue;
+            };
+            let color = theme::label_color(self.color_of(&s.label));
+            let mut job = egui::text::LayoutJob::default();
+            job.append(
+                s.label.as_str(),
+                0.0,
+                egui::TextFormat {
+                    font_id: tag_font.clone(),
+                    color,
+                    italics: true,
+                    ..Default::default()
+                },
+            );
+            let galley = painter.layout_job(job);
+            let free = next_free.entry(row).or_insert(f32::MIN);
+            let x = x.max(*free);
+            let w = galley.size().x + 6.0;
+            *free = x + w + 2.0;
+            let y = self.top.y + row as f32 * m.pitch();
+            let r = Rect::from_min_size(pos2(self.top.x + x, y), vec2(w, m.tag_band - 1.0));
+            dashed_rect(painter, r, Stroke::new(1.0, color));
+            painter.galley(
+                pos2(r.min.x + 3.0, r.center().y - galley.size().y / 2.0),
+                galley,
+                color,
+            );
+        }
     }
+}
+
+/// A rectangle outlined with dashes (suggestions: not yet the analyst's).
+fn dashed_rect(painter: &egui::Painter, r: Rect, stroke: Stroke) {
+    let pts = [
+        r.left_top(),
+        r.right_top(),
+        r.right_bottom(),
+        r.left_bottom(),
+        r.left_top(),
+    ];
+    painter.extend(egui::Shape::dashed_line(&pts, stroke, 3.0, 2.0));
 }
 
 /// Paint block `block` (its char range) laid out as `geom`, its top-left at `top`.
@@ -264,5 +342,6 @@ pub(super) fn paint_block(
     // 2. The text.
     painter.galley(top, geom.galley.clone(), colors.text);
     p.underlines(&spans);
-    p.tags(&spans);
+    let suggestions = p.suggestions();
+    p.tags(&spans, &suggestions);
 }

@@ -1,0 +1,238 @@
+//! The engines together: what they learn from (one annotator's documents), building
+//! them, and the suggestions for one document with what is already annotated or
+//! rejected taken out and overlaps between engines resolved.
+
+use super::gazetteer::{self, Gazetteers};
+use super::same_string::{SameString, SameStringOptions};
+use super::{Engine, Example, Suggestion, filter_new};
+use crate::model::{AnnotationSet, DocId, Label};
+use crate::text::CharSpan;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Which engines run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EngineSet(u8);
+
+impl EngineSet {
+    pub const ALL: EngineSet = EngineSet(0b1111);
+    pub const NONE: EngineSet = EngineSet(0);
+
+    fn bit(e: Engine) -> u8 {
+        1 << (e as u8)
+    }
+    pub fn contains(self, e: Engine) -> bool {
+        self.0 & Self::bit(e) != 0
+    }
+    pub fn with(self, e: Engine, on: bool) -> Self {
+        if on {
+            EngineSet(self.0 | Self::bit(e))
+        } else {
+            EngineSet(self.0 & !Self::bit(e))
+        }
+    }
+    /// From a comma-separated list (`same-string,gazetteer,patterns,model`).
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let mut set = Self::NONE;
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let e = Engine::parse(name).ok_or_else(|| {
+                format!("unknown engine {name:?}; use same-string, gazetteer, patterns or model")
+            })?;
+            set = set.with(e, true);
+        }
+        Ok(set)
+    }
+}
+
+impl Default for EngineSet {
+    fn default() -> Self {
+        Self::ALL
+    }
+}
+
+/// One annotated document, owned (the engines are built on another thread).
+#[derive(Debug, Clone)]
+pub struct OwnedExample {
+    pub doc: DocId,
+    pub text: Arc<str>,
+    pub spans: Vec<(CharSpan, Label)>,
+    pub rejected: Vec<(CharSpan, Label)>,
+}
+
+impl OwnedExample {
+    pub fn from_set(doc: DocId, text: Arc<str>, set: &AnnotationSet) -> Self {
+        Self {
+            doc,
+            text,
+            spans: set.iter().map(|s| (s.range, s.label.clone())).collect(),
+            rejected: set.rejected.clone(),
+        }
+    }
+
+    pub fn as_example(&self) -> Example<'_> {
+        Example {
+            text: &self.text,
+            spans: &self.spans,
+            rejected: &self.rejected,
+        }
+    }
+}
+
+/// What the engines were built from, for the panel and the CLI.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrainStats {
+    /// Documents and spans learned from.
+    pub docs: usize,
+    pub spans: usize,
+    pub rejected: usize,
+    /// Distinct strings the same-string engine knows.
+    pub strings: usize,
+    pub gazetteer_terms: usize,
+    pub gazetteer_bytes: usize,
+    pub patterns: usize,
+    /// How long building took.
+    pub took: Duration,
+    pub built_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The engines, built.
+pub struct Engines {
+    same: SameString,
+    gazetteers: Arc<Gazetteers>,
+    pub stats: TrainStats,
+}
+
+impl Engines {
+    /// Learn from `examples`; the gazetteers are compiled once and shared between
+    /// builds.
+    pub fn build(examples: &[OwnedExample], gazetteers: Arc<Gazetteers>) -> Self {
+        let t0 = Instant::now();
+        let ex: Vec<Example<'_>> = examples.iter().map(OwnedExample::as_example).collect();
+        let same = SameString::build(&ex, SameStringOptions::default());
+        let stats = TrainStats {
+            docs: examples.iter().filter(|e| !e.spans.is_empty()).count(),
+            spans: examples.iter().map(|e| e.spans.len()).sum(),
+            rejected: examples.iter().map(|e| e.rejected.len()).sum(),
+            strings: same.len(),
+            gazetteer_terms: gazetteers.len(),
+            gazetteer_bytes: gazetteers.memory_usage(),
+            patterns: 0,
+            took: t0.elapsed(),
+            built_at: Some(chrono::Utc::now()),
+        };
+        Self {
+            same,
+            gazetteers,
+            stats,
+        }
+    }
+
+    /// Suggestions for `text`: every enabled engine, minus what is annotated or
+    /// rejected, overlaps resolved (see [`resolve`]).
+    pub fn suggest(
+        &self,
+        text: &str,
+        annotated: &[CharSpan],
+        rejected: &[(CharSpan, Label)],
+        enabled: EngineSet,
+    ) -> Vec<Suggestion> {
+        let mut all = Vec::new();
+        if enabled.contains(Engine::SameString) {
+            all.extend(self.same.suggest(text));
+        }
+        if enabled.contains(Engine::Gazetteer) {
+            all.extend(self.gazetteers.suggest(text));
+        }
+        resolve(filter_new(all, annotated, rejected), annotated)
+    }
+}
+
+/// Overlaps: a suggestion that crosses an annotation's boundary is dropped (one inside
+/// or around it is kept: spans nest); between suggestions, the better one (higher
+/// score, then longer, then the engine that learned from the analyst) wins where they
+/// overlap. The result is in text order.
+pub fn resolve(suggestions: Vec<Suggestion>, annotated: &[CharSpan]) -> Vec<Suggestion> {
+    let crosses = |a: CharSpan, b: CharSpan| {
+        a.start() < b.end()
+            && b.start() < a.end()
+            && !(a.start() <= b.start() && b.end() <= a.end())
+            && !(b.start() <= a.start() && a.end() <= b.end())
+    };
+    let mut sorted: Vec<Suggestion> = suggestions
+        .into_iter()
+        .filter(|s| !annotated.iter().any(|a| crosses(*a, s.span)))
+        .collect();
+    sorted.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.span.len().cmp(&a.span.len()))
+            .then(a.engine.cmp(&b.engine))
+            .then(a.span.start().cmp(&b.span.start()))
+    });
+    let mut kept: Vec<Suggestion> = Vec::new();
+    for s in sorted {
+        let overlaps = kept
+            .iter()
+            .any(|k| k.span.start() < s.span.end() && s.span.start() < k.span.end());
+        if !overlaps {
+            kept.push(s);
+        }
+    }
+    kept.sort_by_key(|s| (s.span.start(), s.span.end()));
+    kept
+}
+
+/// Read the project's gazetteers (`gazetteers/`).
+pub fn load_gazetteers(root: &std::path::Path) -> (Gazetteers, Vec<gazetteer::Problem>) {
+    Gazetteers::load_dir(&root.join(gazetteer::GAZETTEER_DIR))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sp(s: usize, e: usize) -> CharSpan {
+        CharSpan::new(s, e, 100).unwrap()
+    }
+
+    fn sug(s: usize, e: usize, score: f32, engine: Engine) -> Suggestion {
+        Suggestion {
+            span: sp(s, e),
+            label: Label::new("ORG").unwrap(),
+            engine,
+            score,
+            id: None,
+        }
+    }
+
+    #[test]
+    fn overlaps_keep_the_best_and_never_cross_an_annotation() {
+        let got = resolve(
+            vec![
+                sug(0, 5, 0.9, Engine::Model),
+                sug(3, 9, 1.0, Engine::Gazetteer),
+                sug(20, 30, 0.5, Engine::Model),
+                sug(25, 28, 0.8, Engine::SameString),
+                sug(40, 45, 1.0, Engine::SameString),
+                sug(50, 60, 1.0, Engine::SameString),
+            ],
+            &[sp(42, 48), sp(52, 55)],
+        );
+        let spans: Vec<(usize, usize)> =
+            got.iter().map(|s| (s.span.start(), s.span.end())).collect();
+        // 40..45 crosses 42..48; 50..60 holds 52..55 and stays.
+        assert_eq!(spans, [(3, 9), (25, 28), (50, 60)]);
+    }
+
+    #[test]
+    fn engine_sets_parse_and_refuse_unknown_names() {
+        let s = EngineSet::parse("same-string, patterns").unwrap();
+        assert!(s.contains(Engine::SameString) && s.contains(Engine::Pattern));
+        assert!(!s.contains(Engine::Model));
+        assert!(
+            EngineSet::parse("magic")
+                .unwrap_err()
+                .contains("unknown engine")
+        );
+    }
+}
