@@ -136,6 +136,12 @@ pub struct RawSpan {
     pub created: Option<DateTime<Utc>>,
     /// Line of the span in the source (0 if not line-based).
     pub line: usize,
+    /// Entitle JSONL `"status": "suggested"`: a suggestion waiting for the analyst,
+    /// not an annotation (it goes to the set's pending list).
+    pub suggested: bool,
+    /// The engine that proposed it (`"source"`) and its score (`"score"`).
+    pub source: Option<String>,
+    pub score: Option<f32>,
 }
 
 /// A relation as a reader finds it: the keys of its two spans.
@@ -210,6 +216,33 @@ pub fn build_record(
     let mut names = Interner::new(&options.annotator);
     let mut built: Vec<Span> = Vec::with_capacity(spans.len());
     let mut raw_keys: Vec<String> = Vec::with_capacity(spans.len());
+    // Waiting suggestions are checked like spans, then kept apart.
+    let (suggested, spans): (Vec<RawSpan>, Vec<RawSpan>) =
+        spans.into_iter().partition(|r| r.suggested);
+    let mut pending = Vec::with_capacity(suggested.len());
+    for (i, raw) in suggested.iter().enumerate() {
+        let span = build_span(
+            raw,
+            SpanId(i as u64 + 1),
+            &doc,
+            name,
+            &origin,
+            options,
+            &mut names,
+            &mut warnings,
+        )?;
+        if !pending
+            .iter()
+            .any(|p: &crate::model::Pending| p.range == span.range && p.label == span.label)
+        {
+            pending.push(crate::model::Pending {
+                range: span.range,
+                label: span.label,
+                source: raw.source.clone().unwrap_or_else(|| "import".into()),
+                score: raw.score.filter(|s| s.is_finite()).unwrap_or(1.0),
+            });
+        }
+    }
     for (i, raw) in spans.into_iter().enumerate() {
         let span = build_span(
             &raw,
@@ -242,6 +275,7 @@ pub fn build_record(
             .map_err(|(id, e)| {
                 FormatError::new(&origin.path, origin.line, format!("span {id}: {e}"))
             })?;
+    set.pending = pending;
     add_relations(
         &mut set,
         relations,
@@ -440,6 +474,7 @@ fn build_span(
         raw.created.unwrap_or(options.created),
     );
     let has_extra = frags.len() > 1
+        || raw.source.is_some()
         || raw.note.is_some()
         || !raw.typed_notes.is_empty()
         || !raw.attributes.is_empty()
@@ -451,7 +486,10 @@ fn build_span(
             typed_notes: raw.typed_notes.clone(),
             attributes: raw.attributes.clone(),
             normalizations: raw.normalizations.clone(),
-            provenance: None,
+            provenance: raw.source.as_ref().map(|source| crate::model::Provenance {
+                source: source.clone(),
+                score: raw.score.filter(|s| s.is_finite()),
+            }),
         }));
     }
     Ok(span)

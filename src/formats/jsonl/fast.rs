@@ -70,6 +70,12 @@ pub struct Obj<'a> {
     pub normalizations: Option<Vec<crate::model::Normalization>>,
     #[serde(borrow, default)]
     pub annotator: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub status: Option<Cow<'a, str>>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub score: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -219,6 +225,9 @@ fn span_objects(objs: Vec<Obj<'_>>, line: usize) -> Vec<RawSpan> {
             normalizations: o.normalizations.unwrap_or_default(),
             annotator: o.annotator.map(Cow::into_owned),
             line,
+            suggested: o.status.as_deref() == Some("suggested"),
+            source: o.source,
+            score: o.score.map(|s| s as f32),
             ..Default::default()
         })
         .collect()

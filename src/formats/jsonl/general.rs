@@ -464,6 +464,16 @@ fn span_object(o: &Map<String, Value>, i: usize, ctx: &Ctx) -> Result<RawSpan, F
         note: opt_str(o, "note", &what, ctx)?,
         annotator: opt_str(o, "annotator", &what, ctx)?,
         line: ctx.line,
+        suggested: opt_str(o, "status", &what, ctx)?.as_deref() == Some("suggested"),
+        source: opt_str(o, "source", &what, ctx)?,
+        score: match o.get("score") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(
+                v.as_f64()
+                    .ok_or_else(|| ctx.err(format!("{what}.score must be a number")))?
+                    as f32,
+            ),
+        },
         ..Default::default()
     };
     let bad = |field: &str, shape: &str| ctx.err(format!("{what}.{field} must be {shape}"));

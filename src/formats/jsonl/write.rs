@@ -105,6 +105,14 @@ struct OutSpan<'a> {
     attributes: Option<Attributes<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     normalizations: Option<&'a [Normalization]>,
+    /// An accepted suggestion's engine and score, or a waiting suggestion's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f32>,
+    /// `"suggested"` for a suggestion waiting for the analyst (not an annotation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
 }
 
 #[derive(serde::Serialize)]
@@ -137,7 +145,25 @@ fn out_line(rec: &Record) -> OutLine<'_> {
                 typed_notes: s.typed_notes(),
                 attributes: (!s.attributes().is_empty()).then(|| Attributes(s.attributes())),
                 normalizations: (!s.normalizations().is_empty()).then(|| s.normalizations()),
+                source: s.provenance().map(|p| p.source.as_str()),
+                score: s.provenance().and_then(|p| p.score),
+                status: None,
             })
+            .chain(rec.set.pending.iter().enumerate().map(|(i, p)| OutSpan {
+                // Ids after the spans' (a pending suggestion is no relation's end).
+                id: Tagged(crate::model::SpanId(rec.set.next_id().0 + i as u64)),
+                start: p.range.start(),
+                end: p.range.end(),
+                label: &p.label,
+                fragments: None,
+                note: None,
+                typed_notes: &[],
+                attributes: None,
+                normalizations: None,
+                source: Some(&p.source),
+                score: Some(p.score),
+                status: Some("suggested"),
+            }))
             .collect(),
         relations: rec
             .set

@@ -208,3 +208,41 @@ fn a_label_studio_export_read_as_jsonl_says_so() {
         "in.jsonl:1: no \"text\" field; every item of the list needs the document text (a Label Studio task? read it with --from label-studio)"
     );
 }
+
+/// Issue 9.6: a suggestion waiting for the analyst (`"status": "suggested"`) survives a
+/// round trip through Entitle JSONL and is never an annotation: the set holds it apart
+/// and every other format leaves it out. An accepted one keeps its engine and score.
+#[test]
+fn suggested_spans_round_trip_and_never_leak_into_other_formats() {
+    let input = r#"{"id": "w1", "text": "“Idlib” 😀 and دبي\r\nHTS", "spans": [{"id": "T1", "start": 1, "end": 6, "label": "GPE", "source": "gazetteer", "score": 0.9}, {"start": 14, "end": 17, "label": "GPE", "status": "suggested", "source": "model", "score": 0.75}, {"start": 19, "end": 22, "label": "ORG", "status": "suggested"}]}"#;
+    for line in [input.to_string(), input.replacen("{\"id\"", "{\"extra\": 1, \"id\"", 1)] {
+        let rec = records(Flavor::Entitle, &line).remove(0);
+        assert_eq!(rec.set.len(), 1);
+        let p = rec.set.spans()[0].provenance().unwrap();
+        assert_eq!((p.source.as_str(), p.score), ("gazetteer", Some(0.9)));
+        let pending: Vec<(usize, usize, String, String)> = rec
+            .set
+            .pending
+            .iter()
+            .map(|p| (p.range.start(), p.range.end(), p.label.to_string(), p.source.clone()))
+            .collect();
+        assert_eq!(
+            pending,
+            [
+                (14, 17, "GPE".into(), "model".into()),
+                (19, 22, "ORG".into(), "import".into())
+            ]
+        );
+        let out = super::super::entitle_object(&rec).to_string();
+        assert!(out.contains(r#""status":"suggested""#), "{out}");
+        let back = records(Flavor::Entitle, &out).remove(0);
+        assert_eq!(back.set.pending, rec.set.pending);
+        assert_eq!(back.set.spans(), rec.set.spans());
+        for format in [Format::SpacyJsonl, Format::Doccano, Format::Prodigy] {
+            let (v, _) = super::super::encode(&rec, format);
+            let s = v.to_string();
+            assert!(!s.contains("\"ORG\""), "{format}: {s}");
+            assert_eq!(s.matches("\"GPE\"").count(), 1, "{format}: {s}");
+        }
+    }
+}
