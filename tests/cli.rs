@@ -191,3 +191,133 @@ fn import_then_export_then_stats() {
     assert_eq!(code, 0);
     assert!(text.contains("1 documents, 2 spans"), "{text}");
 }
+
+/// Issue 9.3: `entitle suggest` learns from one annotator's spans and writes Entitle
+/// JSONL whose spans are suggestions with their engine and score (readable back as
+/// waiting suggestions, not annotations), or adds them to the project with --apply
+/// (once: running it again adds nothing new). Usage errors exit 2.
+#[test]
+fn suggest_writes_jsonl_or_applies_waiting_suggestions() {
+    use entitle::edit::Command;
+    use entitle::model::{DocId, Label, Span};
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wire");
+    std::fs::create_dir_all(p.join("gazetteers")).unwrap();
+    std::fs::write(p.join("a.txt"), "HTS fighters entered Idlib, said Sharif.").unwrap();
+    std::fs::write(
+        p.join("b.txt"),
+        "“Sharif” left Idlib for Homs 🎉\r\nHTS stayed.",
+    )
+    .unwrap();
+    std::fs::write(p.join("gazetteers/places.tsv"), "Homs\tGPE\twikidata:Q80\n").unwrap();
+    {
+        let (project, _) = entitle::project::Project::open(&p).unwrap();
+        let mut s = entitle::session::Session::new(project, "tester").unwrap();
+        let id = DocId::new("a").unwrap();
+        let text = s.ensure_open(&id).doc.as_ref().unwrap().text().to_string();
+        for (needle, label) in [("HTS", "ORG"), ("Idlib", "GPE"), ("Sharif", "PER")] {
+            let start = text[..text.find(needle).unwrap()].chars().count();
+            let set = &s.workspace.doc(&id).unwrap().set;
+            let span = Span::new(
+                set.next_id(),
+                entitle::text::CharSpan::new(start, start + needle.len(), text.chars().count())
+                    .unwrap(),
+                Label::new(label).unwrap(),
+                "tester",
+                chrono::Utc::now(),
+            );
+            s.workspace
+                .apply(
+                    Command::AddSpan {
+                        doc: id.clone(),
+                        span,
+                    },
+                    "add",
+                )
+                .unwrap();
+        }
+        assert!(s.flush(std::time::Duration::from_secs(5)));
+    }
+    let root = p.to_str().unwrap();
+    let out = dir.path().join("suggested.jsonl");
+    let (code, stdout, err) = entitle(&[
+        "suggest",
+        root,
+        "--annotator",
+        "tester",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("4 suggestions in 1 of 1 documents"),
+        "{stdout}"
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let line: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(line["id"], "b");
+    let spans: Vec<(String, String, String)> = line["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            assert_eq!(s["status"], "suggested");
+            (
+                s["text"].as_str().unwrap().to_string(),
+                s["label"].as_str().unwrap().to_string(),
+                s["source"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("Sharif".into(), "PER".into(), "same-string".into()),
+            ("Idlib".into(), "GPE".into(), "same-string".into()),
+            ("Homs".into(), "GPE".into(), "gazetteer".into()),
+            ("HTS".into(), "ORG".into(), "same-string".into()),
+        ]
+    );
+    // Read back as Entitle JSONL: waiting suggestions, no annotations.
+    let (code, stdout, err) = entitle(&["validate", out.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    // Engines can be chosen; --documents all includes a (nothing new there).
+    let (code, stdout, _) = entitle(&[
+        "suggest",
+        root,
+        "--annotator",
+        "tester",
+        "--engines",
+        "gazetteer",
+        "--documents",
+        "all",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("1 suggestions in 1 of 2 documents"),
+        "{stdout}"
+    );
+    // --apply: kept in b's annotation file as waiting suggestions; again: none added.
+    let (code, stdout, err) = entitle(&["suggest", root, "--annotator", "tester", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("4 suggestions in 1 of 1 documents added"),
+        "{stdout}"
+    );
+    let file = std::fs::read_to_string(p.join("annotations/tester/b.json")).unwrap();
+    assert_eq!(file.matches("\"source\":").count(), 4, "{file}");
+    assert!(file.contains("\"spans\": []"), "{file}");
+    let (code, _, _) = entitle(&["suggest", root, "--annotator", "tester", "--apply"]);
+    assert_eq!(code, 0);
+    let again = std::fs::read_to_string(p.join("annotations/tester/b.json")).unwrap();
+    assert_eq!(again.matches("\"source\":").count(), 4);
+    // Usage errors.
+    let (code, _, err) = entitle(&["suggest", root]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--output FILE.jsonl"), "{err}");
+    let (code, _, err) = entitle(&["suggest", root, "--engines", "magic", "--apply"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown engine"), "{err}");
+}

@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 problems found in the data, 2 usage or I/O error.
 
 mod interop;
+mod suggest;
 
 use crate::formats::{Format, Scheme};
 
@@ -94,6 +95,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Suggest spans with the app's engines (same-string, gazetteers, patterns, the
+    /// tagger), learned from one annotator's spans. Writes Entitle JSONL (each span
+    /// `"status": "suggested"` with `"source"` and `"score"`), or with --apply adds
+    /// them to the project as waiting suggestions. Exit 1 if files could not be read.
+    Suggest {
+        project: PathBuf,
+        /// Engines to use, comma-separated.
+        #[arg(long, default_value = "same-string,gazetteer,patterns,model")]
+        engines: String,
+        /// Which documents get suggestions.
+        #[arg(long, value_enum, default_value = "unannotated")]
+        documents: suggest::Documents,
+        /// Write the suggestions here (Entitle JSONL).
+        #[arg(long, value_name = "FILE.jsonl")]
+        output: Option<PathBuf>,
+        /// Add them to the project as waiting suggestions instead.
+        #[arg(long)]
+        apply: bool,
+    },
     /// Rename label names that this version refuses (white space, control characters)
     /// in entitle.toml and in every annotation file: `Job Title` becomes `Job_Title`.
     FixLabels { project: PathBuf },
@@ -169,6 +189,20 @@ pub fn main() -> ExitCode {
         }) => interop::validate(&input, format, &read),
         Some(Command::Stats { project, json }) => interop::stats(&project, json),
         Some(Command::FixLabels { project }) => interop::fix_labels(&project),
+        Some(Command::Suggest {
+            project,
+            engines,
+            documents,
+            output,
+            apply,
+        }) => suggest::suggest(suggest::Args {
+            project: &project,
+            annotator: cli.annotator.as_deref(),
+            engines: &engines,
+            documents,
+            output: output.as_deref(),
+            apply,
+        }),
         None => open_app(cli.path, cli.annotator),
     }
 }

@@ -215,7 +215,10 @@ fn a_label_studio_export_read_as_jsonl_says_so() {
 #[test]
 fn suggested_spans_round_trip_and_never_leak_into_other_formats() {
     let input = r#"{"id": "w1", "text": "“Idlib” 😀 and دبي\r\nHTS", "spans": [{"id": "T1", "start": 1, "end": 6, "label": "GPE", "source": "gazetteer", "score": 0.9}, {"start": 14, "end": 17, "label": "GPE", "status": "suggested", "source": "model", "score": 0.75}, {"start": 19, "end": 22, "label": "ORG", "status": "suggested"}]}"#;
-    for line in [input.to_string(), input.replacen("{\"id\"", "{\"extra\": 1, \"id\"", 1)] {
+    for line in [
+        input.to_string(),
+        input.replacen("{\"id\"", "{\"extra\": 1, \"id\"", 1),
+    ] {
         let rec = records(Flavor::Entitle, &line).remove(0);
         assert_eq!(rec.set.len(), 1);
         let p = rec.set.spans()[0].provenance().unwrap();
@@ -224,7 +227,14 @@ fn suggested_spans_round_trip_and_never_leak_into_other_formats() {
             .set
             .pending
             .iter()
-            .map(|p| (p.range.start(), p.range.end(), p.label.to_string(), p.source.clone()))
+            .map(|p| {
+                (
+                    p.range.start(),
+                    p.range.end(),
+                    p.label.to_string(),
+                    p.source.clone(),
+                )
+            })
             .collect();
         assert_eq!(
             pending,
