@@ -176,6 +176,36 @@ pub fn config(data: &[u8]) {
     let _ = entitle::project::ProjectConfig::parse_lenient(&text);
 }
 
+/// A gazetteer file: the first byte picks the format (csv, tsv, jsonl) and the case
+/// mode; the entries are compiled and matched on the part after `\0\0` as text (and
+/// on the file itself), and every suggestion must lie inside that text.
+pub fn gazetteer(data: &[u8]) {
+    use entitle::suggest::gazetteer::{Gazetteers, parse};
+    let Some((&kind, rest)) = data.split_first() else {
+        return;
+    };
+    let name = match kind % 6 {
+        0 => "g.csv",
+        1 => "g.tsv",
+        2 => "g.jsonl",
+        3 => "g.exact.csv",
+        4 => "g.exact.tsv",
+        _ => "g.exact.jsonl",
+    };
+    let (file, text) = split(rest);
+    let (entries, problems) = parse(file, Path::new(name));
+    for p in &problems {
+        let _ = p.to_string();
+    }
+    let g = Gazetteers::from_lists(vec![(name.into(), entries)]);
+    for t in [String::from_utf8_lossy(text), String::from_utf8_lossy(file)] {
+        let len = t.chars().count();
+        for s in g.suggest(&t) {
+            assert!(s.span.end() <= len);
+        }
+    }
+}
+
 /// What a target does with one input.
 pub type Target = fn(&[u8]);
 
@@ -190,4 +220,5 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("txt", txt),
     ("annotation_file", annotation_file),
     ("config", config),
+    ("gazetteer", gazetteer),
 ];
