@@ -65,7 +65,13 @@ fn entries() -> Vec<Entry> {
             }
         }
     }
-    for name in ["Aleppo", "Idlib", "Hayat Tahrir al-Sham", "United Nations", "Nairobi"] {
+    for name in [
+        "Aleppo",
+        "Idlib",
+        "Hayat Tahrir al-Sham",
+        "United Nations",
+        "Nairobi",
+    ] {
         out.push(Entry {
             term: name.into(),
             label: labels[2].clone(),
@@ -97,6 +103,7 @@ fn examples(docs: &[synth::SynthDoc]) -> Vec<OwnedExample> {
                     })
                     .collect(),
                 rejected: Vec::new(),
+                accepted: [0; 4],
             }
         })
         .collect()
@@ -117,9 +124,14 @@ fn bench(c: &mut Criterion) {
     );
     let docs = texts(DOCS);
     let total: usize = docs.iter().map(|d| d.text.len()).sum();
-    eprintln!("{} documents, {:.1} MB of text", docs.len(), total as f64 / 1e6);
+    eprintln!(
+        "{} documents, {:.1} MB of text",
+        docs.len(),
+        total as f64 / 1e6
+    );
     let mut grp = c.benchmark_group("suggest");
-    grp.sample_size(10).measurement_time(Duration::from_secs(20));
+    grp.sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     grp.bench_function("gazetteer 1M terms over 10,000 documents", |b| {
         b.iter(|| docs.iter().map(|d| g.suggest(&d.text).len()).sum::<usize>())
     });

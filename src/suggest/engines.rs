@@ -57,15 +57,24 @@ pub struct OwnedExample {
     pub text: Arc<str>,
     pub spans: Vec<(CharSpan, Label)>,
     pub rejected: Vec<(CharSpan, Label)>,
+    /// Spans that were accepted suggestions, per engine (by [`Engine`] order).
+    pub accepted: [usize; 4],
 }
 
 impl OwnedExample {
     pub fn from_set(doc: DocId, text: Arc<str>, set: &AnnotationSet) -> Self {
+        let mut accepted = [0; 4];
+        for s in set.iter() {
+            if let Some(e) = s.provenance().and_then(|p| Engine::parse(&p.source)) {
+                accepted[e as usize] += 1;
+            }
+        }
         Self {
             doc,
             text,
             spans: set.iter().map(|s| (s.range, s.label.clone())).collect(),
             rejected: set.rejected.clone(),
+            accepted,
         }
     }
 
@@ -85,6 +94,8 @@ pub struct TrainStats {
     pub docs: usize,
     pub spans: usize,
     pub rejected: usize,
+    /// Accepted suggestions among the spans, per engine (by [`Engine`] order).
+    pub accepted: [usize; 4],
     /// Distinct strings the same-string engine knows.
     pub strings: usize,
     pub gazetteer_terms: usize,
@@ -113,6 +124,12 @@ impl Engines {
             docs: examples.iter().filter(|e| !e.spans.is_empty()).count(),
             spans: examples.iter().map(|e| e.spans.len()).sum(),
             rejected: examples.iter().map(|e| e.rejected.len()).sum(),
+            accepted: examples.iter().fold([0; 4], |mut a, e| {
+                for (x, y) in a.iter_mut().zip(e.accepted) {
+                    *x += y;
+                }
+                a
+            }),
             strings: same.len(),
             gazetteer_terms: gazetteers.len(),
             gazetteer_bytes: gazetteers.memory_usage(),

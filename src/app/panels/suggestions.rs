@@ -462,7 +462,7 @@ pub fn suggestions_window(app: &mut EntitleApp, ctx: &egui::Context) {
             let st = &mut app.suggest;
             ui.checkbox(&mut st.enabled, "Show suggestions (F7)");
             egui::Grid::new("engines").striped(true).show(ui, |ui| {
-                for h in ["Engine", "On", "Pending here", "Accepted", "Rejected"] {
+                for h in ["Engine", "On", "Pending here", "Accepted", "Rejected (session)"] {
                     ui.strong(h);
                 }
                 ui.end_row();
@@ -478,7 +478,10 @@ pub fn suggestions_window(app: &mut EntitleApp, ctx: &egui::Context) {
                     }
                     let t = st.tally.get(&e).copied().unwrap_or_default();
                     ui.label(pending.get(&e).copied().unwrap_or(0).to_string());
-                    ui.label(t.accepted.to_string());
+                    // Accepted: in the project (spans that keep this engine as their
+                    // source), as last learned.
+                    let accepted = st.stats.as_ref().map_or(t.accepted, |s| s.accepted[e as usize]);
+                    ui.label(accepted.to_string());
                     ui.label(t.rejected.to_string());
                     ui.end_row();
                 }
@@ -491,7 +494,7 @@ pub fn suggestions_window(app: &mut EntitleApp, ctx: &egui::Context) {
             match &st.stats {
                 Some(s) => {
                     ui.label(format!(
-                        "Learned from {} spans in {} documents ({} rejected), {} distinct strings; {} gazetteer terms ({:.1} MB); built in {} ms{}.",
+                        "Learned from {} spans in {} documents ({} rejected suggestions), {} distinct strings; {} gazetteer terms ({:.1} MB); built in {} ms{}.",
                         s.spans,
                         s.docs,
                         s.rejected,
