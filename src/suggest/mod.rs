@@ -14,7 +14,9 @@
 //! offsets (the model's unit). What was already annotated or rejected is filtered out
 //! by [`filter_new`], not by the engines.
 
-// Engines join here as they land: gazetteer, patterns, same_string, tagger.
+// Engines join here as they land: gazetteer, patterns, same_string.
+
+pub mod tagger;
 
 use crate::model::Label;
 use crate::text::CharSpan;
