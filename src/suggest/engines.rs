@@ -4,6 +4,7 @@
 
 use super::gazetteer::{self, Gazetteers};
 use super::same_string::{SameString, SameStringOptions};
+use super::tagger::{Tagger, TrainOptions};
 use super::{Engine, Example, Suggestion, filter_new};
 use crate::model::{AnnotationSet, DocId, Label};
 use crate::text::CharSpan;
@@ -101,6 +102,9 @@ pub struct TrainStats {
     pub gazetteer_terms: usize,
     pub gazetteer_bytes: usize,
     pub patterns: usize,
+    /// Spans the tagger learned from, and how long training it took.
+    pub tagger_spans: usize,
+    pub tagger_took: Duration,
     /// How long building took.
     pub took: Duration,
     pub built_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -110,6 +114,7 @@ pub struct TrainStats {
 pub struct Engines {
     same: SameString,
     gazetteers: Arc<Gazetteers>,
+    tagger: Tagger,
     pub stats: TrainStats,
 }
 
@@ -120,6 +125,9 @@ impl Engines {
         let t0 = Instant::now();
         let ex: Vec<Example<'_>> = examples.iter().map(OwnedExample::as_example).collect();
         let same = SameString::build(&ex, SameStringOptions::default());
+        let t1 = Instant::now();
+        let tagger = Tagger::train(&ex, &TrainOptions::default());
+        let tagger_took = t1.elapsed();
         let stats = TrainStats {
             docs: examples.iter().filter(|e| !e.spans.is_empty()).count(),
             spans: examples.iter().map(|e| e.spans.len()).sum(),
@@ -134,12 +142,15 @@ impl Engines {
             gazetteer_terms: gazetteers.len(),
             gazetteer_bytes: gazetteers.memory_usage(),
             patterns: 0,
+            tagger_spans: tagger.trained_spans(),
+            tagger_took,
             took: t0.elapsed(),
             built_at: Some(chrono::Utc::now()),
         };
         Self {
             same,
             gazetteers,
+            tagger,
             stats,
         }
     }
@@ -159,6 +170,9 @@ impl Engines {
         }
         if enabled.contains(Engine::Gazetteer) {
             all.extend(self.gazetteers.suggest(text));
+        }
+        if enabled.contains(Engine::Model) {
+            all.extend(self.tagger.suggest(text));
         }
         resolve(filter_new(all, annotated, rejected), annotated)
     }

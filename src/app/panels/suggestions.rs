@@ -493,6 +493,21 @@ pub fn suggestions_window(app: &mut EntitleApp, ctx: &egui::Context) {
             ui.separator();
             match &st.stats {
                 Some(s) => {
+                    ui.label(if s.tagger_spans == 0 {
+                        "Tagger: not trained yet (it learns from your spans).".to_string()
+                    } else {
+                        format!(
+                            "Tagger: trained on {} spans in {} ms{}.",
+                            s.tagger_spans,
+                            s.tagger_took.as_millis(),
+                            s.built_at
+                                .map(|t| format!(
+                                    ", at {}",
+                                    t.with_timezone(&chrono::Local).format("%H:%M:%S")
+                                ))
+                                .unwrap_or_default()
+                        )
+                    });
                     ui.label(format!(
                         "Learned from {} spans in {} documents ({} rejected suggestions), {} distinct strings; {} gazetteer terms ({:.1} MB); built in {} ms{}.",
                         s.spans,
