@@ -15,6 +15,7 @@
 //! by [`filter_new`], not by the engines.
 
 // Engines join here as they land: gazetteer, patterns, same_string, tagger.
+pub mod patterns;
 
 use crate::model::Label;
 use crate::text::CharSpan;
