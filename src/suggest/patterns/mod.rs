@@ -43,6 +43,7 @@ use crate::text::CharSpan;
 use parse::{Body, Cond, Quant, Step, StrAttr};
 use regex_automata::meta::Regex;
 use std::collections::HashMap;
+use std::hash::Hasher;
 
 /// The most tokens one token-pattern match may span. spaCy has no limit, but a pattern
 /// such as `[{"OP": "*"}]` would otherwise try every pair of tokens of a long document.
@@ -65,11 +66,10 @@ struct Meta {
     id: Option<String>,
 }
 
-/// A phrase: its tokens' texts (lower-cased when `lower`).
+/// A phrase: its tokens' texts (lower-cased for `"attr": "LOWER"`).
 struct Phrase {
     meta: usize,
     tokens: Vec<String>,
-    lower: bool,
 }
 
 struct TokenPattern {
@@ -87,8 +87,12 @@ struct RegexPattern {
 pub struct Patterns {
     metas: Vec<Meta>,
     phrases: Vec<Phrase>,
-    /// Phrases by first token: `[0]` exact text, `[1]` lower-cased.
-    phrase_index: [HashMap<String, Vec<usize>>; 2],
+    /// Phrases by the hash of their tokens ([`sequence_hash`]): `[0]` exact text, `[1]`
+    /// lower-cased. One look-up per token and phrase length, however many phrases
+    /// share a first word.
+    phrase_index: [HashMap<u64, Vec<usize>>; 2],
+    /// The lengths (tokens) phrases have, in `phrase_index[0]` and `[1]`.
+    phrase_lengths: [Vec<usize>; 2],
     tokens: Vec<TokenPattern>,
     /// Token patterns whose first step needs one of a few texts: `[0]` ORTH, `[1]` LOWER.
     token_index: [HashMap<String, Vec<usize>>; 2],
@@ -194,19 +198,20 @@ impl Patterns {
                 let chars: Vec<char> = text.chars().collect();
                 let doc = Doc::new(&chars);
                 let tokens = if lower { doc.lower } else { doc.text };
-                // A phrase of white space alone still has one token (a run of it).
-                let Some(first) = tokens.first().cloned() else {
+                // Never empty: a phrase of white space alone is one token (a run of it).
+                if tokens.is_empty() {
                     return;
-                };
-                self.phrase_index[usize::from(lower)]
-                    .entry(first)
+                }
+                let m = usize::from(lower);
+                let hashes: Vec<u64> = tokens.iter().map(|t| token_hash(t)).collect();
+                self.phrase_index[m]
+                    .entry(sequence_hash(&hashes))
                     .or_default()
                     .push(self.phrases.len());
-                self.phrases.push(Phrase {
-                    meta,
-                    tokens,
-                    lower,
-                });
+                if let Err(at) = self.phrase_lengths[m].binary_search(&tokens.len()) {
+                    self.phrase_lengths[m].insert(at, tokens.len());
+                }
+                self.phrases.push(Phrase { meta, tokens });
             }
             Body::Tokens(steps) => {
                 let n = self.tokens.len();
@@ -247,20 +252,37 @@ impl Patterns {
         // (start token, end token, pattern order)
         let mut matches: Vec<(usize, usize, usize)> = Vec::new();
         let mut candidates = Vec::new();
-        for i in 0..doc.spans.len() {
+        let hashes: [Vec<u64>; 2] = [&doc.text, &doc.lower].map(|w| {
+            if self.phrases.is_empty() {
+                Vec::new()
+            } else {
+                w.iter().map(|t| token_hash(t)).collect()
+            }
+        });
+        let n = doc.spans.len();
+        for i in 0..n {
             for lower in [false, true] {
-                let key = if lower { &doc.lower[i] } else { &doc.text[i] };
-                if let Some(list) = self.phrase_index[usize::from(lower)].get(key) {
+                let m = usize::from(lower);
+                let words = if lower { &doc.lower } else { &doc.text };
+                for &len in &self.phrase_lengths[m] {
+                    if i + len > n {
+                        break;
+                    }
+                    let Some(list) =
+                        self.phrase_index[m].get(&sequence_hash(&hashes[m][i..i + len]))
+                    else {
+                        continue;
+                    };
                     for &p in list {
+                        // The hash only finds candidates: compare the tokens.
                         let phrase = &self.phrases[p];
-                        let words = if phrase.lower { &doc.lower } else { &doc.text };
-                        let end = i + phrase.tokens.len();
-                        if end <= words.len() && words[i..end] == phrase.tokens[..] {
-                            matches.push((i, end, phrase.meta));
+                        if words[i..i + len] == phrase.tokens[..] {
+                            matches.push((i, i + len, phrase.meta));
                         }
                     }
                 }
-                if let Some(list) = self.token_index[usize::from(lower)].get(key) {
+                let key = &words[i];
+                if let Some(list) = self.token_index[m].get(key) {
                     candidates.extend_from_slice(list);
                 }
             }
@@ -322,6 +344,21 @@ impl Patterns {
             id: meta.id.clone(),
         })
     }
+}
+
+fn token_hash(token: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(token.as_bytes());
+    h.finish()
+}
+
+/// The hash of a token sequence (of its tokens' [`token_hash`]es).
+fn sequence_hash(hashes: &[u64]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    for &x in hashes {
+        h.write_u64(x);
+    }
+    h.finish()
 }
 
 /// The tokens patterns are matched on (spaCy's English tokens, [`tokenizer`]), as
