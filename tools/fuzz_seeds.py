@@ -49,4 +49,10 @@ for p in files("testdata/annotation-files/*.json"):
         put("annotation_file", text.read_bytes() + b"\0\0" + p.read_bytes())
 put("config", b"format_version = 1\n[[labels]]\nname = \"Job Title\"\ncolor = \"#112233\"\n")
 put("config", b"format_version = 1\nname = \"News\"\n")
+# Patterns: the fixture file in pieces of 13 lines, and operators with a bad line.
+lines = (root / "testdata/patterns/patterns.jsonl").read_bytes().splitlines(keepends=True)
+for i in range(0, len(lines), 13):
+    put("patterns", b"".join(lines[i:i + 13]))
+put("patterns", b'{"label": "X", "pattern": [{"OP": "*"}, {"LENGTH": {">=": 3}, "OP": "{1,3}"}, '
+    b'{"IS_PUNCT": true, "OP": "!"}]}\n{bad\n{"label": "A B", "pattern": "isn\'t"}\n')
 print("seeds:", {d.name: len(list(d.iterdir())) for d in sorted(out.iterdir())})

@@ -14,10 +14,10 @@
 //! offsets (the model's unit). What was already annotated or rejected is filtered out
 //! by [`filter_new`], not by the engines.
 
-// Engines join here as they land: patterns.
 pub mod engines;
 pub mod gazetteer;
 pub mod matcher;
+pub mod patterns;
 pub mod same_string;
 pub mod tagger;
 pub mod worker;

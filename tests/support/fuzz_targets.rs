@@ -202,6 +202,30 @@ pub fn gazetteer(data: &[u8]) {
         let len = t.chars().count();
         for s in g.suggest(&t) {
             assert!(s.span.end() <= len);
+/// A patterns.jsonl (spaCy/Prodigy patterns and Entitle's regexes), then its matches in
+/// a fixed news text and in the input itself: spans lie in the text, in order, apart.
+pub fn patterns(data: &[u8]) {
+    use entitle::suggest::patterns::Patterns;
+    let text = String::from_utf8_lossy(data);
+    let mut patterns = Patterns::default();
+    let (added, problems) = patterns.add_jsonl(&text, "fuzz.jsonl");
+    for p in &problems {
+        let _ = p.to_string();
+    }
+    assert!(added <= patterns.len());
+    const NEWS: &str = "“The fighting started,” Rami Abdel Rahman said. Syria’s war isn't over: \
+        10,000 people fled Al-Sukhna (Homs) on 3 July 2020 😀.\r\nرامي عبد الرحمن e\u{301}";
+    // The input's first 512 characters as a text (cut on a character boundary).
+    let head = text
+        .char_indices()
+        .nth(512)
+        .map_or(&text[..], |(i, _)| &text[..i]);
+    for t in [NEWS, head] {
+        let n = t.chars().count();
+        let mut end = 0;
+        for s in patterns.find(t) {
+            assert!(s.span.start() >= end && s.span.end() <= n);
+            end = s.span.end();
         }
     }
 }
@@ -221,4 +245,5 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("annotation_file", annotation_file),
     ("config", config),
     ("gazetteer", gazetteer),
+    ("patterns", patterns),
 ];
