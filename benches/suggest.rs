@@ -139,9 +139,13 @@ fn bench(c: &mut Criterion) {
     let g = Arc::new(g);
     let project = examples(&docs[..1_000]);
     grp.bench_function("rebuild engines, 1,000 documents", |b| {
-        b.iter(|| Engines::build(&project, g.clone()).stats.spans)
+        b.iter(|| {
+            Engines::build(&project, g.clone(), Default::default())
+                .stats
+                .spans
+        })
     });
-    let engines = Engines::build(&project, g.clone());
+    let engines = Engines::build(&project, g.clone(), Default::default());
     let open = &docs[5_000].text;
     grp.bench_function("open document's suggestions, every engine", |b| {
         b.iter(|| engines.suggest(open, &[], &[], EngineSet::ALL).len())

@@ -321,3 +321,74 @@ fn suggest_writes_jsonl_or_applies_waiting_suggestions() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown engine"), "{err}");
 }
+
+/// Issue 9.1/9.3: the project's patterns (`patterns.jsonl`, `patterns/*.jsonl`) run in
+/// `entitle suggest`; a line that cannot be used is named with its file and line (exit
+/// 1) and the others still work.
+#[test]
+fn suggest_runs_the_projects_patterns_and_names_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wire");
+    std::fs::create_dir_all(p.join("patterns")).unwrap();
+    std::fs::write(
+        p.join("a.txt"),
+        "Fighting resumed in 2020 near “San Francisco” and Homs 😀 in 2019.\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("patterns.jsonl"),
+        "{\"label\": \"DATE\", \"pattern\": [{\"SHAPE\": \"dddd\"}]}\n{\"label\": \"GPE\", \"pattern\": \"San Francisco\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("patterns/more.jsonl"),
+        "{\"label\": \"GPE\", \"pattern\": [{\"LOWER\": \"homs\"}]}\n{\"label\": \"GPE\", \"pattern\": [{\"NOPE\": 1}]}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("s.jsonl");
+    let (code, stdout, err) = entitle(&[
+        "suggest",
+        p.to_str().unwrap(),
+        "--annotator",
+        "tester",
+        "--engines",
+        "patterns",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stdout}{err}");
+    assert!(err.contains("more.jsonl:2:"), "{err}");
+    assert!(
+        stdout.contains("4 suggestions in 1 of 1 documents"),
+        "{stdout}"
+    );
+    let line: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let got: Vec<(String, String, String)> = line["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["text"].as_str().unwrap().into(),
+                s["label"].as_str().unwrap().into(),
+                s["source"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2020".into(), "DATE".into(), "pattern".into()),
+            ("San Francisco".into(), "GPE".into(), "pattern".into()),
+            ("Homs".into(), "GPE".into(), "pattern".into()),
+            ("2019".into(), "DATE".into(), "pattern".into()),
+        ]
+    );
+}

@@ -4,7 +4,7 @@
 //! `"score"`) or, with `--apply`, added to the project as waiting suggestions.
 
 use crate::project::{Access, Project};
-use crate::suggest::engines::{EngineSet, Engines, load_gazetteers};
+use crate::suggest::engines::{EngineSet, Engines, load_gazetteers, load_patterns};
 use crate::suggest::worker::load_project_examples;
 use std::collections::HashMap;
 use std::path::Path;
@@ -67,13 +67,16 @@ pub fn suggest(a: Args<'_>) -> ExitCode {
     problems.extend(p);
     let (gazetteers, gp) = load_gazetteers(project.root());
     problems.extend(gp.iter().map(|p| p.to_string()));
-    let built = Engines::build(&examples, Arc::new(gazetteers));
+    let (patterns, pp) = load_patterns(project.root());
+    problems.extend(pp);
+    let built = Engines::build(&examples, Arc::new(gazetteers), Arc::new(patterns));
     eprintln!(
-        "learned from {} spans in {} documents by {annotator} ({} rejected); {} gazetteer terms; {} ms",
+        "learned from {} spans in {} documents by {annotator} ({} rejected); {} gazetteer terms, {} patterns; {} ms",
         built.stats.spans,
         built.stats.docs,
         built.stats.rejected,
         built.stats.gazetteer_terms,
+        built.stats.patterns,
         built.stats.took.as_millis()
     );
     let known: HashMap<&crate::model::DocId, &crate::suggest::engines::OwnedExample> =

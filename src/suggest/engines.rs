@@ -3,6 +3,7 @@
 //! rejected taken out and overlaps between engines resolved.
 
 use super::gazetteer::{self, Gazetteers};
+use super::patterns::Patterns;
 use super::same_string::{SameString, SameStringOptions};
 use super::tagger::{Tagger, TrainOptions};
 use super::{Engine, Example, Suggestion, filter_new};
@@ -114,14 +115,19 @@ pub struct TrainStats {
 pub struct Engines {
     same: SameString,
     gazetteers: Arc<Gazetteers>,
+    patterns: Arc<Patterns>,
     tagger: Tagger,
     pub stats: TrainStats,
 }
 
 impl Engines {
-    /// Learn from `examples`; the gazetteers are compiled once and shared between
-    /// builds.
-    pub fn build(examples: &[OwnedExample], gazetteers: Arc<Gazetteers>) -> Self {
+    /// Learn from `examples`; the gazetteers and patterns are compiled once and shared
+    /// between builds.
+    pub fn build(
+        examples: &[OwnedExample],
+        gazetteers: Arc<Gazetteers>,
+        patterns: Arc<Patterns>,
+    ) -> Self {
         let t0 = Instant::now();
         let ex: Vec<Example<'_>> = examples.iter().map(OwnedExample::as_example).collect();
         let same = SameString::build(&ex, SameStringOptions::default());
@@ -141,7 +147,7 @@ impl Engines {
             strings: same.len(),
             gazetteer_terms: gazetteers.len(),
             gazetteer_bytes: gazetteers.memory_usage(),
-            patterns: 0,
+            patterns: patterns.len(),
             tagger_spans: tagger.trained_spans(),
             tagger_took,
             took: t0.elapsed(),
@@ -150,6 +156,7 @@ impl Engines {
         Self {
             same,
             gazetteers,
+            patterns,
             tagger,
             stats,
         }
@@ -170,6 +177,9 @@ impl Engines {
         }
         if enabled.contains(Engine::Gazetteer) {
             all.extend(self.gazetteers.suggest(text));
+        }
+        if enabled.contains(Engine::Pattern) {
+            all.extend(self.patterns.find(text));
         }
         if enabled.contains(Engine::Model) {
             all.extend(self.tagger.suggest(text));
@@ -211,6 +221,42 @@ pub fn resolve(suggestions: Vec<Suggestion>, annotated: &[CharSpan]) -> Vec<Sugg
     }
     kept.sort_by_key(|s| (s.span.start(), s.span.end()));
     kept
+}
+
+/// Where a project keeps patterns: `patterns.jsonl` and `patterns/*.jsonl`.
+pub const PATTERNS_FILE: &str = "patterns.jsonl";
+pub const PATTERNS_DIR: &str = "patterns";
+
+/// Read the project's patterns (`patterns.jsonl`, then `patterns/*.jsonl` in name
+/// order). Lines that cannot be used are returned as problems; the rest are used.
+pub fn load_patterns(root: &std::path::Path) -> (Patterns, Vec<String>) {
+    let mut files = vec![root.join(PATTERNS_FILE)];
+    if let Ok(rd) = std::fs::read_dir(root.join(PATTERNS_DIR)) {
+        let mut more: Vec<std::path::PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"))
+            })
+            .collect();
+        more.sort_by(|a, b| crate::fsio::natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
+        files.extend(more);
+    }
+    let mut patterns = Patterns::default();
+    let mut problems = Vec::new();
+    for f in files {
+        let text = match crate::fsio::read_regular_string(&f, gazetteer::MAX_FILE_BYTES) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                problems.push(format!("{}: cannot be read: {e}", f.display()));
+                continue;
+            }
+        };
+        let (_, p) = patterns.add_jsonl(&text, &f.display().to_string());
+        problems.extend(p.iter().map(|p| p.to_string()));
+    }
+    (patterns, problems)
 }
 
 /// Read the project's gazetteers (`gazetteers/`).

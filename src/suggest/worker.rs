@@ -4,7 +4,9 @@
 //! of changes (so suggestions follow the analyst's last accepted span within about a
 //! second) and answers with the newest engines.
 
-use super::engines::{EngineSet, Engines, OwnedExample, TrainStats, load_gazetteers};
+use super::engines::{
+    EngineSet, Engines, OwnedExample, TrainStats, load_gazetteers, load_patterns,
+};
 use super::{Engine, Suggestion};
 use crate::model::{DocId, Label, Pending};
 use crate::text::CharSpan;
@@ -94,6 +96,7 @@ pub fn pending_as_suggestions(pending: &[Pending]) -> Vec<Suggestion> {
 fn run(requests: Receiver<Request>, replies: Sender<Reply>, wake: impl Fn()) {
     let mut examples: HashMap<DocId, OwnedExample> = HashMap::new();
     let mut gazetteers = Arc::new(super::gazetteer::Gazetteers::default());
+    let mut patterns = Arc::new(super::patterns::Patterns::default());
     let mut engines: Option<Engines> = None;
     let mut generation = 0u64;
     while let Ok(first) = requests.recv() {
@@ -111,8 +114,11 @@ fn run(requests: Receiver<Request>, replies: Sender<Reply>, wake: impl Fn()) {
                     examples = loaded.into_iter().map(|e| (e.doc.clone(), e)).collect();
                     let (g, gp) = load_gazetteers(&root);
                     gazetteers = Arc::new(g);
+                    let (pt, pp) = load_patterns(&root);
+                    patterns = Arc::new(pt);
                     problems.extend(p);
                     problems.extend(gp.iter().map(|p| p.to_string()));
+                    problems.extend(pp);
                     changed = true;
                 }
                 Request::Update(e) => {
@@ -130,7 +136,7 @@ fn run(requests: Receiver<Request>, replies: Sender<Reply>, wake: impl Fn()) {
         if changed {
             let mut list: Vec<OwnedExample> = examples.values().cloned().collect();
             list.sort_by(|a, b| a.doc.cmp(&b.doc));
-            let built = Engines::build(&list, gazetteers.clone());
+            let built = Engines::build(&list, gazetteers.clone(), patterns.clone());
             generation += 1;
             let stats = built.stats.clone();
             engines = Some(built);

@@ -202,6 +202,10 @@ pub fn gazetteer(data: &[u8]) {
         let len = t.chars().count();
         for s in g.suggest(&t) {
             assert!(s.span.end() <= len);
+        }
+    }
+}
+
 /// A patterns.jsonl (spaCy/Prodigy patterns and Entitle's regexes), then its matches in
 /// a fixed news text and in the input itself: spans lie in the text, in order, apart.
 pub fn patterns(data: &[u8]) {

@@ -509,13 +509,14 @@ pub fn suggestions_window(app: &mut EntitleApp, ctx: &egui::Context) {
                         )
                     });
                     ui.label(format!(
-                        "Learned from {} spans in {} documents ({} rejected suggestions), {} distinct strings; {} gazetteer terms ({:.1} MB); built in {} ms{}.",
+                        "Learned from {} spans in {} documents ({} rejected suggestions), {} distinct strings; {} gazetteer terms ({:.1} MB), {} patterns; built in {} ms{}.",
                         s.spans,
                         s.docs,
                         s.rejected,
                         s.strings,
                         s.gazetteer_terms,
                         s.gazetteer_bytes as f64 / 1e6,
+                        s.patterns,
                         s.took.as_millis(),
                         s.built_at
                             .map(|t| format!(
