@@ -9,7 +9,8 @@
 //!   `X.X.`) in full and collapsed, prefixes and suffixes of 1–4 characters, a bit set
 //!   (title case, all upper, digit, hyphen), the words and shapes two tokens either side,
 //!   word bigrams, the shape trigram, and the position in the sentence (with the shape:
-//!   a capital at a sentence start says little). Each is a 64-bit hash, interned to a
+//!   a capital at a sentence start says little), and whether the word occurs in lower
+//!   case elsewhere in the document (with the case flags). Each is a 64-bit hash, interned to a
 //!   dense row when training (unseen ones are ignored when suggesting).
 //! - **Learning**: per sentence, Viterbi over emission scores plus tag-transition
 //!   weights (with the BIO constraint `I-X` only after `B-X`/`I-X`); on a mistake the
@@ -21,9 +22,12 @@
 //! - **Confidence**: a span's score is its marginal probability under the linear-chain
 //!   model with the perceptron scores divided by a temperature (forward–backward): the
 //!   probability that exactly those tokens carry `B-X I-X …` and the next token does not
-//!   continue it. The temperature ([`TrainOptions::temperature`]) was tuned on a split of
-//!   WikiGold's training documents so that suggestions at ≥ 0.9 have a precision ≥ 0.9
-//!   (see BENCHMARKS.md, "Suggestions: learning curve").
+//!   continue it. The temperature is calibrated when training: a model trained on 4 in 5
+//!   documents scores the spans it predicts in the fifth, and the temperature with the
+//!   lowest log loss is kept (raised if need be until spans scored ≥ 0.9 are right
+//!   ≥ 90 % of the time there). Perceptron scores have no fixed scale (they grow with
+//!   the number of updates), so no single constant fits every project size; measured in
+//!   BENCHMARKS.md, "Suggestions: learning curve".
 
 use super::{Engine, Example, Suggestion};
 use crate::formats::tokenize::{Token, sentences_chars, tokenize_chars};
@@ -37,9 +41,10 @@ use std::hash::Hasher;
 pub struct TrainOptions {
     /// Passes over the training sentences (fewer if one pass makes no mistake).
     pub epochs: usize,
-    /// Scores are divided by this before the softmax that gives confidences: higher
-    /// means less confident.
-    pub temperature: f32,
+    /// Scores are divided by this before the softmax that gives confidences (higher =
+    /// less confident). `None`: calibrated on a fifth of the documents held out when
+    /// training (see [`Tagger::train`]), which makes training about 1.8× as long.
+    pub temperature: Option<f32>,
     /// Seed of the sentence shuffle between epochs (training is deterministic).
     pub seed: u64,
     /// Margin (in perceptron score units) by which a rejected span's tag must lose to
@@ -51,7 +56,7 @@ impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
             epochs: 5,
-            temperature: 1.0,
+            temperature: None,
             seed: 0x5eed,
             rejected_margin: 2,
         }
@@ -59,7 +64,7 @@ impl Default for TrainOptions {
 }
 
 /// Features per token (see the module comment); every token has exactly this many.
-const FEATURES: usize = 26;
+const FEATURES: usize = 27;
 
 /// A trained tagger. `Tagger::default()` (or one trained on nothing) suggests nothing.
 #[derive(Debug, Clone, Default)]
@@ -115,6 +120,11 @@ struct TokenHashes {
     prefix: [u64; 4],
     suffix: [u64; 4],
     flags: u64,
+    /// All lower case (`the`, `apple`).
+    all_lower: bool,
+    /// The lower-cased word occurs in lower case somewhere in the document: a capital
+    /// here is then more likely a sentence start than a name ("Apple" vs "apple").
+    seen_lower: bool,
 }
 
 const BOUNDARY: TokenHashes = TokenHashes {
@@ -124,6 +134,8 @@ const BOUNDARY: TokenHashes = TokenHashes {
     prefix: [0; 4],
     suffix: [0; 4],
     flags: 0,
+    all_lower: false,
+    seen_lower: false,
 };
 
 fn shape_class(c: char) -> char {
@@ -202,6 +214,8 @@ fn token_hashes(word: &[char], s: &mut Scratch) -> TokenHashes {
         prefix,
         suffix,
         flags,
+        all_lower: lower_n > 0 && upper == 0,
+        seen_lower: false,
     }
 }
 
@@ -248,6 +262,7 @@ fn features(sentence: &[TokenHashes], i: usize, out: &mut [u64; FEATURES]) {
         mix(mix(p1.short, w.short), n1.short),
         mix(position, w.short),
         mix(p1.lower, w.short),
+        mix(w.flags, u64::from(w.seen_lower)),
     ];
     for (t, (o, v)) in out.iter_mut().zip(f).enumerate() {
         *o = mix(t as u64 + 1, v);
@@ -267,10 +282,19 @@ fn segment(
 }
 
 fn hashes_of(chars: &[char], tokens: &[Token], scratch: &mut Scratch) -> Vec<TokenHashes> {
-    tokens
+    let mut hashes: Vec<TokenHashes> = tokens
         .iter()
         .map(|t| token_hashes(&chars[t.start..t.end], scratch))
-        .collect()
+        .collect();
+    let lower: rustc_hash::FxHashSet<u64> = hashes
+        .iter()
+        .filter(|h| h.all_lower)
+        .map(|h| h.lower)
+        .collect();
+    for h in &mut hashes {
+        h.seen_lower = lower.contains(&h.lower);
+    }
+    hashes
 }
 
 // ---------------------------------------------------------------------------------
@@ -347,19 +371,12 @@ impl Bounded for f32 {
     const MIN: f32 = f32::NEG_INFINITY;
 }
 
-/// `ln Σ exp(x)`, in two passes over the iterator (no allocation: called per tag pair).
-fn log_sum_exp(xs: impl Iterator<Item = f64> + Clone) -> f64 {
-    let m = xs.clone().fold(f64::NEG_INFINITY, f64::max);
-    if m == f64::NEG_INFINITY {
-        return m;
-    }
-    m + xs.map(|x| (x - m).exp()).sum::<f64>().ln()
-}
-
 // ---------------------------------------------------------------------------------
 // Training
 
 struct Sentence {
+    /// Which training document it is from (calibration folds by document).
+    doc: usize,
     /// Index of the first token in the flat arrays.
     first: usize,
     len: usize,
@@ -407,6 +424,247 @@ impl XorShift {
     }
 }
 
+/// The training set in flat arrays (features interned, gold tags per token).
+struct TrainData<'a> {
+    tags: usize,
+    rows: usize,
+    feats: &'a [u32],
+    gold: &'a [u8],
+    /// (token, rejected tag), sorted.
+    rejected: &'a [(usize, u8)],
+    sentences: &'a [Sentence],
+}
+
+impl TrainData<'_> {
+    fn token_features(&self, t: usize) -> &[u32] {
+        &self.feats[t * FEATURES..(t + 1) * FEATURES]
+    }
+
+    /// Averaged weights (emissions, transitions) learnt from the sentences `which`.
+    fn fit(&self, which: &[usize], options: &TrainOptions) -> (Vec<f32>, Vec<f32>) {
+        let tags = self.tags;
+        let mut learner = Learner {
+            tags,
+            w: vec![0; self.rows * tags],
+            u: vec![0; self.rows * tags],
+            tw: vec![0; (tags + 1) * tags],
+            tu: vec![0; (tags + 1) * tags],
+            c: 1,
+        };
+        let mut order: Vec<usize> = which.to_vec();
+        let mut rng = XorShift(options.seed | 1);
+        let (mut em, mut path, mut back) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..options.epochs.max(1) {
+            // Fisher–Yates with the fixed seed.
+            for i in (1..order.len()).rev() {
+                order.swap(i, (rng.next() % (i as u64 + 1)) as usize);
+            }
+            let mut mistakes = 0usize;
+            for &si in &order {
+                let s = &self.sentences[si];
+                em.clear();
+                em.resize(s.len * tags, 0i32);
+                for t in 0..s.len {
+                    let row = &mut em[t * tags..(t + 1) * tags];
+                    for &f in self.token_features(s.first + t) {
+                        let w = &learner.w[f as usize * tags..(f as usize + 1) * tags];
+                        for (r, w) in row.iter_mut().zip(w) {
+                            *r += *w;
+                        }
+                    }
+                }
+                viterbi(&em, &learner.tw, tags, &mut path, &mut back);
+                let g = &self.gold[s.first..s.first + s.len];
+                let mut prev_g: Option<usize> = None;
+                let mut prev_p: Option<usize> = None;
+                let mut wrong = false;
+                for t in 0..s.len {
+                    let (gt, pt) = (usize::from(g[t]), path[t]);
+                    if gt != pt {
+                        wrong = true;
+                        let fs = self.token_features(s.first + t);
+                        learner.update(fs, gt, 1);
+                        learner.update(fs, pt, -1);
+                    }
+                    if (prev_g, gt) != (prev_p, pt) {
+                        learner.update_transition(prev_g, gt, 1);
+                        learner.update_transition(prev_p, pt, -1);
+                    }
+                    prev_g = Some(gt);
+                    prev_p = Some(pt);
+                }
+                mistakes += usize::from(wrong);
+                // Rejected spans in this sentence: push their tags below the gold tag.
+                let lo = self.rejected.partition_point(|(t, _)| *t < s.first);
+                for &(tok, tag) in self.rejected[lo..]
+                    .iter()
+                    .take_while(|(t, _)| *t < s.first + s.len)
+                {
+                    let t = tok - s.first;
+                    let gt = usize::from(g[t]);
+                    let tag = usize::from(tag);
+                    if em[t * tags + tag] + options.rejected_margin > em[t * tags + gt] {
+                        let fs = self.token_features(tok);
+                        learner.update(fs, gt, 1);
+                        learner.update(fs, tag, -1);
+                    }
+                }
+                learner.c += 1;
+            }
+            if mistakes == 0 {
+                break;
+            }
+        }
+        (
+            Learner::averaged(&learner.w, &learner.u, learner.c),
+            Learner::averaged(&learner.tw, &learner.tu, learner.c),
+        )
+    }
+}
+
+/// Most held-out sentences [`calibrate`] decodes (enough for a stable temperature,
+/// few enough to keep retraining fast on big projects).
+const CALIBRATION_SENTENCES: usize = 400;
+
+/// The temperature that makes span scores honest: train on the sentences of 4 in 5
+/// documents, decode the others (at most [`CALIBRATION_SENTENCES`]), and take the
+/// temperature with the lowest log loss of "this suggested span is right"; then raise
+/// it until suggestions scored ≥ 0.9 are right ≥ 90 % of the time there. The model
+/// trained on everything is a little better than this one, so its scores err on the
+/// modest side.
+fn calibrate(data: &TrainData<'_>, options: &TrainOptions) -> f32 {
+    const FALLBACK: f32 = 8.0;
+    let docs = data
+        .sentences
+        .iter()
+        .map(|s| s.doc)
+        .max()
+        .map_or(0, |d| d + 1);
+    // Fold by document when there are enough, else by sentence.
+    let held = |i: usize, s: &Sentence| {
+        if docs >= 5 {
+            s.doc % 5 == 4
+        } else {
+            i % 5 == 4
+        }
+    };
+    let (mut fit, mut check) = (Vec::new(), Vec::new());
+    for (i, s) in data.sentences.iter().enumerate() {
+        if held(i, s) {
+            check.push(i)
+        } else {
+            fit.push(i)
+        }
+    }
+    if fit.is_empty() || check.is_empty() {
+        return FALLBACK;
+    }
+    // An even spread of the held sentences when there are too many.
+    if check.len() > CALIBRATION_SENTENCES {
+        let step = check.len() as f64 / CALIBRATION_SENTENCES as f64;
+        check = (0..CALIBRATION_SENTENCES)
+            .map(|k| check[(k as f64 * step) as usize])
+            .collect();
+    }
+    let (weights, transitions) = data.fit(&fit, options);
+    let tags = data.tags;
+    // Each held sentence with predicted spans: emissions, and (a, b, tag, right).
+    let mut cases: Vec<(Vec<f32>, Vec<(usize, usize, usize, bool)>)> = Vec::new();
+    let (mut path, mut back) = (Vec::new(), Vec::new());
+    for &si in &check {
+        let s = &data.sentences[si];
+        let mut em = vec![0f32; s.len * tags];
+        for t in 0..s.len {
+            let row = &mut em[t * tags..(t + 1) * tags];
+            for &f in data.token_features(s.first + t) {
+                for (r, w) in row
+                    .iter_mut()
+                    .zip(&weights[f as usize * tags..(f as usize + 1) * tags])
+                {
+                    *r += *w;
+                }
+            }
+        }
+        viterbi(&em, &transitions, tags, &mut path, &mut back);
+        let gold: Vec<usize> = data.gold[s.first..s.first + s.len]
+            .iter()
+            .map(|&g| usize::from(g))
+            .collect();
+        let gold_spans = bio_spans(&gold);
+        let spans: Vec<(usize, usize, usize, bool)> = bio_spans(&path)
+            .into_iter()
+            .map(|(a, b, tag)| (a, b, tag, gold_spans.contains(&(a, b, tag))))
+            .collect();
+        if !spans.is_empty() {
+            cases.push((em, spans));
+        }
+    }
+    if cases.is_empty() {
+        return FALLBACK;
+    }
+    // (log loss, precision of the spans scored ≥ 0.9) at temperature t.
+    let measure = |t: f32| {
+        let (mut loss, mut high, mut high_right) = (0.0f64, 0usize, 0usize);
+        for (em, spans) in &cases {
+            let m = Marginals::new(em, &transitions, tags, t);
+            for &(a, b, tag, right) in spans {
+                let p = m.span(a, b, tag).clamp(1e-6, 1.0 - 1e-6);
+                loss -= if right { p.ln() } else { (1.0 - p).ln() };
+                if p >= 0.9 {
+                    high += 1;
+                    high_right += usize::from(right);
+                }
+            }
+        }
+        (
+            loss,
+            if high == 0 {
+                1.0
+            } else {
+                high_right as f64 / high as f64
+            },
+        )
+    };
+    // Log loss is unimodal in log t: a golden-section search over 0.5..128 (each step
+    // reuses one of the two previous evaluations; forward–backward is the cost here).
+    const PHI: f32 = 0.618_034;
+    let (mut lo, mut hi) = (0.5f32.ln(), 128f32.ln());
+    let mut a = hi - PHI * (hi - lo);
+    let mut b = lo + PHI * (hi - lo);
+    let (mut fa, mut fb) = (measure(a.exp()).0, measure(b.exp()).0);
+    for _ in 0..8 {
+        if fa <= fb {
+            hi = b;
+            b = a;
+            fb = fa;
+            a = hi - PHI * (hi - lo);
+            fa = measure(a.exp()).0;
+        } else {
+            lo = a;
+            a = b;
+            fa = fb;
+            b = lo + PHI * (hi - lo);
+            fb = measure(b.exp()).0;
+        }
+    }
+    let t = ((lo + hi) / 2.0).exp();
+    if measure(t).1 >= 0.9 {
+        return t;
+    }
+    // Too few of the spans scored ≥ 0.9 are right: the lowest temperature up to 256
+    // where enough are (bisection in log t; precision there rises with t).
+    let (mut lo, mut hi) = (t.ln(), 256f32.ln());
+    for _ in 0..6 {
+        let mid = (lo + hi) / 2.0;
+        if measure(mid.exp()).1 >= 0.9 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi.exp()
+}
+
 impl Tagger {
     /// Train on the analyst's documents: spans are positives, tokens outside them are
     /// O, and rejected spans are negative examples (see the module comment). Spans that
@@ -433,7 +691,7 @@ impl Tagger {
         let mut scratch = Scratch::default();
         let mut fbuf = [0u64; FEATURES];
 
-        for ex in examples {
+        for (doc, ex) in examples.iter().enumerate() {
             let chars: Vec<char> = ex.text.chars().collect();
             let len = chars.len();
             // Non-overlapping spans: by start, longer first.
@@ -504,6 +762,7 @@ impl Tagger {
                     }
                 }
                 sentences.push(Sentence {
+                    doc,
                     first: base + r.start,
                     len: r.len(),
                 });
@@ -514,89 +773,26 @@ impl Tagger {
         }
         rejected.sort_unstable();
 
-        let mut learner = Learner {
+        let data = TrainData {
             tags,
-            w: vec![0; rows.len() * tags],
-            u: vec![0; rows.len() * tags],
-            tw: vec![0; (tags + 1) * tags],
-            tu: vec![0; (tags + 1) * tags],
-            c: 1,
+            rows: rows.len(),
+            feats: &feats,
+            gold: &gold,
+            rejected: &rejected,
+            sentences: &sentences,
         };
-        let mut order: Vec<usize> = (0..sentences.len()).collect();
-        let mut rng = XorShift(options.seed | 1);
-        let (mut em, mut path, mut back) = (Vec::new(), Vec::new(), Vec::new());
-        for _ in 0..options.epochs.max(1) {
-            // Fisher–Yates with the fixed seed.
-            for i in (1..order.len()).rev() {
-                order.swap(i, (rng.next() % (i as u64 + 1)) as usize);
-            }
-            let mut mistakes = 0usize;
-            for &si in &order {
-                let s = &sentences[si];
-                em.clear();
-                em.resize(s.len * tags, 0i32);
-                for t in 0..s.len {
-                    let fs = &feats[(s.first + t) * FEATURES..(s.first + t + 1) * FEATURES];
-                    let row = &mut em[t * tags..(t + 1) * tags];
-                    for &f in fs {
-                        let w = &learner.w[f as usize * tags..(f as usize + 1) * tags];
-                        for (r, w) in row.iter_mut().zip(w) {
-                            *r += *w;
-                        }
-                    }
-                }
-                viterbi(&em, &learner.tw, tags, &mut path, &mut back);
-                let g = &gold[s.first..s.first + s.len];
-                let mut prev_g: Option<usize> = None;
-                let mut prev_p: Option<usize> = None;
-                let mut wrong = false;
-                for t in 0..s.len {
-                    let (gt, pt) = (usize::from(g[t]), path[t]);
-                    if gt != pt {
-                        wrong = true;
-                        let fs = &feats[(s.first + t) * FEATURES..(s.first + t + 1) * FEATURES];
-                        learner.update(fs, gt, 1);
-                        learner.update(fs, pt, -1);
-                    }
-                    if (prev_g, gt) != (prev_p, pt) {
-                        learner.update_transition(prev_g, gt, 1);
-                        learner.update_transition(prev_p, pt, -1);
-                    }
-                    prev_g = Some(gt);
-                    prev_p = Some(pt);
-                }
-                mistakes += usize::from(wrong);
-                // Rejected spans in this sentence: push their tags below the gold tag.
-                let lo = rejected.partition_point(|(t, _)| *t < s.first);
-                for &(tok, tag) in rejected[lo..]
-                    .iter()
-                    .take_while(|(t, _)| *t < s.first + s.len)
-                {
-                    let t = tok - s.first;
-                    let gt = usize::from(g[t]);
-                    let tag = usize::from(tag);
-                    if em[t * tags + tag] + options.rejected_margin > em[t * tags + gt] {
-                        let fs = &feats[tok * FEATURES..(tok + 1) * FEATURES];
-                        learner.update(fs, gt, 1);
-                        learner.update(fs, tag, -1);
-                    }
-                }
-                learner.c += 1;
-            }
-            if mistakes == 0 {
-                break;
-            }
-        }
+        let temperature = match options.temperature {
+            Some(t) if t.is_finite() && t > 0.0 => t,
+            _ => calibrate(&data, options),
+        };
+        let all: Vec<usize> = (0..sentences.len()).collect();
+        let (weights, transitions) = data.fit(&all, options);
         Tagger {
             labels,
             rows,
-            weights: Learner::averaged(&learner.w, &learner.u, learner.c),
-            transitions: Learner::averaged(&learner.tw, &learner.tu, learner.c),
-            temperature: if options.temperature.is_finite() && options.temperature > 0.0 {
-                options.temperature
-            } else {
-                1.0
-            },
+            weights,
+            transitions,
+            temperature,
             trained_spans,
         }
     }
@@ -609,6 +805,11 @@ impl Tagger {
     /// Nothing learned yet: [`Tagger::suggest`] returns nothing.
     pub fn is_empty(&self) -> bool {
         self.trained_spans == 0 || self.labels.is_empty()
+    }
+
+    /// The temperature its confidences use (calibrated or given).
+    pub fn temperature(&self) -> f32 {
+        self.temperature
     }
 
     /// The labels it can propose.
@@ -698,21 +899,33 @@ fn bio_spans(path: &[usize]) -> Vec<(usize, usize, usize)> {
     out
 }
 
-/// Forward–backward over one sentence, in log space, scores divided by a temperature.
+/// Forward–backward over one sentence, scores divided by a temperature. In scaled
+/// probability space (each step's forward vector normalised, the usual HMM scaling):
+/// one `exp` per score instead of one per tag pair, so calibration stays cheap.
 struct Marginals {
     tags: usize,
+    /// `exp((score - row max) / t)` per token and tag.
     em: Vec<f64>,
+    /// `exp(score / t)`, 0 where BIO forbids the transition; last row = start.
     tr: Vec<f64>,
     alpha: Vec<f64>,
     beta: Vec<f64>,
-    log_z: f64,
+    /// The forward normaliser of each token.
+    scale: Vec<f64>,
 }
 
 impl Marginals {
     fn new(em: &[f32], tr: &[f32], tags: usize, temperature: f32) -> Marginals {
         let n = em.len() / tags;
         let inv = 1.0 / f64::from(temperature);
-        let em: Vec<f64> = em.iter().map(|&x| f64::from(x) * inv).collect();
+        let mut e = vec![0.0; n * tags];
+        for t in 0..n {
+            let row = &em[t * tags..(t + 1) * tags];
+            let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            for y in 0..tags {
+                e[t * tags + y] = (f64::from(row[y] - max) * inv).exp();
+            }
+        }
         let tr: Vec<f64> = tr
             .iter()
             .enumerate()
@@ -720,64 +933,79 @@ impl Marginals {
                 let (p, y) = (k / tags, k % tags);
                 let prev = if p == tags { None } else { Some(p) };
                 if allowed(prev, y) {
-                    f64::from(x) * inv
+                    // Clamped so that no product overflows (the scaling handles the rest).
+                    (f64::from(x) * inv).clamp(-300.0, 300.0).exp()
                 } else {
-                    f64::NEG_INFINITY
+                    0.0
                 }
             })
             .collect();
-        let mut alpha = vec![f64::NEG_INFINITY; n * tags];
-        let mut beta = vec![0.0; n * tags];
-        for y in 0..tags {
-            alpha[y] = tr[tags * tags + y] + em[y];
-        }
-        for t in 1..n {
+        let mut alpha = vec![0.0; n * tags];
+        let mut beta = vec![1.0; n * tags];
+        let mut scale = vec![1.0; n];
+        for t in 0..n {
+            let mut sum = 0.0;
             for y in 0..tags {
-                alpha[t * tags + y] =
-                    log_sum_exp((0..tags).map(|p| alpha[(t - 1) * tags + p] + tr[p * tags + y]))
-                        + em[t * tags + y];
+                let into = if t == 0 {
+                    tr[tags * tags + y]
+                } else {
+                    (0..tags)
+                        .map(|p| alpha[(t - 1) * tags + p] * tr[p * tags + y])
+                        .sum()
+                };
+                let v = into * e[t * tags + y];
+                alpha[t * tags + y] = v;
+                sum += v;
+            }
+            // A sum of 0 (all paths impossible) cannot happen with O always allowed;
+            // guarded all the same so nothing divides by zero.
+            let sum = if sum > 0.0 && sum.is_finite() {
+                sum
+            } else {
+                1.0
+            };
+            scale[t] = sum;
+            for y in 0..tags {
+                alpha[t * tags + y] /= sum;
             }
         }
         for t in (0..n.saturating_sub(1)).rev() {
             for y in 0..tags {
-                beta[t * tags + y] =
-                    log_sum_exp((0..tags).map(|z| {
-                        tr[y * tags + z] + em[(t + 1) * tags + z] + beta[(t + 1) * tags + z]
-                    }));
+                beta[t * tags + y] = (0..tags)
+                    .map(|z| tr[y * tags + z] * e[(t + 1) * tags + z] * beta[(t + 1) * tags + z])
+                    .sum::<f64>()
+                    / scale[t + 1];
             }
         }
-        let log_z = if n == 0 {
-            0.0
-        } else {
-            log_sum_exp((0..tags).map(|y| alpha[(n - 1) * tags + y]))
-        };
         Marginals {
             tags,
-            em,
+            em: e,
             tr,
             alpha,
             beta,
-            log_z,
+            scale,
         }
     }
 
     /// Probability that tokens `a..b` are exactly one span with B tag `b_tag`.
     fn span(&self, a: usize, b: usize, b_tag: usize) -> f64 {
         let tags = self.tags;
-        let n = self.em.len() / tags;
+        let n = self.scale.len();
         let i_tag = b_tag + 1;
-        let mut lp = self.alpha[a * tags + b_tag];
+        let mut p = self.alpha[a * tags + b_tag];
         let mut prev = b_tag;
         for t in a + 1..b {
-            lp += self.tr[prev * tags + i_tag] + self.em[t * tags + i_tag];
+            p *= self.tr[prev * tags + i_tag] * self.em[t * tags + i_tag] / self.scale[t];
             prev = i_tag;
         }
         if b < n {
-            lp += log_sum_exp((0..tags).filter(|&z| z != i_tag).map(|z| {
-                self.tr[prev * tags + z] + self.em[b * tags + z] + self.beta[b * tags + z]
-            }));
+            p *= (0..tags)
+                .filter(|&z| z != i_tag)
+                .map(|z| self.tr[prev * tags + z] * self.em[b * tags + z] * self.beta[b * tags + z])
+                .sum::<f64>()
+                / self.scale[b];
         }
-        (lp - self.log_z).exp()
+        p
     }
 }
 
