@@ -356,6 +356,9 @@ fn write_jsonl(path: &Path, docs: &[Doc]) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// One training run: entities, counts, training ms, suggest ms per document.
+type Run = (usize, Counts, f64, f64);
+
 struct Args {
     corpus: PathBuf,
     out: PathBuf,
@@ -481,7 +484,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "shuffle,size,entities,engine,precision,recall,f1,train_ms,suggest_ms_per_doc,n_high,precision_high\n",
     );
     // (size, engine) → per-shuffle rows.
-    let mut rows: Vec<((usize, &str), Vec<(usize, Counts, f64, f64)>)> = Vec::new();
+    let mut rows: Vec<((usize, &str), Vec<Run>)> = Vec::new();
     for shuffle in 0..SHUFFLES {
         let mut docs: Vec<&Doc> = train.clone();
         Rng(100 + shuffle).shuffle(&mut docs);
@@ -542,7 +545,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("|---|---|---|---|---|---|---|---|");
     for ((_, engine), v) in &rows {
         let k = v.len() as f64;
-        let mean = |f: &dyn Fn(&(usize, Counts, f64, f64)) -> f64| v.iter().map(f).sum::<f64>() / k;
+        let mean = |f: &dyn Fn(&Run) -> f64| v.iter().map(f).sum::<f64>() / k;
         let n = mean(&|r| r.0 as f64);
         let p = mean(&|r| r.1.prf().0);
         let r = mean(&|r| r.1.prf().1);

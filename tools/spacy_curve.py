@@ -15,6 +15,7 @@ import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -74,6 +75,8 @@ def main():
         nlp = spacy.load(os.path.join(model, "model-last"))
         examples = [Example(nlp.make_doc(d.text), d) for d in held]
         scores = nlp.evaluate(examples)
+        # Models are ~10 MB each and only their scores are kept.
+        shutil.rmtree(model, ignore_errors=True)
         row = dict(shuffle=shuffle, size=size, entities=entities,
                    precision=round(scores["ents_p"], 4), recall=round(scores["ents_r"], 4),
                    f1=round(scores["ents_f"], 4), train_s=round(train_s, 1), max_steps=max_steps)

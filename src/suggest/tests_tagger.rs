@@ -178,7 +178,8 @@ fn rejected_spans_lower_the_score() {
     // The analyst rejected "Monday" as ORG in every document, and it was never positive.
     let text = "Alice Smith met Bob Jones in Paris on Monday.";
     let monday = spans_of(text, &[("Monday", "ORG")]);
-    let rejected_docs: Vec<(String, Vec<(CharSpan, Label)>, Vec<(CharSpan, Label)>)> = docs
+    type WithRejected = (String, Vec<(CharSpan, Label)>, Vec<(CharSpan, Label)>);
+    let rejected_docs: Vec<WithRejected> = docs
         .iter()
         .map(|d| {
             let r = spans_of(&d.text, &[("Monday", "ORG")]);
@@ -200,11 +201,19 @@ fn rejected_spans_lower_the_score() {
 }
 
 #[test]
-fn confidence_is_high_on_known_and_lower_on_unknown() {
+fn confidence_is_high_when_fixed_and_modest_when_calibrated_on_little() {
     let docs = toy_docs();
+    let fixed = TrainOptions {
+        temperature: Some(1.0),
+        ..TrainOptions::default()
+    };
+    let t = Tagger::train(&examples(&docs), &fixed);
+    assert_eq!(t.temperature(), 1.0);
+    assert!(t.suggest(&docs[0].text).iter().all(|s| s.score > 0.5));
+    // 40 tiny documents are too few spans to trust a calibration: modest scores.
     let t = Tagger::train(&examples(&docs), &TrainOptions::default());
-    let s = t.suggest(&docs[0].text);
-    assert!(s.iter().all(|s| s.score > 0.5), "{s:?}");
+    assert!(t.temperature() >= 16.0);
+    assert!(t.suggest(&docs[0].text).iter().all(|s| s.score < 0.9));
 }
 
 proptest! {
