@@ -20,7 +20,13 @@
 //!   a regular expression on the text itself, not on tokens.
 //!
 //! Keys are case-insensitive as in spaCy. Tokens are spaCy's English tokens
-//! ([`tokenizer`]); attributes are computed as spaCy computes them ([`chars`]).
+//! (`tokenizer.rs`, see [`tokens`]); attributes are computed as spaCy computes them
+//! (`chars.rs`). Not supported (the line is reported): attributes that need a trained
+//! pipeline (`POS`, `TAG`, `DEP`, `LEMMA`, `ENT_TYPE` …) and the rarer lexical ones
+//! (`NORM`, `PREFIX`, `SUFFIX`, `IS_STOP`, `LIKE_URL` …), custom `_` attributes,
+//! `FUZZY`, set predicates (`IS_SUBSET` …), Python-only regex syntax (look-around,
+//! back-references). Limits spaCy does not have: `{n,m}` up to 64, 256 steps per
+//! pattern once operators are expanded, 256 tokens per token-pattern match.
 //!
 //! Matches are chosen as the EntityRuler chooses (`EntityRuler.match` and
 //! `set_annotations`, the same rule as `spacy.util.filter_spans`): every match of every

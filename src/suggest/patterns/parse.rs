@@ -145,7 +145,9 @@ pub(super) fn line(text: &str) -> Result<Line, String> {
     };
     let (label, renamed_from) = label(name)?;
     let id = match obj.get("id") {
+        // spaCy drops an empty id as well.
         None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.is_empty() => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
         Some(_) => return Err("\"id\" is not a string".into()),

@@ -32,7 +32,7 @@
 //! the fixtures.
 
 use super::chars::{Class, py_isspace};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 /// A token: `[start, end)` in code points.
@@ -43,9 +43,13 @@ struct Data {
     lower: Class,
     upper: Class,
     icons: Class,
-    /// Longest first is not needed: every candidate is tried.
+    /// Every candidate is tried (no order needed), after a look at the first or last
+    /// character: `units_last` are the last characters of units and currencies,
+    /// `currency_first` the first characters of currencies (sorted).
     units: Vec<Vec<char>>,
     currency: Vec<Vec<char>>,
+    units_last: Vec<char>,
+    currency_first: Vec<char>,
     /// Exception → the lengths (code points) of its pieces.
     specials: HashMap<String, Vec<usize>>,
 }
@@ -60,7 +64,9 @@ fn data() -> &'static Data {
             icons: Class::parse("[]"),
             units: Vec::new(),
             currency: Vec::new(),
-            specials: HashMap::new(),
+            units_last: Vec::new(),
+            currency_first: Vec::new(),
+            specials: HashMap::default(),
         };
         for line in include_str!("spacy_en.txt").lines() {
             if let Some(rest) = line.strip_prefix("class ") {
@@ -87,6 +93,21 @@ fn data() -> &'static Data {
                 }
             }
         }
+        d.units_last = d
+            .units
+            .iter()
+            .chain(&d.currency)
+            .filter_map(|u| u.last().copied())
+            .collect();
+        d.units_last.sort_unstable();
+        d.units_last.dedup();
+        d.currency_first = d
+            .currency
+            .iter()
+            .filter_map(|u| u.first().copied())
+            .collect();
+        d.currency_first.sort_unstable();
+        d.currency_first.dedup();
         d
     })
 }
@@ -155,7 +176,7 @@ fn special_patterns() -> &'static SpecialPatterns {
     static P: OnceLock<SpecialPatterns> = OnceLock::new();
     P.get_or_init(|| {
         let d = data();
-        let mut out: SpecialPatterns = HashMap::new();
+        let mut out: SpecialPatterns = HashMap::default();
         for key in d.specials.keys() {
             let chars: Vec<char> = key.chars().collect();
             // spaCy (`faster_heuristics`) only looks for exceptions the affix rules
@@ -189,8 +210,11 @@ fn apply_specials(chars: &[char], tokens: Vec<Tok>) -> Vec<Tok> {
     let patterns = special_patterns();
     let text = |t: Tok| -> String { chars[t.0..t.1].iter().collect() };
     let mut found: Vec<(usize, usize, &str)> = Vec::new();
+    let mut buf = String::new();
     for i in 0..tokens.len() {
-        let Some(candidates) = patterns.get(&text(tokens[i])) else {
+        buf.clear();
+        buf.extend(&chars[tokens[i].0..tokens[i].1]);
+        let Some(candidates) = patterns.get(buf.as_str()) else {
             continue;
         };
         for (pieces, key) in candidates {
@@ -323,7 +347,15 @@ const QUOTES: &[char] = &[
     '\'', '"', '”', '“', '`', '‘', '´', '’', '‚', ',', '„', '»', '«', '「', '」', '『', '』', '（',
     '）', '〔', '〕', '【', '】', '《', '》', '〈', '〉', '〈', '〉', '⟦', '⟧',
 ];
-const HYPHENS: &[&str] = &["-", "–", "—", "--", "---", "——", "~"];
+const HYPHENS: &[&[char]] = &[
+    &['-'],
+    &['–'],
+    &['—'],
+    &['-', '-'],
+    &['-', '-', '-'],
+    &['—', '—'],
+    &['~'],
+];
 
 fn starts_with(s: &[char], p: &[char]) -> bool {
     s.len() >= p.len() && s[..p.len()] == *p
@@ -356,7 +388,9 @@ fn find_prefix(d: &Data, s: &[char]) -> usize {
     if QUOTES.contains(&c) {
         return 1;
     }
-    if let Some(cur) = d.currency.iter().find(|cur| starts_with(s, cur)) {
+    if d.currency_first.binary_search(&c).is_ok()
+        && let Some(cur) = d.currency.iter().find(|cur| starts_with(s, cur))
+    {
         return cur.len();
     }
     usize::from(d.icons.contains(c))
@@ -414,6 +448,9 @@ fn find_suffix(d: &Data, s: &[char]) -> usize {
             best = best.max(1);
         }
     }
+    if d.units_last.binary_search(&last).is_err() || !s.iter().any(char::is_ascii_digit) {
+        return best;
+    }
     for list in [&d.currency, &d.units] {
         for u in list.iter() {
             if u.len() < n && ends_with(s, u) && digit_at(n - u.len() - 1) {
@@ -429,6 +466,10 @@ fn find_suffix(d: &Data, s: &[char]) -> usize {
 /// (what is left after prefixes and suffixes), as in spaCy.
 fn infix_at(d: &Data, s: &[char], i: usize) -> usize {
     let c = s[i];
+    // Every infix starts with punctuation or a symbol: most characters are letters.
+    if c.is_ascii_alphanumeric() {
+        return 0;
+    }
     let prev = if i > 0 { Some(s[i - 1]) } else { None };
     let next = s.get(i + 1).copied();
     if dots(&s[i..]) >= 2 {
@@ -456,8 +497,7 @@ fn infix_at(d: &Data, s: &[char], i: usize) -> usize {
     let alnum_before = alpha(prev) || prev.is_some_and(|p| p.is_ascii_digit());
     if alnum_before {
         for h in HYPHENS {
-            let h: Vec<char> = h.chars().collect();
-            if starts_with(&s[i..], &h) && alpha(s.get(i + h.len()).copied()) {
+            if starts_with(&s[i..], h) && alpha(s.get(i + h.len()).copied()) {
                 return h.len();
             }
         }
