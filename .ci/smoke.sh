@@ -39,8 +39,9 @@ start_app() {
     "$BIN" --annotator smoke >"$work/app.log" 2>&1 &
   fi
   app=$!
-  # Up to 60 s: a first start under Wine (a new prefix, software GL) can be slow.
-  for _ in $(seq 1 300); do
+  # Up to 120 s: a first start under Wine (a new prefix, software GL) can be slow,
+  # more so on a loaded machine.
+  for _ in $(seq 1 600); do
     # The title is "document — project — Entitle" (just "Entitle" before a project is open).
     win=$(xdotool search --name 'Entitle$' 2>/dev/null | head -1 || true)
     [ -n "$win" ] && break

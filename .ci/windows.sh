@@ -254,7 +254,7 @@ else
 fi
 
 echo "== the project lock held by another process"
-hold "$P/.entitle.lock" 6 lock
+hold "$P/.entitle.lock" 15 lock  # long enough for a slow Wine start on a loaded machine
 set +e
 win import "$(zb "$P")" "$(zb "$work/news.jsonl")" --format jsonl --annotator ci 2>"$work/lock.err"
 code=$?
