@@ -281,6 +281,21 @@ fn suggest_writes_jsonl_or_applies_waiting_suggestions() {
     // Read back as Entitle JSONL: waiting suggestions, no annotations.
     let (code, stdout, err) = entitle(&["validate", out.to_str().unwrap(), "--format", "jsonl"]);
     assert_eq!(code, 0, "{stdout}{err}");
+    // Imported into a project, they stay waiting suggestions: no spans.
+    let imp = dir.path().join("imported");
+    let (code, _, err) = entitle(&[
+        "import",
+        imp.to_str().unwrap(),
+        out.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--annotator",
+        "tester",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let file = std::fs::read_to_string(imp.join("annotations/tester/docs/b.json")).unwrap();
+    assert!(file.contains("\"spans\": []"), "{file}");
+    assert_eq!(file.matches("\"source\":").count(), 4, "{file}");
     // Engines can be chosen; --documents all includes a (nothing new there).
     let (code, stdout, _) = entitle(&[
         "suggest",

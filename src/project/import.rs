@@ -710,6 +710,38 @@ fn merge(layer: &mut Layer, rec: &Record, id: &DocId, quiet: bool) -> Imported {
             }),
         }
     }
+    // Waiting suggestions (Entitle JSONL `"status": "suggested"`) stay suggestions; one
+    // already waiting at the same place with the same label is not added twice.
+    for p in &rec.set.pending {
+        let Some(current) = ws.doc(id) else { break };
+        if current
+            .set
+            .pending
+            .iter()
+            .any(|q| q.range == p.range && q.label == p.label)
+        {
+            continue;
+        }
+        if let Err(e) = ws.apply(
+            Command::SetPending {
+                doc: id.clone(),
+                pending: p.clone(),
+                present: true,
+            },
+            "import",
+        ) {
+            out.warnings.push(Warning {
+                doc: id.to_string(),
+                item: format!(
+                    "suggestion {} {}..{}",
+                    p.label,
+                    p.range.start(),
+                    p.range.end()
+                ),
+                reason: format!("not added: {e}"),
+            });
+        }
+    }
     if let Some(current) = ws.doc(id)
         && current.set.status == DocStatus::New
         && !current.set.is_empty()
