@@ -103,6 +103,7 @@ fn examples(docs: &[synth::SynthDoc]) -> Vec<OwnedExample> {
                     })
                     .collect(),
                 rejected: Vec::new(),
+                complete: true,
                 accepted: [0; 4],
             }
         })
@@ -140,12 +141,53 @@ fn bench(c: &mut Criterion) {
     let project = examples(&docs[..1_000]);
     grp.bench_function("rebuild engines, 1,000 documents", |b| {
         b.iter(|| {
-            Engines::build(&project, g.clone(), Default::default())
-                .stats
-                .spans
+            Engines::build(
+                &project,
+                g.clone(),
+                Default::default(),
+                Default::default(),
+                None,
+            )
+            .stats
+            .spans
         })
     });
-    let engines = Engines::build(&project, g.clone(), Default::default());
+    let engines = Engines::build(
+        &project,
+        g.clone(),
+        Default::default(),
+        Default::default(),
+        None,
+    );
+    // What the worker does after one more accepted span: the engines built before it
+    // are passed in, so the tagger keeps their calibrated temperature.
+    let mut fewer = project.clone();
+    if let Some(d) = fewer.iter_mut().find(|d| !d.spans.is_empty()) {
+        d.spans.pop();
+    }
+    let before_span = Engines::build(
+        &fewer,
+        g.clone(),
+        Default::default(),
+        Default::default(),
+        None,
+    );
+    grp.bench_function(
+        "retrain after one more accepted span, 1,000 documents",
+        |b| {
+            b.iter(|| {
+                Engines::build(
+                    &project,
+                    g.clone(),
+                    Default::default(),
+                    Default::default(),
+                    Some(&before_span),
+                )
+                .stats
+                .spans
+            })
+        },
+    );
     let open = &docs[5_000].text;
     grp.bench_function("open document's suggestions, every engine", |b| {
         b.iter(|| engines.suggest(open, &[], &[], EngineSet::ALL).len())

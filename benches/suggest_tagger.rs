@@ -46,6 +46,7 @@ fn bench(c: &mut Criterion) {
             text,
             spans,
             rejected: &[],
+            complete: false,
         })
         .collect();
     let words: usize = docs.iter().map(|(t, _)| t.split_whitespace().count()).sum();

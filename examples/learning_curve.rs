@@ -10,8 +10,9 @@
 //!   entities (the last document cut at a sentence end so the count is close to the
 //!   target) and scores exact spans (entity level, exact boundaries and type, as
 //!   seqeval) on the held-out documents: the tagger alone, and "all engines" (the
-//!   tagger plus a same-string engine: every training entity string found again as
-//!   whole words, with its most frequent label; the tagger wins on overlap).
+//!   tagger plus the app's same-string engine, `suggest::same_string`: every training
+//!   entity string found again as whole words, with its most frequent label and an
+//!   evidence-based score; the tagger wins on overlap).
 //! - Prints a Markdown table, writes `DIR/learning-curve.csv` and, for the spaCy
 //!   comparison (tools/learning_curve.sh), `DIR/heldout.jsonl` and
 //!   `DIR/train-s{shuffle}-n{size}.jsonl` (`{"text", "spans": [{"start", "end", "label"}]}`,
@@ -21,12 +22,12 @@
 //!   and the calibration were tuned this way, never on the held-out documents).
 //!   `--temperature T` and `--epochs E` override the defaults.
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use entitle::model::Label;
+use entitle::suggest::same_string::{SameString, SameStringOptions};
 use entitle::suggest::tagger::{Tagger, TrainOptions};
-use entitle::suggest::{Engine, Example, Suggestion};
+use entitle::suggest::{Example, Suggestion};
 use entitle::text::CharSpan;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::error::Error;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -212,78 +213,10 @@ fn examples(docs: &[Doc]) -> Vec<Example<'_>> {
             text: &d.text,
             spans: &d.spans,
             rejected: &[],
+            // WikiGold is annotated exhaustively: an untagged occurrence is a miss.
+            complete: true,
         })
         .collect()
-}
-
-/// The same-string engine of the "all engines" rows: every training entity string,
-/// found as whole words (case-sensitive), labelled with its most frequent label.
-struct SameString {
-    matcher: Option<AhoCorasick>,
-    labels: Vec<Label>,
-}
-
-impl SameString {
-    fn train(docs: &[Doc]) -> SameString {
-        let mut counts: HashMap<String, HashMap<Label, usize>> = HashMap::new();
-        for d in docs {
-            let chars: Vec<char> = d.text.chars().collect();
-            for (s, l) in &d.spans {
-                let text: String = chars[s.range()].iter().collect();
-                *counts
-                    .entry(text)
-                    .or_default()
-                    .entry(l.clone())
-                    .or_default() += 1;
-            }
-        }
-        let mut entries: Vec<(String, Label)> = counts
-            .into_iter()
-            .filter_map(|(text, ls)| {
-                let (l, _) = ls
-                    .into_iter()
-                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
-                Some((text, l))
-            })
-            .collect();
-        entries.sort();
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(entries.iter().map(|(t, _)| t))
-            .ok();
-        SameString {
-            matcher,
-            labels: entries.into_iter().map(|(_, l)| l).collect(),
-        }
-    }
-
-    fn suggest(&self, text: &str) -> Vec<Suggestion> {
-        let Some(m) = &self.matcher else {
-            return Vec::new();
-        };
-        let len = text.chars().count();
-        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        let mut out = Vec::new();
-        for hit in m.find_iter(text) {
-            let before = text[..hit.start()].chars().next_back();
-            let after = text[hit.end()..].chars().next();
-            if word(before) || word(after) {
-                continue;
-            }
-            let start = text[..hit.start()].chars().count();
-            let end = start + text[hit.start()..hit.end()].chars().count();
-            if let Ok(span) = CharSpan::new(start, end, len) {
-                out.push(Suggestion {
-                    span,
-                    label: self.labels[hit.pattern().as_usize()].clone(),
-                    engine: Engine::SameString,
-                    score: 1.0,
-                    id: None,
-                });
-            }
-        }
-        out
-    }
 }
 
 /// Union: the tagger's suggestions, plus same-string ones overlapping none of them.
@@ -504,7 +437,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             let t0 = Instant::now();
             let tagger = Tagger::train(&examples(&subset), &args.options);
             let train_ms = t0.elapsed().as_secs_f64() * 1000.0;
-            let same = SameString::train(&subset);
+            let same = SameString::build(&examples(&subset), SameStringOptions::default());
 
             let (mut alone, mut all) = (Counts::default(), Counts::default());
             let mut suggest_s = 0.0;
@@ -512,6 +445,36 @@ fn main() -> Result<(), Box<dyn Error>> {
                 let t1 = Instant::now();
                 let s = tagger.suggest(&d.text);
                 suggest_s += t1.elapsed().as_secs_f64();
+                if std::env::var_os("LC_DEBUG").is_some() {
+                    for x in s.iter().filter(|x| x.score >= 0.9) {
+                        let t: String = d
+                            .text
+                            .chars()
+                            .skip(x.span.start())
+                            .take(x.span.len())
+                            .collect();
+                        let ok = d.spans.iter().any(|(g, l)| *g == x.span && *l == x.label);
+                        let gold: Vec<String> = d
+                            .spans
+                            .iter()
+                            .filter(|(g, _)| g.start() < x.span.end() && x.span.start() < g.end())
+                            .map(|(g, l)| {
+                                format!(
+                                    "{}:{l}",
+                                    d.text
+                                        .chars()
+                                        .skip(g.start())
+                                        .take(g.len())
+                                        .collect::<String>()
+                                )
+                            })
+                            .collect();
+                        eprintln!(
+                            "HIGH n={n} {ok} {:.3} {t:?} {} gold={gold:?}",
+                            x.score, x.label
+                        );
+                    }
+                }
                 alone.add(&d.spans, &s);
                 all.add(&d.spans, &combine(s, same.suggest(&d.text)));
             }

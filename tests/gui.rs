@@ -2009,8 +2009,18 @@ fn suggestions_are_accepted_rejected_and_hidden_from_the_keyboard() {
     assert!(h.state().suggestions().is_empty());
     key(&mut h, egui::Key::F7);
     wait_until(&mut h, "shown again", |a| a.suggestions().len() == 2);
-    // Ctrl+Enter accepts every confident one (both score 1.0 here).
+    // Ctrl+Enter accepts every confident one: the gazetteer's Homs (1.0), not HTS,
+    // tagged once so far (same-string scores it (1 + 1) / (1 + 2) = 0.67).
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Enter);
+    let mut labels: Vec<String> = model_spans(&h, "b").into_iter().map(|s| s.2).collect();
+    labels.sort();
+    assert_eq!(labels, ["GPE", "PER"]);
+    wait_until(&mut h, "HTS still waiting", |a| {
+        a.suggestions().len() == 1 && a.suggestions()[0].score < 0.9
+    });
+    // Enter on it (F8 reaches it) takes it.
+    key(&mut h, egui::Key::F8);
+    key(&mut h, egui::Key::Enter);
     let mut labels: Vec<String> = model_spans(&h, "b").into_iter().map(|s| s.2).collect();
     labels.sort();
     assert_eq!(labels, ["GPE", "ORG", "PER"]);
@@ -2037,4 +2047,10 @@ fn suggestions_are_accepted_rejected_and_hidden_from_the_keyboard() {
         .count();
     assert_eq!(orgs, 2);
     assert!(h.state_mut().flush());
+    // The panel's case option is kept (a preference) and sent to the engines.
+    assert!(!h.state().prefs().same_string_case);
+    key(&mut h, egui::Key::F6);
+    h.get_by_label("Same-string: match case").click();
+    h.run();
+    assert!(h.state().prefs().same_string_case);
 }

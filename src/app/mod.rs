@@ -55,6 +55,8 @@ pub struct Prefs {
     pub own_file_dialog: bool,
     /// Projects opened, newest first.
     pub recent: Vec<PathBuf>,
+    /// Same-string suggestions match exact case only.
+    pub same_string_case: bool,
 }
 
 impl Default for Prefs {
@@ -69,6 +71,7 @@ impl Default for Prefs {
             hint_dismissed: false,
             own_file_dialog: false,
             recent: Vec::new(),
+            same_string_case: false,
         }
     }
 }

@@ -113,6 +113,10 @@ pub enum Command {
         /// Add them to the project as waiting suggestions instead.
         #[arg(long)]
         apply: bool,
+        /// Same-string matches exact case only ("US" is not "us"; by default case is
+        /// folded, but a string tagged with capitals is never proposed in lower case).
+        #[arg(long)]
+        match_case: bool,
     },
     /// Rename label names that this version refuses (white space, control characters)
     /// in entitle.toml and in every annotation file: `Job Title` becomes `Job_Title`.
@@ -195,6 +199,7 @@ pub fn main() -> ExitCode {
             documents,
             output,
             apply,
+            match_case,
         }) => suggest::suggest(suggest::Args {
             project: &project,
             annotator: cli.annotator.as_deref(),
@@ -202,6 +207,7 @@ pub fn main() -> ExitCode {
             documents,
             output: output.as_deref(),
             apply,
+            match_case,
         }),
         None => open_app(cli.path, cli.annotator),
     }

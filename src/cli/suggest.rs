@@ -5,6 +5,7 @@
 
 use crate::project::{Access, Project};
 use crate::suggest::engines::{EngineSet, Engines, load_gazetteers, load_patterns};
+use crate::suggest::same_string::SameStringOptions;
 use crate::suggest::worker::load_project_examples;
 use std::collections::HashMap;
 use std::path::Path;
@@ -27,6 +28,7 @@ pub struct Args<'a> {
     pub documents: Documents,
     pub output: Option<&'a Path>,
     pub apply: bool,
+    pub match_case: bool,
 }
 
 pub fn suggest(a: Args<'_>) -> ExitCode {
@@ -69,7 +71,16 @@ pub fn suggest(a: Args<'_>) -> ExitCode {
     problems.extend(gp.iter().map(|p| p.to_string()));
     let (patterns, pp) = load_patterns(project.root());
     problems.extend(pp);
-    let built = Engines::build(&examples, Arc::new(gazetteers), Arc::new(patterns));
+    let built = Engines::build(
+        &examples,
+        Arc::new(gazetteers),
+        Arc::new(patterns),
+        SameStringOptions {
+            case_sensitive: a.match_case,
+            ..Default::default()
+        },
+        None,
+    );
     eprintln!(
         "learned from {} spans in {} documents by {annotator} ({} rejected); {} gazetteer terms, {} patterns; {} ms",
         built.stats.spans,

@@ -67,6 +67,8 @@ pub struct OwnedExample {
     pub text: Arc<str>,
     pub spans: Vec<(CharSpan, Label)>,
     pub rejected: Vec<(CharSpan, Label)>,
+    /// Marked done (see [`Example::complete`]).
+    pub complete: bool,
     /// Spans that were accepted suggestions, per engine (by [`Engine`] order).
     pub accepted: [usize; 4],
 }
@@ -84,6 +86,7 @@ impl OwnedExample {
             text,
             spans: set.iter().map(|s| (s.range, s.label.clone())).collect(),
             rejected: set.rejected.clone(),
+            complete: set.status == crate::model::DocStatus::Done,
             accepted,
         }
     }
@@ -93,6 +96,7 @@ impl OwnedExample {
             text: &self.text,
             spans: &self.spans,
             rejected: &self.rejected,
+            complete: self.complete,
         }
     }
 }
@@ -125,8 +129,16 @@ pub struct Engines {
     gazetteers: Arc<Gazetteers>,
     patterns: Arc<Patterns>,
     tagger: Tagger,
+    /// The tagger's temperature and the number of spans it was calibrated on.
+    calibration: Option<(f32, usize)>,
     pub stats: TrainStats,
 }
+
+/// A rebuild keeps the last calibrated temperature while the spans learned from are
+/// within a tenth of those it was calibrated on (and there were at least this many):
+/// calibrating costs as much as training once more, and one more accepted span does
+/// not move it. Below this, calibration is cheap and the data changes fast.
+const RECALIBRATE_MIN_SPANS: usize = 500;
 
 impl Engines {
     /// Learn from `examples`; the gazetteers and patterns are compiled once and shared
@@ -135,13 +147,24 @@ impl Engines {
         examples: &[OwnedExample],
         gazetteers: Arc<Gazetteers>,
         patterns: Arc<Patterns>,
+        same_string: SameStringOptions,
+        previous: Option<&Engines>,
     ) -> Self {
         let t0 = Instant::now();
         let ex: Vec<Example<'_>> = examples.iter().map(OwnedExample::as_example).collect();
-        let same = SameString::build(&ex, SameStringOptions::default());
+        let same = SameString::build(&ex, same_string);
         let t1 = Instant::now();
-        let tagger = Tagger::train(&ex, &TrainOptions::default());
+        let spans: usize = examples.iter().map(|e| e.spans.len()).sum();
+        let reuse = previous
+            .and_then(|p| p.calibration)
+            .filter(|&(_, at)| at >= RECALIBRATE_MIN_SPANS && spans.abs_diff(at) * 10 < at);
+        let options = TrainOptions {
+            temperature: reuse.map(|(t, _)| t),
+            ..TrainOptions::default()
+        };
+        let tagger = Tagger::train(&ex, &options);
         let tagger_took = t1.elapsed();
+        let calibration = reuse.or(Some((tagger.temperature(), spans)));
         let stats = TrainStats {
             docs: examples.iter().filter(|e| !e.spans.is_empty()).count(),
             spans: examples.iter().map(|e| e.spans.len()).sum(),
@@ -166,8 +189,14 @@ impl Engines {
             gazetteers,
             patterns,
             tagger,
+            calibration,
             stats,
         }
+    }
+
+    /// The tagger's temperature and the spans it was calibrated on.
+    pub fn calibration(&self) -> Option<(f32, usize)> {
+        self.calibration
     }
 
     /// Suggestions for `text`: every enabled engine, minus what is annotated or
@@ -341,9 +370,16 @@ mod tests {
                 at("Athens", "GPE"),
             ],
             rejected: Vec::new(),
+            complete: false,
             accepted: [0; 4],
         };
-        let e = Engines::build(&[ex], Default::default(), Default::default());
+        let e = Engines::build(
+            &[ex],
+            Default::default(),
+            Default::default(),
+            Default::default(),
+            None,
+        );
         let model = EngineSet::NONE.with(Engine::Model, true);
         let other = "Spice merchants in Aleppo said on Thursday that the Aga Khan Trust paid.";
         assert!(e.suggest(other, &[], &[], model).is_empty());
@@ -359,5 +395,50 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown engine")
         );
+    }
+
+    #[test]
+    fn one_more_span_keeps_the_calibration_and_a_tenth_more_recalibrates() {
+        let project = |docs: usize| -> Vec<OwnedExample> {
+            (0..docs)
+                .map(|i| {
+                    let text = format!("Envoy Nadia Haddad{i} met officials in Aleppo on Monday.");
+                    let len = text.chars().count();
+                    let at = |needle: &str, label: &str| {
+                        let b = text.find(needle).unwrap_or(0);
+                        let s = text[..b].chars().count();
+                        let span = CharSpan::new(s, s + needle.chars().count(), len).unwrap();
+                        (span, Label::new(label).unwrap())
+                    };
+                    let spans = vec![at("Aleppo", "GPE"), at("Monday", "DATE")];
+                    OwnedExample {
+                        doc: DocId::new(format!("d{i}")).unwrap(),
+                        text: Arc::from(text.as_str()),
+                        spans,
+                        rejected: Vec::new(),
+                        complete: false,
+                        accepted: [0; 4],
+                    }
+                })
+                .collect()
+        };
+        let build = |ex: &[OwnedExample], previous: Option<&Engines>| {
+            Engines::build(
+                ex,
+                Default::default(),
+                Default::default(),
+                Default::default(),
+                previous,
+            )
+        };
+        let first = build(&project(300), None);
+        let (t, at) = first.calibration().unwrap();
+        assert_eq!(at, 600);
+        // 602 spans: within a tenth, the temperature is kept.
+        let next = build(&project(301), Some(&first));
+        assert_eq!(next.calibration(), Some((t, 600)));
+        // 700 spans: calibrated again, on 700.
+        let later = build(&project(350), Some(&next));
+        assert_eq!(later.calibration().map(|c| c.1), Some(700));
     }
 }

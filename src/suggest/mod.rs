@@ -89,6 +89,10 @@ pub struct Example<'a> {
     pub text: &'a str,
     pub spans: &'a [(CharSpan, Label)],
     pub rejected: &'a [(CharSpan, Label)],
+    /// The analyst marked the document done: a tagged string left untagged there counts
+    /// against tagging it (same-string's score). Unfinished documents only count what
+    /// was tagged or rejected.
+    pub complete: bool,
 }
 
 /// Drop suggestions that are already annotated (same offsets, any label), rejected

@@ -60,6 +60,7 @@ fn examples(docs: &[Doc]) -> Vec<Example<'_>> {
             text: &d.text,
             spans: &d.spans,
             rejected: &[],
+            complete: false,
         })
         .collect()
 }
@@ -103,6 +104,7 @@ fn empty_training_suggests_nothing() {
         text: "Nothing here.",
         spans: &[],
         rejected: &[],
+        complete: false,
     }];
     assert!(Tagger::train(&ex, &TrainOptions::default()).is_empty());
     assert!(Tagger::default().suggest("").is_empty());
@@ -127,6 +129,7 @@ fn offsets_are_exact_on_hard_text() {
             text,
             spans: &spans,
             rejected: &[],
+            complete: false,
         })
         .collect();
     let tagger = Tagger::train(&docs, &TrainOptions::default());
@@ -162,6 +165,7 @@ fn misaligned_overlapping_and_out_of_range_spans_do_not_panic() {
         text,
         spans: &spans,
         rejected: &rejected,
+        complete: false,
     }];
     let t = Tagger::train(&ex, &TrainOptions::default());
     // (0,9) MISC is kept (longer first) and (0,5) dropped; (18,23) PER kept.
@@ -192,6 +196,7 @@ fn rejected_spans_lower_the_score() {
             text: t,
             spans: s,
             rejected: r,
+            complete: false,
         })
         .collect();
     let with = Tagger::train(&ex, &TrainOptions::default());
@@ -238,7 +243,7 @@ proptest! {
             .map(|s| (s, label("X")))
             .into_iter()
             .collect();
-        let ex = [Example { text: &text, spans: &spans, rejected: &spans }];
+        let ex = [Example { text: &text, spans: &spans, rejected: &spans, complete: false }];
         let t = Tagger::train(&ex, &TrainOptions::default());
         for s in t.suggest(&text) {
             prop_assert!(s.span.end() <= len);

@@ -7,6 +7,7 @@
 use super::engines::{
     EngineSet, Engines, OwnedExample, TrainStats, load_gazetteers, load_patterns,
 };
+use super::same_string::SameStringOptions;
 use super::{Engine, Suggestion};
 use crate::model::{DocId, Label, Pending};
 use crate::text::CharSpan;
@@ -18,7 +19,13 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 /// What the worker is asked to do.
 pub enum Request {
     /// Learn from this annotator's documents in the project at `root` (read-only).
-    Load { root: PathBuf, annotator: String },
+    Load {
+        root: PathBuf,
+        annotator: String,
+        same_string: SameStringOptions,
+    },
+    /// Compare strings for same-string this way from now on.
+    SameString(SameStringOptions),
     /// A document's annotations changed (or it was opened): learn from these.
     Update(OwnedExample),
     /// Suggestions for a document's `text`. `key` is echoed back (the app keys on the
@@ -99,6 +106,7 @@ fn run(requests: Receiver<Request>, replies: Sender<Reply>, wake: impl Fn()) {
     let mut patterns = Arc::new(super::patterns::Patterns::default());
     let mut engines: Option<Engines> = None;
     let mut generation = 0u64;
+    let mut same_options = SameStringOptions::default();
     while let Ok(first) = requests.recv() {
         // Take everything waiting: one rebuild for a burst of changes, and only the
         // newest question per document.
@@ -109,7 +117,12 @@ fn run(requests: Receiver<Request>, replies: Sender<Reply>, wake: impl Fn()) {
         let mut asks: Vec<Request> = Vec::new();
         for r in batch {
             match r {
-                Request::Load { root, annotator } => {
+                Request::Load {
+                    root,
+                    annotator,
+                    same_string,
+                } => {
+                    same_options = same_string;
                     let (loaded, p) = load_examples(&root, &annotator);
                     examples = loaded.into_iter().map(|e| (e.doc.clone(), e)).collect();
                     let (g, gp) = load_gazetteers(&root);
@@ -120,6 +133,10 @@ fn run(requests: Receiver<Request>, replies: Sender<Reply>, wake: impl Fn()) {
                     problems.extend(gp.iter().map(|p| p.to_string()));
                     problems.extend(pp);
                     changed = true;
+                }
+                Request::SameString(o) => {
+                    changed |= o != same_options;
+                    same_options = o;
                 }
                 Request::Update(e) => {
                     examples.insert(e.doc.clone(), e);
@@ -136,7 +153,13 @@ fn run(requests: Receiver<Request>, replies: Sender<Reply>, wake: impl Fn()) {
         if changed {
             let mut list: Vec<OwnedExample> = examples.values().cloned().collect();
             list.sort_by(|a, b| a.doc.cmp(&b.doc));
-            let built = Engines::build(&list, gazetteers.clone(), patterns.clone());
+            let built = Engines::build(
+                &list,
+                gazetteers.clone(),
+                patterns.clone(),
+                same_options,
+                engines.as_ref(),
+            );
             generation += 1;
             let stats = built.stats.clone();
             engines = Some(built);

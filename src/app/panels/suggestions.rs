@@ -10,6 +10,7 @@ use crate::edit::Command;
 use crate::model::{DocId, DocStatus, Provenance, Span};
 use crate::session::Severity;
 use crate::suggest::engines::{EngineSet, OwnedExample, TrainStats};
+use crate::suggest::same_string::SameStringOptions;
 use crate::suggest::worker::{Reply, Request, Worker};
 use crate::suggest::{Engine, Suggestion};
 use crate::text::CharSpan;
@@ -130,6 +131,7 @@ impl EntitleApp {
                 w.send(Request::Load {
                     root: session.project.root().to_path_buf(),
                     annotator: session.annotator().to_string(),
+                    same_string: self.same_string_options(),
                 });
                 self.suggest.worker = Some(w);
             }
@@ -137,6 +139,13 @@ impl EntitleApp {
                 Severity::Warning,
                 format!("Suggestions are off: their thread could not start ({e})."),
             ),
+        }
+    }
+
+    fn same_string_options(&self) -> SameStringOptions {
+        SameStringOptions {
+            case_sensitive: self.prefs.same_string_case,
+            ..Default::default()
         }
     }
 
@@ -486,9 +495,27 @@ pub fn suggestions_window(app: &mut EntitleApp, ctx: &egui::Context) {
                     ui.end_row();
                 }
             });
+            let mut case = app.prefs.same_string_case;
+            if ui
+                .checkbox(&mut case, "Same-string: match case")
+                .on_hover_text("On: \"US\" is not proposed for \"us\". Off: case is folded, but a string tagged with capitals is never proposed in lower case.")
+                .changed()
+            {
+                app.prefs.same_string_case = case;
+                let o = app.same_string_options();
+                if let Some(w) = &app.suggest.worker {
+                    w.send(Request::SameString(o));
+                }
+            }
+            let st = &mut app.suggest;
             ui.horizontal(|ui| {
                 ui.label("Ctrl+Enter accepts at or above");
-                ui.add(egui::Slider::new(&mut st.threshold, 0.5..=1.0).fixed_decimals(2));
+                // A name for screen readers (and the value box beside the slider).
+                ui.add(
+                    egui::Slider::new(&mut st.threshold, 0.5..=1.0)
+                        .fixed_decimals(2)
+                        .text("confidence"),
+                );
             });
             ui.separator();
             match &st.stats {
