@@ -2054,3 +2054,177 @@ fn suggestions_are_accepted_rejected_and_hidden_from_the_keyboard() {
     h.run();
     assert!(h.state().prefs().same_string_case);
 }
+
+/// Add a relation between the first spans on `from` and `to` of `doc`, as a session
+/// would have saved it.
+fn relate_on_disk(root: &Path, doc: &str, from: &str, to: &str, label: &str) {
+    use entitle::edit::Command;
+    let (project, _) = entitle::project::Project::open(root).unwrap();
+    let mut s = entitle::session::Session::new(project, "tester").unwrap();
+    let id = DocId::new(doc).unwrap();
+    let text = s.ensure_open(&id).doc.as_ref().unwrap().text().to_string();
+    let set = &s.workspace.doc(&id).unwrap().set;
+    let span_of = |needle: &str| {
+        let b = text.find(needle).unwrap();
+        let start = text[..b].chars().count();
+        set.iter().find(|s| s.range.start() == start).unwrap().id
+    };
+    let relation = entitle::model::Relation {
+        id: set.next_relation_id(),
+        label: entitle::model::Label::new(label).unwrap(),
+        from: span_of(from),
+        to: span_of(to),
+        annotator: "tester".into(),
+        created: chrono::Utc::now(),
+    };
+    s.workspace
+        .apply(Command::AddRelation { doc: id, relation }, "Relate")
+        .unwrap();
+    assert!(s.flush(Duration::from_secs(5)));
+}
+
+/// (type, from text, to text) of the relations of `doc` in the model.
+fn model_relations(h: &Harness<'_, EntitleApp>, doc: &str) -> Vec<(String, String, String)> {
+    let app = h.state();
+    let d = app
+        .session()
+        .unwrap()
+        .workspace
+        .doc(&DocId::new(doc).unwrap())
+        .unwrap();
+    let text = app.current_document().unwrap();
+    let of = |id| {
+        d.set
+            .get(id)
+            .map(|s| text.slice(s.range.range()).to_string())
+            .unwrap_or_default()
+    };
+    d.set
+        .relations()
+        .iter()
+        .map(|r| (r.label.to_string(), of(r.from), of(r.to)))
+        .collect()
+}
+
+fn click_at(h: &mut Harness<'_, EntitleApp>, p: Pos2) {
+    h.hover_at(p);
+    button(h, p, true, Modifiers::NONE);
+    button(h, p, false, Modifiers::NONE);
+    h.run();
+}
+
+/// Issue 7.2: an imported relation is drawn as an arc with its label; clicking the
+/// label selects it; Shift+R reverses it, Delete removes it, undo brings it back;
+/// deleting a span with relations says so and undo restores both; R, Tab, Enter and a
+/// filtered chooser make a new one; F9 hides the arcs. Checked in the model and on disk.
+#[test]
+fn relations_are_drawn_selected_reversed_deleted_and_made_from_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wire");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::write(
+        p.join("a.txt"),
+        "“Ingrid Vos” 🎉 heads the European Commission in Brussels, said Gábor Szalai.\r\n",
+    )
+    .unwrap();
+    annotate_on_disk(
+        &p,
+        &[
+            ("a", "Ingrid Vos", 0, "PER"),
+            ("a", "European Commission", 0, "ORG"),
+            ("a", "Brussels", 0, "GPE"),
+            ("a", "Gábor Szalai", 0, "PER"),
+        ],
+    );
+    relate_on_disk(&p, "a", "Ingrid Vos", "European Commission", "Head_of");
+    let mut h = app(Some(p.join("a.txt")), dir.path());
+    h.run();
+    let rid = entitle::model::RelationId(1);
+    let label = h
+        .state()
+        .relation_label_rect(rid)
+        .expect("the relation's arc and label are drawn");
+    // The label sits above the text, between the two spans.
+    let (vos, _) = find(&h, "Ingrid Vos");
+    let (ec, _) = find(&h, "European Commission");
+    let text_top = h.state().char_rect(vos).unwrap().top();
+    assert!(label.bottom() <= text_top, "{label:?} above {text_top}");
+    assert!(label.center().x > center(&h, vos).x && label.center().x < center(&h, ec + 10).x);
+    // Click the label: the relation is selected; Shift+R reverses it.
+    click_at(&mut h, label.center());
+    assert_eq!(h.state().selected_relation(), Some(rid));
+    key_mod(&mut h, Modifiers::SHIFT, egui::Key::R);
+    assert_eq!(
+        model_relations(&h, "a"),
+        [(
+            "Head_of".into(),
+            "European Commission".into(),
+            "Ingrid Vos".into()
+        )]
+    );
+    // Delete removes the relation, not a span; undo brings it back.
+    key(&mut h, egui::Key::Delete);
+    assert!(model_relations(&h, "a").is_empty());
+    assert_eq!(model_spans(&h, "a").len(), 4);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(model_relations(&h, "a").len(), 1);
+    // Deleting a span with a relation says so; undo restores both.
+    click(&mut h, vos + 2);
+    key(&mut h, egui::Key::Delete);
+    assert_eq!(model_spans(&h, "a").len(), 3);
+    assert!(model_relations(&h, "a").is_empty());
+    assert!(
+        h.state()
+            .messages()
+            .iter()
+            .any(|m| m.text.contains("its relation")),
+        "the status line says a relation went with the span"
+    );
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(model_spans(&h, "a").len(), 4);
+    assert_eq!(model_relations(&h, "a").len(), 1);
+    // R from Gábor Szalai, Tab to Brussels... Shift+Tab back to the Commission, Enter:
+    // the chooser opens; typing filters, Enter takes the type.
+    let (gs, _) = find(&h, "Gábor Szalai");
+    click(&mut h, gs + 1);
+    key(&mut h, egui::Key::R);
+    h.key_press_modifiers(Modifiers::SHIFT, egui::Key::Tab);
+    h.run();
+    h.key_press_modifiers(Modifiers::SHIFT, egui::Key::Tab);
+    h.run();
+    key(&mut h, egui::Key::Enter);
+    assert!(h.state().relation_chooser_open());
+    h.event(Event::Text("head".into()));
+    h.run();
+    key(&mut h, egui::Key::Enter);
+    assert!(!h.state().relation_chooser_open());
+    let mut rels = model_relations(&h, "a");
+    rels.sort();
+    assert_eq!(
+        rels,
+        [
+            (
+                "Head_of".into(),
+                "European Commission".into(),
+                "Ingrid Vos".into()
+            ),
+            (
+                "Head_of".into(),
+                "Gábor Szalai".into(),
+                "European Commission".into()
+            ),
+        ]
+    );
+    // On disk after the autosave.
+    assert!(h.state_mut().flush());
+    let file = std::fs::read_to_string(p.join("annotations/tester/a.json")).unwrap();
+    assert_eq!(file.matches("Head_of").count(), 2, "{file}");
+    // F9 hides the arcs (no label drawn), and shows them again.
+    key(&mut h, egui::Key::F9);
+    h.run();
+    assert!(h.state().relation_label_rect(rid).is_none());
+    key(&mut h, egui::Key::F9);
+    h.run();
+    h.run();
+    assert!(h.state().relation_label_rect(rid).is_some());
+}

@@ -66,6 +66,13 @@ pub enum Action {
     PrevSuggestion,
     ToggleSuggestions,
     SuggestionsPanel,
+    /// Relations: start one from the selected span (R), step through the selected
+    /// span's relations, reverse the selected relation, show or hide the arcs.
+    StartRelation,
+    NextRelation,
+    PrevRelation,
+    ReverseRelation,
+    ToggleArcs,
     /// Light, dark or the system's theme (View > Theme; also in the command palette).
     SetTheme(crate::app::theme::ThemeChoice),
     OpenFolder,
@@ -210,6 +217,31 @@ pub const NAMED: &[(&str, Action, &str)] = &[
         "Suggestions panel",
     ),
     (
+        "start_relation",
+        Action::StartRelation,
+        "Start a relation from the selected span",
+    ),
+    (
+        "next_relation",
+        Action::NextRelation,
+        "Next relation of the selected span",
+    ),
+    (
+        "previous_relation",
+        Action::PrevRelation,
+        "Previous relation of the selected span",
+    ),
+    (
+        "reverse_relation",
+        Action::ReverseRelation,
+        "Reverse the selected relation",
+    ),
+    (
+        "toggle_arcs",
+        Action::ToggleArcs,
+        "Show relation arcs on/off",
+    ),
+    (
         "theme_light",
         Action::SetTheme(crate::app::theme::ThemeChoice::Light),
         "Theme: light",
@@ -244,6 +276,11 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("previous_suggestion", &["Shift+F8"]),
     ("toggle_suggestions", &["F7"]),
     ("suggestions_panel", &["F6"]),
+    ("start_relation", &["R"]),
+    ("next_relation", &["Ctrl+Tab"]),
+    ("previous_relation", &["Ctrl+Shift+Tab"]),
+    ("reverse_relation", &["Shift+R"]),
+    ("toggle_arcs", &["F9"]),
     ("clear_selection", &["Escape"]),
     ("next_document", &["Ctrl+PageDown", "Alt+Down"]),
     ("previous_document", &["Ctrl+PageUp", "Alt+Up"]),

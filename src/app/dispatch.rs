@@ -37,6 +37,7 @@ impl EntitleApp {
                 if let Some(v) = self.view.as_mut() {
                     v.selection = None;
                     v.selected_span = None;
+                    v.selected_relation = None;
                 }
             }
             Action::Undo => {
@@ -119,6 +120,19 @@ impl EntitleApp {
                 self.message(Severity::Info, format!("Suggestions {state} (F7)."));
             }
             Action::SuggestionsPanel => self.suggest.show_panel = !self.suggest.show_panel,
+            Action::StartRelation => self.start_relation(),
+            Action::NextRelation => self.step_relation(1),
+            Action::PrevRelation => self.step_relation(-1),
+            Action::ReverseRelation => self.reverse_relation(),
+            Action::ToggleArcs => {
+                self.prefs.show_arcs = !self.prefs.show_arcs;
+                let how = if self.prefs.show_arcs {
+                    "Relation arcs are shown."
+                } else {
+                    "Relation arcs are hidden (F9 shows them)."
+                };
+                self.message(Severity::Info, how.into());
+            }
             Action::SetTheme(t) => {
                 self.prefs.theme = t;
                 t.apply(&self.egui_ctx);
@@ -237,6 +251,9 @@ impl EntitleApp {
     }
 
     fn delete_span(&mut self) {
+        if self.delete_relation() {
+            return;
+        }
         if self
             .view
             .as_ref()
@@ -259,6 +276,10 @@ impl EntitleApp {
             .and_then(|d| d.set.get(id))
             .map(|s| s.label.to_string())
             .unwrap_or_default();
+        let relations = session
+            .workspace
+            .doc(&doc)
+            .map_or(0, |d| d.set.relations_of(id).len());
         let r = session.workspace.apply(
             Command::RemoveSpan {
                 doc: doc.clone(),
@@ -270,6 +291,17 @@ impl EntitleApp {
             Ok(_) => {
                 view.selected_span = None;
                 self.log(&format!("DELETE {doc} {id}"));
+                if relations > 0 {
+                    let what = if relations == 1 {
+                        "its relation".to_string()
+                    } else {
+                        format!("its {relations} relations")
+                    };
+                    self.message(
+                        Severity::Info,
+                        format!("Deleted {label} and {what}; Ctrl+Z brings them back."),
+                    );
+                }
             }
             Err(e) => self.edit_error(e),
         }

@@ -55,6 +55,8 @@ pub struct Prefs {
     pub own_file_dialog: bool,
     /// Projects opened, newest first.
     pub recent: Vec<PathBuf>,
+    /// Relation arcs are drawn (F9).
+    pub show_arcs: bool,
     /// Same-string suggestions match exact case only.
     pub same_string_case: bool,
 }
@@ -71,6 +73,7 @@ impl Default for Prefs {
             hint_dismissed: false,
             own_file_dialog: false,
             recent: Vec::new(),
+            show_arcs: true,
             same_string_case: false,
         }
     }
@@ -121,6 +124,10 @@ pub(crate) struct DocView {
     pub layout: Option<DocLayout>,
     pub selection: Option<CharSpan>,
     pub selected_span: Option<SpanId>,
+    /// The selected relation (a click on its arc, Ctrl+Tab).
+    pub selected_relation: Option<crate::model::RelationId>,
+    /// The span Ctrl+Tab steps through the relations of.
+    pub relation_anchor: Option<SpanId>,
     /// Press position of a drag: char and cluster length.
     pub drag_anchor: Option<(usize, usize)>,
     pub hovered: Vec<SpanId>,
@@ -163,6 +170,9 @@ pub struct EntitleApp {
     pub(crate) commands: Option<panels::commands::Palette>,
     /// The label editor, while open.
     pub(crate) labels: Option<panels::labels::LabelEditor>,
+    /// A relation being made (R), and the relation types on offer.
+    pub(crate) relation_draft: Option<panels::relations::RelationDraft>,
+    pub(crate) relation_types: Vec<panels::relations::RelType>,
     /// Suggestion engines (their thread) and the open document's suggestions.
     pub(crate) suggest: panels::suggestions::SuggestState,
     /// The window title last sent (project — document).
@@ -240,6 +250,8 @@ impl EntitleApp {
             help_section: 0,
             commands: None,
             labels: None,
+            relation_draft: None,
+            relation_types: Vec::new(),
             suggest: Default::default(),
             find: None,
             texts: Default::default(),
@@ -451,6 +463,8 @@ impl EntitleApp {
             layout,
             selection: None,
             selected_span: None,
+            selected_relation: None,
+            relation_anchor: None,
             drag_anchor: None,
             hovered: Vec::new(),
         });
@@ -585,6 +599,9 @@ impl EntitleApp {
         }
         if self.labels.is_some() {
             panels::labels::label_editor_window(self, &ctx);
+        }
+        if self.relation_draft.is_some() {
+            panels::relations::relation_chooser_window(self, &ctx);
         }
         if self.suggest.show_panel {
             panels::suggestions::suggestions_window(self, &ctx);
@@ -757,6 +774,7 @@ impl EntitleApp {
     /// A window that answers Enter is open.
     fn modal_open(&self) -> bool {
         self.tag_all.is_some()
+            || self.relation_draft.as_ref().is_some_and(|d| d.to.is_some())
             || self.labels.is_some()
             || self.chooser.is_some()
             || self.commands.is_some()
@@ -820,6 +838,7 @@ impl EntitleApp {
             // Typing in a text field: only Escape (leave the field) is ours.
             return;
         }
+        self.relation_keys(ctx);
         let mut bindings = self.keymap.bindings.clone();
         if self.modal_open() {
             // Enter answers the window on top (Tag all, a question), not the text.
@@ -895,6 +914,18 @@ impl EntitleApp {
     }
     pub fn selected_span(&self) -> Option<SpanId> {
         self.view.as_ref().and_then(|v| v.selected_span)
+    }
+    pub fn selected_relation(&self) -> Option<crate::model::RelationId> {
+        self.view.as_ref().and_then(|v| v.selected_relation)
+    }
+    /// Where relation `id`'s label was drawn on its arc in the last frame (the first
+    /// piece when the arc spans rows).
+    pub fn relation_label_rect(&self, id: crate::model::RelationId) -> Option<egui::Rect> {
+        self.view.as_ref()?.layout.as_ref()?.relation_label_rect(id)
+    }
+    /// Relation types on offer for the chooser (tests).
+    pub fn relation_chooser_open(&self) -> bool {
+        self.relation_draft.as_ref().is_some_and(|d| d.to.is_some())
     }
     /// Show a notice as the app does (tests).
     pub fn notify(&mut self, severity: Severity, text: &str) {

@@ -53,6 +53,12 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         return;
     };
     let hide_spans = matches!(problem, Some(DocProblem::TextChanged { .. }));
+    let symmetric: Vec<crate::model::Label> = app
+        .relation_types
+        .iter()
+        .filter(|t| t.symmetric)
+        .map(|t| t.name.clone())
+        .collect();
     let overlay = Overlay {
         spans: &state.set,
         colors: &app.colors,
@@ -67,6 +73,10 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
             .and_then(|f| f.hits.get(f.current?).copied()),
         suggestions: app.suggest.shown(&view.id),
         current_suggestion: app.suggest.current_in(&view.id, view.selection),
+        revision: state.revision,
+        show_arcs: app.prefs.show_arcs,
+        selected_relation: view.selected_relation,
+        symmetric: &symmetric,
     };
     // The text, and the overview strip at its right.
     let full = ui.available_rect_before_wrap();
@@ -113,8 +123,44 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         pointer,
     };
     let doc = layout.doc().clone();
+    // A click on an arc's label selects the relation.
+    let mut on_arc = false;
+    if response.clicked()
+        && app.relation_draft.is_none()
+        && let Some(rid) = input.pointer.and_then(|p| layout.relation_at(p))
+    {
+        view.selected_relation = Some(rid);
+        view.relation_anchor = None;
+        view.selected_span = None;
+        view.selection = None;
+        on_arc = true;
+    }
     drag(ui, &response, view, &doc, &input);
-    click(&response, view, &doc, &state.set, hide_spans, &input);
+    if !on_arc {
+        if response.clicked() {
+            view.selected_relation = None;
+        }
+        click(&response, view, &doc, &state.set, hide_spans, &input);
+    }
+    // Making a relation: the span clicked is its other end.
+    if response.clicked()
+        && let Some(d) = app.relation_draft.as_ref()
+        && d.to.is_none()
+    {
+        match view.selected_span {
+            Some(to) if to != d.from => {
+                if let Some(d) = app.relation_draft.as_mut() {
+                    d.to = Some(to);
+                    d.at = input.pointer;
+                    d.filter.clear();
+                    d.cursor = 0;
+                }
+            }
+            // A click on the text outside any span: no relation.
+            None => app.relation_draft = None,
+            _ => {}
+        }
+    }
     hover(ui, response, view, &doc, &state.set, hide_spans);
 }
 
@@ -329,8 +375,8 @@ fn hover(
         if !here.is_empty() {
             let lines: Vec<String> = here
                 .iter()
-                .map(|s| {
-                    format!(
+                .flat_map(|s| {
+                    let mut v = vec![format!(
                         "{} “{}” ({}–{}) · {} by {}, {}",
                         s.label,
                         doc.slice(s.range.range()),
@@ -339,7 +385,49 @@ fn hover(
                         s.id,
                         s.annotator,
                         s.modified.unwrap_or(s.created).format("%Y-%m-%d %H:%M")
-                    )
+                    )];
+                    // What the files carry beyond the label: shown, not hidden.
+                    if let Some(n) = s.note() {
+                        v.push(format!("    Note: {n}"));
+                    }
+                    for (ty, n) in s.typed_notes() {
+                        v.push(format!("    {ty}: {n}"));
+                    }
+                    if !s.attributes().is_empty() {
+                        let a: Vec<String> = s
+                            .attributes()
+                            .iter()
+                            .map(|(k, v)| {
+                                if v == "true" {
+                                    k.clone()
+                                } else {
+                                    format!("{k}={v}")
+                                }
+                            })
+                            .collect();
+                        v.push(format!("    Attributes: {}", a.join(", ")));
+                    }
+                    for n in s.normalizations() {
+                        v.push(format!(
+                            "    Link: {}:{}{}",
+                            n.db,
+                            n.id,
+                            n.name
+                                .as_deref()
+                                .map(|x| format!(" ({x})"))
+                                .unwrap_or_default()
+                        ));
+                    }
+                    for r in set.relations_of(s.id) {
+                        let other = if r.from == s.id { r.to } else { r.from };
+                        let text = set
+                            .get(other)
+                            .map(|o| doc.slice(o.range.range()).to_string())
+                            .unwrap_or_default();
+                        let arrow = if r.from == s.id { "->" } else { "<-" };
+                        v.push(format!("    {} {arrow} “{text}”", r.label));
+                    }
+                    v
                 })
                 .collect();
             let font = egui::TextStyle::Body.resolve(ui.style());

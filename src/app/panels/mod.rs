@@ -12,6 +12,7 @@ pub mod messages;
 pub mod palette;
 pub mod project_search;
 pub mod reanchor;
+pub mod relations;
 pub mod shortcuts;
 pub mod status;
 pub mod status_bar;

@@ -96,9 +96,18 @@ const SECTIONS: &[Section] = &[
     },
     Section {
         title: "Relations",
-        prose: "Relations, notes, attributes and normalisation ids read from brat, Entitle JSONL, doccano, Label Studio, Prodigy and WebAnno TSV are kept with their spans and written back on export. The app does not draw or edit them yet; deleting a span removes its relations (undo brings them back).",
-        actions: |_| false,
-        extra: &[],
+        prose: "Relations are drawn as labelled arcs above the text, with an arrowhead at the target (none for symmetric types); an arc to a span on another row runs to the row's edge and continues on the other row. Select a span and press R, then click the other span (or Tab to it and press Enter): a chooser lists the relation types of entitle.toml whose argument labels fit; press a type's key, or type to filter and press Enter. Click an arc's label (or Ctrl+Tab from a span) to select a relation: a type's key relabels it, Shift+R reverses it, Delete removes it; all undoable. Deleting a span says how many relations go with it, and undo brings them back. Notes, attributes and normalisation ids of spans show when hovering.",
+        actions: |a| {
+            matches!(
+                a,
+                Action::StartRelation
+                    | Action::NextRelation
+                    | Action::PrevRelation
+                    | Action::ReverseRelation
+                    | Action::ToggleArcs
+            )
+        },
+        extra: &[("Select a relation", "click its label on the arc")],
     },
     Section {
         title: "Search",

@@ -36,7 +36,7 @@ impl DocLayout {
         let geom = self.cache.get(&i)?;
         let m = self.metrics?;
         let bx = geom.boxes.get(c.checked_sub(b.start)?)?;
-        let top = self.origin.y + self.heights.top(i) + bx.row as f32 * m.pitch() + m.tag_band;
+        let top = self.origin.y + self.heights.top(i) + bx.row as f32 * m.pitch() + m.text_top();
         Some(Rect::from_min_max(
             pos2(self.origin.x + bx.x0, top),
             pos2(self.origin.x + bx.x1.max(bx.x0 + 1.0), top + m.text_height),

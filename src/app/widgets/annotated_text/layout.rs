@@ -245,7 +245,7 @@ fn geom_from_galley(
         } else {
             0.0
         };
-        placed_row.pos = pos2(x_off, r as f32 * m.pitch() + m.tag_band);
+        placed_row.pos = pos2(x_off, r as f32 * m.pitch() + m.text_top());
         mesh_bounds = mesh_bounds.union(
             placed_row
                 .row
@@ -317,7 +317,7 @@ fn fallback_geom(
         n_chars
     ];
     for (r, placed_row) in placed.rows.iter_mut().enumerate() {
-        placed_row.pos = pos2(0.0, r as f32 * m.pitch() + m.tag_band);
+        placed_row.pos = pos2(0.0, r as f32 * m.pitch() + m.text_top());
         let row_units: &[(u32, u32, usize)] = units.get(r).map_or(&[], |u| u.as_slice());
         let w = placed_row.row.size.x / row_units.len().max(1) as f32;
         let mut hits = Vec::new();
@@ -345,7 +345,7 @@ fn fallback_geom(
         placed.rows.len().max(1) as f32 * m.pitch() + if ends_line { m.para_gap } else { 0.0 };
     placed.mesh_bounds = placed
         .mesh_bounds
-        .translate(vec2(0.0, m.tag_band))
+        .translate(vec2(0.0, m.text_top()))
         .union(Rect::from_min_size(Pos2::ZERO, vec2(1.0, height)));
     BlockGeom {
         galley: Arc::new(placed),

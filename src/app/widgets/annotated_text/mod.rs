@@ -22,6 +22,7 @@
 //! - `paint`: spans, the selection, the text, underlines and tags of one block;
 //! - `hit`: screen position ↔ character, from the last frame's layout.
 
+mod arcs;
 mod blocks;
 mod hit;
 mod layout;
@@ -31,7 +32,7 @@ mod paint;
 
 pub use overview::{OverviewInput, STRIP_WIDTH};
 
-use crate::model::{AnnotationSet, Document, Rgb, SpanId};
+use crate::model::{AnnotationSet, Document, Label, RelationId, Rgb, SpanId};
 use crate::text::CharSpan;
 use blocks::{Block, Heights, split_blocks};
 use egui::{Pos2, Rect, Sense, vec2};
@@ -48,10 +49,12 @@ const CACHE_BLOCKS: usize = 400;
 /// New blocks laid out per frame in the margins above and below the view.
 const MARGIN_BUDGET: usize = 4;
 
-/// Vertical metrics of one text row: a band for label tags above the text, the text,
-/// and a band for span underlines (one bar per nesting level) below.
+/// Vertical metrics of one text row: a band for relation arcs (empty when the document
+/// has none or arcs are hidden), a band for label tags above the text, the text, and a
+/// band for span underlines (one bar per nesting level) below.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Metrics {
+    pub arc_band: f32,
     pub tag_band: f32,
     pub text_height: f32,
     pub under_band: f32,
@@ -61,7 +64,11 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn pitch(&self) -> f32 {
-        self.tag_band + self.text_height + self.under_band
+        self.arc_band + self.tag_band + self.text_height + self.under_band
+    }
+    /// Offset of the text from the top of its row.
+    pub fn text_top(&self) -> f32 {
+        self.arc_band + self.tag_band
     }
     /// Most underline levels drawn; deeper spans share the last one.
     pub fn levels(&self) -> usize {
@@ -88,6 +95,13 @@ pub struct Overlay<'a> {
     pub suggestions: &'a [crate::suggest::Suggestion],
     /// The suggestion Enter would accept (outlined solid).
     pub current_suggestion: Option<CharSpan>,
+    /// The document's revision (the relation index is rebuilt when it changes).
+    pub revision: u64,
+    /// Draw relation arcs.
+    pub show_arcs: bool,
+    pub selected_relation: Option<RelationId>,
+    /// Relation types drawn without arrowheads.
+    pub symmetric: &'a [Label],
 }
 
 /// What egui's font atlas was built with, as last seen. Galleys point into the atlas:
@@ -136,6 +150,11 @@ pub struct DocLayout {
     at_end: bool,
     /// The overview strip's ticks.
     marks: overview::Marks,
+    /// Levels of the arc band above each row (0: no band).
+    arc_levels: usize,
+    arc_index: arcs::ArcIndex,
+    /// Where each arc's label was drawn in the last frame (clicks select relations).
+    arc_hits: Vec<(RelationId, Rect)>,
 }
 
 impl DocLayout {
@@ -161,6 +180,9 @@ impl DocLayout {
             at_end: false,
             marks: Default::default(),
             resets: 0,
+            arc_levels: 0,
+            arc_index: Default::default(),
+            arc_hits: Vec::new(),
         }
     }
 
@@ -256,6 +278,13 @@ impl DocLayout {
 
     /// Lay out, paint and return the response of the whole view (click and drag).
     pub fn show(&mut self, ui: &mut egui::Ui, overlay: &Overlay<'_>) -> egui::Response {
+        // The arc band: none without arcs to draw; it grows as rows need more levels.
+        if !overlay.show_arcs || overlay.hide_spans || overlay.spans.relations().is_empty() {
+            self.arc_levels = 0;
+            self.arc_hits.clear();
+        } else if self.arc_levels == 0 {
+            self.arc_levels = 1;
+        }
         let metrics = self.fit(ui);
         let view_h = ui.available_height().max(50.0);
         self.view_h = view_h;
@@ -295,6 +324,11 @@ impl DocLayout {
         });
         let metrics = Metrics {
             text_height: row_h,
+            arc_band: if self.arc_levels == 0 {
+                0.0
+            } else {
+                self.arc_levels as f32 * arcs::ARC_LEVEL_H + 2.0
+            },
             ..DEFAULT_METRICS
         };
         let now = FontEpoch {
@@ -425,6 +459,7 @@ impl DocLayout {
             dark,
             sel_fill,
             sel_stroke,
+            background: ui.visuals().extreme_bg_color,
         };
         for (i, geom) in &visible {
             let top = rect.min + vec2(0.0, self.heights.top(*i));
@@ -440,6 +475,40 @@ impl DocLayout {
             );
             last = *i;
         }
+        if self.arc_levels > 0 {
+            if self.arc_index.revision != Some(overlay.revision) {
+                self.arc_index = arcs::ArcIndex::build(overlay.spans, overlay.revision);
+            }
+            let placed: Vec<_> = visible
+                .iter()
+                .map(|(i, g)| {
+                    let b = self.blocks[*i];
+                    (
+                        *i,
+                        g.clone(),
+                        b.start..b.end,
+                        rect.min + vec2(0.0, self.heights.top(*i)),
+                    )
+                })
+                .collect();
+            let frame = arcs::paint_arcs(
+                &painter,
+                &self.arc_index,
+                &placed,
+                (rect.min.x, rect.min.x + self.width),
+                metrics,
+                overlay,
+                colors,
+            );
+            self.arc_hits = frame.hits;
+            let want = frame.needed.min(arcs::MAX_ARC_LEVELS);
+            if want > self.arc_levels {
+                // A row needs more levels than the band has: grow it (the next frame
+                // lays out again at the new pitch).
+                self.arc_levels = want;
+                ui.ctx().request_repaint();
+            }
+        }
         self.evict(first.saturating_sub(50)..last + 50);
         response
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text"));
@@ -448,6 +517,7 @@ impl DocLayout {
 }
 
 const DEFAULT_METRICS: Metrics = Metrics {
+    arc_band: 0.0,
     tag_band: 11.0,
     text_height: 18.0,
     under_band: 8.0,

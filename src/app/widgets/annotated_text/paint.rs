@@ -17,6 +17,8 @@ pub(super) struct Colors {
     pub dark: bool,
     pub sel_fill: Color32,
     pub sel_stroke: Color32,
+    /// Behind arc labels (the text area's background).
+    pub background: Color32,
 }
 
 /// Rectangles (block coordinates) covering chars `range` (block-relative), merged
@@ -92,7 +94,7 @@ impl BlockPainter<'_, '_> {
     /// Screen rectangle of the text of `row` between `x0` and `x1`.
     fn row_rect(&self, row: u32, x0: f32, x1: f32) -> Rect {
         let (top, m) = (self.top, self.m);
-        let y = top.y + row as f32 * m.pitch() + m.tag_band;
+        let y = top.y + row as f32 * m.pitch() + m.text_top();
         Rect::from_min_max(pos2(top.x + x0, y), pos2(top.x + x1, y + m.text_height))
     }
 
@@ -256,7 +258,7 @@ impl BlockPainter<'_, '_> {
             let x = x.max(*free);
             let w = galley.size().x + 6.0;
             *free = x + w + 2.0;
-            let y = self.top.y + row as f32 * m.pitch();
+            let y = self.top.y + row as f32 * m.pitch() + m.arc_band;
             let r = Rect::from_min_size(pos2(self.top.x + x, y), vec2(w, m.tag_band - 1.0));
             painter.rect_filled(r, 3.0, color);
             if self.overlay.selected_span == Some(s.id) {
@@ -294,7 +296,7 @@ impl BlockPainter<'_, '_> {
             let x = x.max(*free);
             let w = galley.size().x + 6.0;
             *free = x + w + 2.0;
-            let y = self.top.y + row as f32 * m.pitch();
+            let y = self.top.y + row as f32 * m.pitch() + m.arc_band;
             let r = Rect::from_min_size(pos2(self.top.x + x, y), vec2(w, m.tag_band - 1.0));
             dashed_rect(painter, r, Stroke::new(1.0, color));
             painter.galley(
