@@ -2228,3 +2228,64 @@ fn relations_are_drawn_selected_reversed_deleted_and_made_from_the_keyboard() {
     h.run();
     assert!(h.state().relation_label_rect(rid).is_some());
 }
+
+/// Issue 7.3: F2 opens the inspector with the keyboard in the selected span's note;
+/// the note typed there is the span's when the field is left (one undo step, on disk);
+/// a link typed as db:id is added with Enter; the hover shows both.
+#[test]
+fn inspector_edits_the_note_and_links_of_the_selected_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wire");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::write(p.join("a.txt"), "Ingrid Vos 🎉 visited Brussels.\r\n").unwrap();
+    annotate_on_disk(&p, &[("a", "Brussels", 0, "GPE")]);
+    let mut h = app(Some(p.join("a.txt")), dir.path());
+    let (b, _) = find(&h, "Brussels");
+    click(&mut h, b + 1);
+    assert!(h.state().selected_span().is_some());
+    key(&mut h, egui::Key::F2);
+    h.run();
+    // The note field has the keyboard: typing goes there, not to label keys.
+    h.event(Event::Text("capital of Belgium, “EU seat”".into()));
+    h.run();
+    key(&mut h, egui::Key::Escape);
+    h.run();
+    let details = |h: &Harness<'_, EntitleApp>| {
+        let d = h
+            .state()
+            .session()
+            .unwrap()
+            .workspace
+            .doc(&DocId::new("a").unwrap())
+            .unwrap();
+        let s = &d.set.spans()[0];
+        (
+            s.note().map(str::to_string),
+            s.normalizations()
+                .iter()
+                .map(|n| format!("{}:{}", n.db, n.id))
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        details(&h).0.as_deref(),
+        Some("capital of Belgium, “EU seat”")
+    );
+    assert_eq!(model_spans(&h, "a").len(), 1, "typing made no span");
+    // A link typed by hand.
+    h.get_by_label("Add").focus();
+    h.run();
+    h.event(Event::Text("wikidata:Q239".into()));
+    h.run();
+    key(&mut h, egui::Key::Enter);
+    h.run();
+    assert_eq!(details(&h).1, ["wikidata:Q239"]);
+    assert!(h.state_mut().flush());
+    let file = std::fs::read_to_string(p.join("annotations/tester/a.json")).unwrap();
+    assert!(file.contains("EU seat") && file.contains("Q239"), "{file}");
+    // Undo takes the link back, then the note.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert!(details(&h).1.is_empty());
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(details(&h).0, None);
+}

@@ -73,6 +73,8 @@ pub enum Action {
     PrevRelation,
     ReverseRelation,
     ToggleArcs,
+    /// The inspector: show it and put the keyboard in the selected span's note.
+    Inspector,
     /// Light, dark or the system's theme (View > Theme; also in the command palette).
     SetTheme(crate::app::theme::ThemeChoice),
     OpenFolder,
@@ -242,6 +244,11 @@ pub const NAMED: &[(&str, Action, &str)] = &[
         "Show relation arcs on/off",
     ),
     (
+        "inspector",
+        Action::Inspector,
+        "Inspector: the selected span's note, attributes and links",
+    ),
+    (
         "theme_light",
         Action::SetTheme(crate::app::theme::ThemeChoice::Light),
         "Theme: light",
@@ -281,6 +288,7 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("previous_relation", &["Ctrl+Shift+Tab"]),
     ("reverse_relation", &["Shift+R"]),
     ("toggle_arcs", &["F9"]),
+    ("inspector", &["F2"]),
     ("clear_selection", &["Escape"]),
     ("next_document", &["Ctrl+PageDown", "Alt+Down"]),
     ("previous_document", &["Ctrl+PageUp", "Alt+Up"]),

@@ -121,6 +121,16 @@ impl EntitleApp {
             }
             Action::SuggestionsPanel => self.suggest.show_panel = !self.suggest.show_panel,
             Action::StartRelation => self.start_relation(),
+            Action::Inspector => {
+                // F2 opens it with the keyboard in the note; again closes it.
+                let i = &mut self.inspector;
+                if i.open && !i.focus_note {
+                    i.open = false;
+                } else {
+                    i.open = true;
+                    i.focus_note = true;
+                }
+            }
             Action::NextRelation => self.step_relation(1),
             Action::PrevRelation => self.step_relation(-1),
             Action::ReverseRelation => self.reverse_relation(),

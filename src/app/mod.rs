@@ -173,6 +173,10 @@ pub struct EntitleApp {
     /// A relation being made (R), and the relation types on offer.
     pub(crate) relation_draft: Option<panels::relations::RelationDraft>,
     pub(crate) relation_types: Vec<panels::relations::RelType>,
+    pub(crate) inspector: panels::inspector::Inspector,
+    /// A text field had the keyboard at the end of the last frame.
+    text_had_focus: bool,
+    pub(crate) attribute_defs: Vec<panels::inspector::AttrDef>,
     /// Suggestion engines (their thread) and the open document's suggestions.
     pub(crate) suggest: panels::suggestions::SuggestState,
     /// The window title last sent (project — document).
@@ -252,6 +256,9 @@ impl EntitleApp {
             labels: None,
             relation_draft: None,
             relation_types: Vec::new(),
+            inspector: Default::default(),
+            text_had_focus: false,
+            attribute_defs: Vec::new(),
             suggest: Default::default(),
             find: None,
             texts: Default::default(),
@@ -569,6 +576,7 @@ impl EntitleApp {
         if self.session.is_some() {
             panels::palette::palette_ui(self, ui);
             panels::doc_list::doc_list_ui(self, ui);
+            panels::inspector::inspector_panel(self, ui);
         }
         let central = egui::CentralPanel::default().show(ui, |ui| {
             if self.session.is_some() {
@@ -622,6 +630,9 @@ impl EntitleApp {
             panels::reanchor::reanchor_window(self, &ctx);
         }
 
+        // Only the inspector's fields: Escape in the find bar or the palette closes
+        // them, as before.
+        self.text_had_focus = self.inspector.field_focused && ctx.egui_wants_keyboard_input();
         self.update_title(&ctx);
         self.reload_config_if_changed();
         self.log_geometry();
@@ -833,6 +844,11 @@ impl EntitleApp {
     }
 
     fn handle_keys(&mut self, ctx: &egui::Context) {
+        if std::mem::take(&mut self.text_had_focus) {
+            // egui drops a field's focus on Escape before the frame: that Escape only
+            // left the field (back to the text), it does not also clear the selection.
+            ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+        }
         self.close_top_window(ctx);
         if ctx.egui_wants_keyboard_input() {
             // Typing in a text field: only Escape (leave the field) is ours.

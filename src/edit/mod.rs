@@ -44,6 +44,12 @@ pub enum Command {
         doc: DocId,
         id: RelationId,
     },
+    /// Replace a span's note, attributes and links (the inspector).
+    SetDetails {
+        doc: DocId,
+        id: SpanId,
+        details: crate::model::SpanDetails,
+    },
     /// Remember (or forget) that the analyst rejected a suggestion here.
     SetRejected {
         doc: DocId,
@@ -78,6 +84,7 @@ impl Command {
             | Command::AddRelation { doc, .. }
             | Command::RemoveRelation { doc, .. }
             | Command::SetRejected { doc, .. }
+            | Command::SetDetails { doc, .. }
             | Command::SetPending { doc, .. } => Some(doc),
             Command::SetLabels { .. } => None,
             Command::Batch(v) => v.iter().find_map(Command::doc),
@@ -520,6 +527,18 @@ impl Workspace {
                     doc: d.clone(),
                     pending,
                     present: !present,
+                }
+            }
+            Command::SetDetails {
+                doc: d,
+                id,
+                details,
+            } => {
+                let old = doc.set.set_details(*id, details.clone())?;
+                Command::SetDetails {
+                    doc: d.clone(),
+                    id: *id,
+                    details: old,
                 }
             }
             Command::SetStatus { doc: d, status } => {

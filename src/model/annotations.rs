@@ -71,6 +71,24 @@ pub struct SpanExtra {
     pub provenance: Option<Provenance>,
 }
 
+/// The parts of a span the inspector edits: its note, attributes and links.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpanDetails {
+    pub note: Option<String>,
+    pub attributes: Vec<(String, String)>,
+    pub normalizations: Vec<Normalization>,
+}
+
+impl SpanDetails {
+    pub fn of(s: &Span) -> Self {
+        Self {
+            note: s.note().map(str::to_string),
+            attributes: s.attributes().to_vec(),
+            normalizations: s.normalizations().to_vec(),
+        }
+    }
+}
+
 /// Where an accepted suggestion came from: the engine (`same-string`, `gazetteer`,
 /// `pattern`, `model`) and the score it gave.
 #[derive(Debug, Clone, PartialEq)]
@@ -448,6 +466,29 @@ impl AnnotationSet {
         let old = (span.label.clone(), span.modified);
         span.label = label;
         span.modified = modified;
+        Ok(old)
+    }
+
+    /// Replace a span's note, attributes and normalisation links (the inspector);
+    /// returns the previous ones. Fragments and provenance are kept.
+    pub fn set_details(
+        &mut self,
+        id: SpanId,
+        details: SpanDetails,
+    ) -> Result<SpanDetails, SetError> {
+        let span = self
+            .spans
+            .iter_mut()
+            .find(|s| s.id == id)
+            .ok_or(SetError::UnknownSpan(id))?;
+        let old = SpanDetails::of(span);
+        let x = span.extra_mut();
+        x.note = details.note;
+        x.attributes = details.attributes;
+        x.normalizations = details.normalizations;
+        if x == &SpanExtra::default() {
+            span.extra = None;
+        }
         Ok(old)
     }
 

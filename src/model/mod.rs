@@ -9,7 +9,7 @@ mod schema;
 
 pub use annotations::{
     AnnotationSet, DocStatus, Normalization, Pending, Provenance, Relation, RelationId, SetError,
-    Span, SpanExtra, SpanId,
+    Span, SpanDetails, SpanExtra, SpanId,
 };
 pub use document::{DocId, DocIdError, Document, MAX_DOCUMENT_BYTES, TextError, decode_text};
 pub use label::{Label, LabelError, MAX_LABEL_CHARS};

@@ -5,6 +5,7 @@ pub mod doc_list;
 pub mod doc_view;
 pub mod files;
 pub mod find;
+pub mod inspector;
 pub mod interop;
 pub mod labels;
 pub mod menu;

@@ -105,6 +105,7 @@ const SECTIONS: &[Section] = &[
                     | Action::PrevRelation
                     | Action::ReverseRelation
                     | Action::ToggleArcs
+                    | Action::Inspector
             )
         },
         extra: &[("Select a relation", "click its label on the arc")],
