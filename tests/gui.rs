@@ -2289,3 +2289,57 @@ fn inspector_edits_the_note_and_links_of_the_selected_span() {
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
     assert_eq!(details(&h).0, None);
 }
+
+/// Issue 7.4: Ctrl+drag with a span selected adds the dragged words to it as a
+/// fragment (one span, discontinuous, one undo step, on disk); Ctrl+J does the same
+/// from the keyboard (on the span, then on a selection).
+#[test]
+fn ctrl_drag_and_ctrl_j_add_fragments_to_the_selected_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wire");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::write(
+        p.join("a.txt"),
+        "Ingrid 🎉 and Lars Vos met in “Brussels” and Antwerp.\r\n",
+    )
+    .unwrap();
+    annotate_on_disk(
+        &p,
+        &[("a", "Ingrid", 0, "PER"), ("a", "Brussels", 0, "GPE")],
+    );
+    let mut h = app(Some(p.join("a.txt")), dir.path());
+    let fragments = |h: &Harness<'_, EntitleApp>, label: &str| {
+        let app = h.state();
+        let d = app
+            .session()
+            .unwrap()
+            .workspace
+            .doc(&DocId::new("a").unwrap())
+            .unwrap();
+        let text = app.current_document().unwrap();
+        let s = d.set.iter().find(|s| s.label == label).unwrap();
+        s.fragments()
+            .iter()
+            .map(|f| text.slice(f.range()).to_string())
+            .collect::<Vec<_>>()
+    };
+    let (ingrid, _) = find(&h, "Ingrid");
+    let (vos, _) = find(&h, "Vos");
+    click(&mut h, ingrid + 1);
+    drag(&mut h, vos, vos + 2, Modifiers::COMMAND);
+    assert_eq!(fragments(&h, "PER"), ["Ingrid", "Vos"]);
+    assert_eq!(model_spans(&h, "a").len(), 2, "one span, two fragments");
+    assert!(h.state_mut().flush());
+    let file = std::fs::read_to_string(p.join("annotations/tester/a.json")).unwrap();
+    assert!(file.contains("fragments"), "{file}");
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(fragments(&h, "PER"), ["Ingrid"]);
+    // The keyboard: Ctrl+J on the span, select Antwerp, Ctrl+J.
+    let (brussels, _) = find(&h, "Brussels");
+    let (antwerp, _) = find(&h, "Antwerp");
+    click(&mut h, brussels + 1);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::J);
+    drag(&mut h, antwerp, antwerp + 3, Modifiers::NONE);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::J);
+    assert_eq!(fragments(&h, "GPE"), ["Brussels", "Antwerp"]);
+}

@@ -73,6 +73,9 @@ pub enum Action {
     PrevRelation,
     ReverseRelation,
     ToggleArcs,
+    /// Discontinuous spans: Ctrl+J on a selected span, then on a selection, adds the
+    /// selection to the span as a fragment (Ctrl+drag does both at once).
+    AddFragment,
     /// The inspector: show it and put the keyboard in the selected span's note.
     Inspector,
     /// Light, dark or the system's theme (View > Theme; also in the command palette).
@@ -244,6 +247,11 @@ pub const NAMED: &[(&str, Action, &str)] = &[
         "Show relation arcs on/off",
     ),
     (
+        "add_fragment",
+        Action::AddFragment,
+        "Add a fragment to the selected span (discontinuous)",
+    ),
+    (
         "inspector",
         Action::Inspector,
         "Inspector: the selected span's note, attributes and links",
@@ -289,6 +297,7 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("reverse_relation", &["Shift+R"]),
     ("toggle_arcs", &["F9"]),
     ("inspector", &["F2"]),
+    ("add_fragment", &["Ctrl+J"]),
     ("clear_selection", &["Escape"]),
     ("next_document", &["Ctrl+PageDown", "Alt+Down"]),
     ("previous_document", &["Ctrl+PageUp", "Alt+Up"]),

@@ -121,6 +121,7 @@ impl EntitleApp {
             }
             Action::SuggestionsPanel => self.suggest.show_panel = !self.suggest.show_panel,
             Action::StartRelation => self.start_relation(),
+            Action::AddFragment => self.add_fragment(),
             Action::Inspector => {
                 // F2 opens it with the keyboard in the note; again closes it.
                 let i = &mut self.inspector;
@@ -256,6 +257,55 @@ impl EntitleApp {
         match outcome {
             Ok(Some(line)) => self.log(&line),
             Ok(None) => {}
+            Err(e) => self.edit_error(e),
+        }
+    }
+
+    /// Ctrl+J: on a selected span, the next selection becomes its fragment; with a
+    /// selection and such a span, add it (one undo step).
+    pub(crate) fn add_fragment(&mut self) {
+        let (Some(session), Some(view)) = (self.session.as_mut(), self.view.as_mut()) else {
+            return;
+        };
+        let (target, sel) = match (view.fragment_of, view.selection, view.selected_span) {
+            (Some(id), Some(sel), _) => (id, sel),
+            (_, _, Some(id)) => {
+                view.fragment_of = Some(id);
+                self.message(
+                    Severity::Info,
+                    "Select the other part (drag, or the arrow keys) and press Ctrl+J again: it joins this span as a fragment.".into(),
+                );
+                return;
+            }
+            _ => {
+                self.message(
+                    Severity::Info,
+                    "Select a span first, then Ctrl+J (or Ctrl+drag across the other part).".into(),
+                );
+                return;
+            }
+        };
+        view.fragment_of = None;
+        let doc = view.id.clone();
+        let Some(span) = session.workspace.doc(&doc).and_then(|d| d.set.get(target)) else {
+            return;
+        };
+        let mut fragments = span.fragments();
+        fragments.push(sel);
+        let label = span.label.clone();
+        match session.workspace.apply(
+            Command::SetFragments {
+                doc: doc.clone(),
+                id: target,
+                fragments,
+            },
+            format!("Add a fragment to {label}"),
+        ) {
+            Ok(_) => {
+                view.selection = None;
+                view.selected_span = Some(target);
+                self.log(&format!("FRAGMENT {doc} {target} {sel}"));
+            }
             Err(e) => self.edit_error(e),
         }
     }

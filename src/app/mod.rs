@@ -128,6 +128,8 @@ pub(crate) struct DocView {
     pub selected_relation: Option<crate::model::RelationId>,
     /// The span Ctrl+Tab steps through the relations of.
     pub relation_anchor: Option<SpanId>,
+    /// The span the next selection becomes a fragment of (Ctrl+drag, Ctrl+J).
+    pub fragment_of: Option<SpanId>,
     /// Press position of a drag: char and cluster length.
     pub drag_anchor: Option<(usize, usize)>,
     pub hovered: Vec<SpanId>,
@@ -472,6 +474,7 @@ impl EntitleApp {
             selected_span: None,
             selected_relation: None,
             relation_anchor: None,
+            fragment_of: None,
             drag_anchor: None,
             hovered: Vec::new(),
         });

@@ -44,6 +44,12 @@ pub enum Command {
         doc: DocId,
         id: RelationId,
     },
+    /// Set a span's fragments (discontinuous spans; one fragment: an ordinary span).
+    SetFragments {
+        doc: DocId,
+        id: SpanId,
+        fragments: Vec<CharSpan>,
+    },
     /// Replace a span's note, attributes and links (the inspector).
     SetDetails {
         doc: DocId,
@@ -85,6 +91,7 @@ impl Command {
             | Command::RemoveRelation { doc, .. }
             | Command::SetRejected { doc, .. }
             | Command::SetDetails { doc, .. }
+            | Command::SetFragments { doc, .. }
             | Command::SetPending { doc, .. } => Some(doc),
             Command::SetLabels { .. } => None,
             Command::Batch(v) => v.iter().find_map(Command::doc),
@@ -527,6 +534,18 @@ impl Workspace {
                     doc: d.clone(),
                     pending,
                     present: !present,
+                }
+            }
+            Command::SetFragments {
+                doc: d,
+                id,
+                fragments,
+            } => {
+                let old = doc.set.set_fragments(*id, fragments, doc.len_chars)?;
+                Command::SetFragments {
+                    doc: d.clone(),
+                    id: *id,
+                    fragments: old,
                 }
             }
             Command::SetDetails {

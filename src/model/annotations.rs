@@ -469,6 +469,78 @@ impl AnnotationSet {
         Ok(old)
     }
 
+    /// Make a span discontinuous (or continuous again): `fragments` sorted, merged
+    /// where they overlap or touch; one fragment is an ordinary span. Returns the
+    /// previous fragments. The span keeps its id, label and relations.
+    pub fn set_fragments(
+        &mut self,
+        id: SpanId,
+        fragments: &[CharSpan],
+        len_chars: usize,
+    ) -> Result<Vec<CharSpan>, SetError> {
+        let at = self
+            .spans
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or(SetError::UnknownSpan(id))?;
+        let mut f: Vec<CharSpan> = fragments.to_vec();
+        f.sort();
+        let mut merged: Vec<CharSpan> = Vec::new();
+        for x in f {
+            if x.end() > len_chars {
+                return Err(SetError::OutOfBounds {
+                    range: x,
+                    len: len_chars,
+                });
+            }
+            match merged.last_mut() {
+                Some(last) if x.start() <= last.end() => {
+                    if x.end() > last.end() {
+                        *last = CharSpan::new(last.start(), x.end(), len_chars).map_err(|_| {
+                            SetError::OutOfBounds {
+                                range: x,
+                                len: len_chars,
+                            }
+                        })?;
+                    }
+                }
+                _ => merged.push(x),
+            }
+        }
+        let (Some(first), Some(last)) = (merged.first(), merged.last()) else {
+            return Err(SetError::BadFragments(id));
+        };
+        let range = CharSpan::new(first.start(), last.end(), len_chars).map_err(|_| {
+            SetError::OutOfBounds {
+                range: *first,
+                len: len_chars,
+            }
+        })?;
+        let mut span = self.spans.remove(at);
+        let old = span.fragments();
+        let label = span.label.clone();
+        if self
+            .overlapping(range.range())
+            .any(|s| s.range == range && s.label == label && s.fragments() == merged)
+        {
+            self.spans.insert(at, span);
+            return Err(SetError::Duplicate {
+                range,
+                label: label.to_string(),
+            });
+        }
+        span.range = range;
+        span.extra_mut().fragments = if merged.len() > 1 { merged } else { Vec::new() };
+        if span.extra.as_deref() == Some(&SpanExtra::default()) {
+            span.extra = None;
+        }
+        self.max_len = self.max_len.max(range.len());
+        let key = order_key(&span);
+        let to = self.spans.partition_point(|s| order_key(s) < key);
+        self.spans.insert(to, span);
+        Ok(old)
+    }
+
     /// Replace a span's note, attributes and normalisation links (the inspector);
     /// returns the previous ones. Fragments and provenance are kept.
     pub fn set_details(

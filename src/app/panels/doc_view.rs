@@ -107,10 +107,11 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
     );
 
     // ----- pointer interaction: view state only (no undo entries) -----
-    let (alt, shift, press_origin, pointer) = ui.input(|i| {
+    let (alt, shift, command, press_origin, pointer) = ui.input(|i| {
         (
             i.modifiers.alt,
             i.modifiers.shift,
+            i.modifiers.command,
             i.pointer.press_origin(),
             i.pointer.interact_pos(),
         )
@@ -121,6 +122,7 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         shift,
         press_origin,
         pointer,
+        command,
     };
     let doc = layout.doc().clone();
     // A click on an arc's label selects the relation.
@@ -135,7 +137,9 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         view.selection = None;
         on_arc = true;
     }
-    drag(ui, &response, view, &doc, &input);
+    if drag(ui, &response, view, &doc, &input) {
+        app.pending.push(Action::AddFragment);
+    }
     if !on_arc {
         if response.clicked() {
             view.selected_relation = None;
@@ -244,6 +248,8 @@ struct Input {
     shift: bool,
     press_origin: Option<Pos2>,
     pointer: Option<Pos2>,
+    /// Ctrl (Cmd on macOS): a drag adds a fragment to the selected span.
+    command: bool,
 }
 
 /// The selection from one (char, cluster length) position to another, in either order:
@@ -266,13 +272,18 @@ fn drag(
     view: &mut DocView,
     doc: &Document,
     input: &Input,
-) {
+) -> bool {
     let Some(layout) = view.layout.as_mut() else {
-        return;
+        return false;
     };
     if response.drag_started() {
         view.drag_anchor = input.press_origin.and_then(|p| layout.char_at(p));
-        view.selected_span = None;
+        // Ctrl+drag with a span selected: the drag becomes its next fragment.
+        if input.command && view.selected_span.is_some() {
+            view.fragment_of = view.selected_span;
+        } else {
+            view.selected_span = None;
+        }
     }
     if (response.dragged() || response.drag_stopped())
         && let (Some(anchor), Some(p)) = (view.drag_anchor, input.pointer)
@@ -282,6 +293,9 @@ fn drag(
     }
     if response.drag_stopped() {
         view.drag_anchor = None;
+        if input.command && view.fragment_of.is_some() && view.selection.is_some() {
+            return true;
+        }
     }
     // Dragging past the top or bottom edge scrolls, faster the further out.
     if response.dragged()
@@ -302,6 +316,7 @@ fn drag(
             ui.ctx().request_repaint();
         }
     }
+    false
 }
 
 /// Double-click selects a word; Shift + click extends the selection; a click selects

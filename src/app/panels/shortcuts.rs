@@ -106,6 +106,7 @@ const SECTIONS: &[Section] = &[
                     | Action::ReverseRelation
                     | Action::ToggleArcs
                     | Action::Inspector
+                    | Action::AddFragment
             )
         },
         extra: &[("Select a relation", "click its label on the arc")],

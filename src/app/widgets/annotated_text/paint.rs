@@ -169,7 +169,30 @@ impl BlockPainter<'_, '_> {
             let lv = (*level).min(levels - 1) as f32;
             let selected = self.overlay.selected_span == Some(s.id);
             let hovered = self.overlay.hovered_spans.contains(&s.id);
-            for (row, x0, x1) in span_pieces(self.geom, s, &self.block) {
+            let pieces = span_pieces(self.geom, s, &self.block);
+            if s.is_discontinuous() {
+                // Fragments joined by a thin line at the underline's height, so the
+                // parts read as one span (on the same row; across rows each part ends
+                // at its row's edge).
+                for w in pieces.windows(2) {
+                    let ((ra, _, a1), (rb, b0, _)) = (w[0], w[1]);
+                    if ra == rb && b0 > a1 {
+                        let y = self.row_rect(ra, a1, b0).max.y
+                            + 1.0
+                            + lv * (m.bar + 1.0)
+                            + m.bar / 2.0;
+                        let left = pos2(self.top.x + a1, y);
+                        let right = pos2(self.top.x + b0, y);
+                        painter.extend(egui::Shape::dashed_line(
+                            &[left, right],
+                            Stroke::new(1.0, color),
+                            3.0,
+                            2.0,
+                        ));
+                    }
+                }
+            }
+            for (row, x0, x1) in pieces {
                 let r = self.row_rect(row, x0, x1);
                 let y = r.max.y + 1.0 + lv * (m.bar + 1.0);
                 painter.rect_filled(
