@@ -195,5 +195,115 @@ fn bench_add_span(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_open, bench_scroll, bench_add_span);
+/// Issue 7.6: the 1 MB / 20k-span document with 4,000 relations drawn as arcs: open to
+/// the first frame, a frame while scrolling, relate two spans on screen and draw the
+/// arc.
+fn bench_relations(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("related");
+    let doc = synth::news_document(1 << 20, 52, 7);
+    synth::write_project_with_relations(&root, "article", &doc, "bench", 4_000)
+        .expect("write project");
+    let small = dir.path().join("small");
+    project(&small, 10 << 10, 11);
+    let ctx = egui::Context::default();
+    let mut app = app_on(&ctx, &small, dir.path());
+    let mut g = c.benchmark_group("relations_1MB_20k_spans_4k_relations");
+    g.sample_size(20);
+    g.bench_function("open_to_first_frame", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t = Instant::now();
+                assert!(app.open(&root));
+                frame(&ctx, &mut app, vec![]);
+                total += t.elapsed();
+            }
+            total
+        })
+    });
+    for _ in 0..3 {
+        frame(&ctx, &mut app, vec![]);
+    }
+    let relations = |app: &EntitleApp| {
+        let id = app.current_doc().unwrap().clone();
+        app.session()
+            .unwrap()
+            .workspace
+            .doc(&id)
+            .unwrap()
+            .set
+            .relations()
+            .len()
+    };
+    assert_eq!(relations(&app), 4_000);
+    let len = app.current_document().unwrap().len_chars();
+    let wheel = Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: vec2(0.0, -120.0),
+        modifiers: egui::Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    };
+    let pointer = Event::PointerMoved(Pos2::new(700.0, 400.0));
+    let mut arcs_seen = 0usize;
+    g.sample_size(100);
+    g.bench_function("wheel_step", |b| {
+        b.iter(|| {
+            if app.visible_chars().is_some_and(|r| r.end + 5000 > len) {
+                app.scroll_to_char(0);
+            }
+            let dt = frame(&ctx, &mut app, vec![pointer.clone(), wheel.clone()]);
+            arcs_seen += usize::from(app.visible_arcs() > 0);
+            dt
+        })
+    });
+    // The frames measured drew arcs.
+    assert!(arcs_seen > 0, "no arc was drawn while scrolling");
+    // Two spans on screen with no relation between them.
+    app.scroll_to_char(len / 2);
+    frame(&ctx, &mut app, vec![]);
+    frame(&ctx, &mut app, vec![]);
+    let visible = app.visible_chars().unwrap();
+    let id = app.current_doc().unwrap().clone();
+    let (a, z) = {
+        let set = &app.session().unwrap().workspace.doc(&id).unwrap().set;
+        let on: Vec<_> = set
+            .iter()
+            .filter(|s| visible.contains(&s.range.start()))
+            .map(|s| s.id)
+            .collect();
+        (on[0], on[on.len() / 2])
+    };
+    g.bench_function("relate_two_spans_and_draw", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t = Instant::now();
+                app.relate(a, z, entitle::label!("Spouse"));
+                frame(&ctx, &mut app, vec![]);
+                total += t.elapsed();
+                let r = app.selected_relation().expect("related");
+                assert!(
+                    app.relation_label_rect(r).is_some(),
+                    "drawn in the next frame"
+                );
+                // Not timed: undo, so every iteration adds the same relation.
+                app.push_action(Action::Undo);
+                frame(&ctx, &mut app, vec![]);
+            }
+            total
+        })
+    });
+    g.finish();
+    app.flush();
+}
+
+criterion_group!(
+    benches,
+    bench_open,
+    bench_scroll,
+    bench_add_span,
+    bench_relations
+);
 criterion_main!(benches);

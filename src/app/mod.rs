@@ -942,6 +942,13 @@ impl EntitleApp {
     pub fn relation_label_rect(&self, id: crate::model::RelationId) -> Option<egui::Rect> {
         self.view.as_ref()?.layout.as_ref()?.relation_label_rect(id)
     }
+    /// How many arc pieces were drawn in the last frame.
+    pub fn visible_arcs(&self) -> usize {
+        self.view
+            .as_ref()
+            .and_then(|v| v.layout.as_ref())
+            .map_or(0, |l| l.arc_count())
+    }
     /// Relation types on offer for the chooser (tests).
     pub fn relation_chooser_open(&self) -> bool {
         self.relation_draft.as_ref().is_some_and(|d| d.to.is_some())

@@ -197,10 +197,39 @@ pub fn write_project(
     doc: &SynthDoc,
     annotator: &str,
 ) -> std::io::Result<()> {
+    write_project_with_relations(dir, name, doc, annotator, 0)
+}
+
+/// [`write_project`] with `relations` relations, each from a span to one of the next
+/// three (as a news article's Head_of, Located_in, … link nearby mentions), spread
+/// evenly through the document.
+#[allow(dead_code)] // Not every user of this module draws relations.
+pub fn write_project_with_relations(
+    dir: &Path,
+    name: &str,
+    doc: &SynthDoc,
+    annotator: &str,
+    relations: usize,
+) -> std::io::Result<()> {
     let id = DocId::new(name).map_err(|e| std::io::Error::other(e.to_string()))?;
     atomic_write(&dir.join(format!("{name}.txt")), doc.text.as_bytes())?;
     let d = Document::new(id.clone(), doc.text.as_str());
-    let set = annotation_set(doc);
+    let mut set = annotation_set(doc);
+    let ids: Vec<SpanId> = set.iter().map(|s| s.id).collect();
+    if relations > 0 && ids.len() > 4 {
+        let step = (ids.len() - 4) as f64 / relations as f64;
+        for k in 0..relations {
+            let i = (k as f64 * step) as usize;
+            let _ = set.insert_relation(entitle::model::Relation {
+                id: entitle::model::RelationId(k as u64 + 1),
+                label: entitle::label!(["Head_of", "Located_in", "Member_of"][k % 3]),
+                from: ids[i],
+                to: ids[i + 1 + k % 3],
+                annotator: "synth".into(),
+                created: DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default(),
+            });
+        }
+    }
     let bytes = annotation_file::encode(&d, annotator, &set);
     atomic_write(
         &dir.join("annotations")

@@ -139,6 +139,27 @@ impl EntitleApp {
         ))
     }
 
+    /// Relate two spans of the open document as R, a click and the chooser would
+    /// (benchmarks and tests): the relation is drawn in the next frame.
+    pub fn relate(&mut self, from: SpanId, to: SpanId, label: Label) {
+        self.relation_draft = Some(RelationDraft {
+            from,
+            to: Some(to),
+            filter: String::new(),
+            cursor: 0,
+            at: None,
+        });
+        let t = RelType {
+            name: label,
+            color: crate::app::theme::UNKNOWN_LABEL,
+            hotkey: None,
+            symmetric: false,
+            from: Vec::new(),
+            to: Vec::new(),
+        };
+        self.finish_relation(&t);
+    }
+
     /// Make the drafted relation with type `t`.
     fn finish_relation(&mut self, t: &RelType) {
         let Some(d) = self.relation_draft.take() else {

@@ -313,6 +313,11 @@ pub(super) fn paint_arcs(
 }
 
 impl DocLayout {
+    /// Arc labels drawn in the last frame.
+    pub fn arc_count(&self) -> usize {
+        self.arc_hits.len()
+    }
+
     /// Where relation `id`'s label was drawn (last frame).
     pub fn relation_label_rect(&self, id: RelationId) -> Option<Rect> {
         self.arc_hits
