@@ -568,7 +568,7 @@ fn add_relations(
             (Some(None), _) | (_, Some(None)) => {
                 warnings.push(Warning {
                     doc: name.to_string(),
-                    item: format!("relation {} {} {}→{}", r.key, r.label, r.from, r.to),
+                    item: format!("relation {} {} {}->{}", r.key, r.label, r.from, r.to),
                     reason:
                         "dropped: several spans have the id it refers to, so its end is ambiguous"
                             .into(),
@@ -578,7 +578,7 @@ fn add_relations(
             _ => {
                 warnings.push(Warning {
                     doc: name.to_string(),
-                    item: format!("relation {} {} {}→{}", r.key, r.label, r.from, r.to),
+                    item: format!("relation {} {} {}->{}", r.key, r.label, r.from, r.to),
                     reason: "dropped: it refers to a span that is not in the document".into(),
                 });
                 continue;
@@ -591,7 +591,7 @@ fn add_relations(
                 // kept under a generic type rather than dropped.
                 warnings.push(Warning {
                     doc: name.to_string(),
-                    item: format!("relation {} {}→{}", r.key, r.from, r.to),
+                    item: format!("relation {} {}->{}", r.key, r.from, r.to),
                     reason: "it has no type; kept as `relation`".into(),
                 });
                 crate::label!("relation")
@@ -740,17 +740,18 @@ pub fn expressible(rec: &Record, format: Format, keeps: Keeps) -> (Vec<&Span>, V
         last_end = last_end.max(s.range.end());
         out.push(s);
     }
+    // `->`, not an arrow sign: the app's font draws warnings, and has no arrows.
     for r in rec.set.relations() {
         if !keeps.relations {
             warn(
                 &mut warnings,
-                format!("relation {} {} {}→{}", r.id, r.label, r.from, r.to),
+                format!("relation {} {} {}->{}", r.id, r.label, r.from, r.to),
                 "relations",
             );
         } else if r.note.is_some() && !keeps.relation_notes {
             warn(
                 &mut warnings,
-                format!("note on relation {} {} {}→{}", r.id, r.label, r.from, r.to),
+                format!("note on relation {} {} {}->{}", r.id, r.label, r.from, r.to),
                 "notes on relations",
             );
         }

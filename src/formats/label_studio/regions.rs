@@ -464,7 +464,7 @@ fn relations(
         Ok(l) => l,
         Err(v) => {
             found.warnings.push(here.warning(
-                format!("relation {k} {from}→{to}"),
+                format!("relation {k} {from}->{to}"),
                 format!("dropped: its labels {v} are not a list of names"),
             ));
             return;
@@ -473,15 +473,15 @@ fn relations(
     match direction {
         Some("left") => std::mem::swap(&mut from, &mut to),
         Some("bi") => found.warnings.push(here.warning(
-            format!("relation {k} {from}↔{to}"),
-            "kept as from_id → to_id: Entitle relations have one direction",
+            format!("relation {k} {from}<->{to}"),
+            "kept as from_id -> to_id: Entitle relations have one direction",
         )),
         _ => {}
     }
     if labels.is_empty() {
         // Label Studio draws relations without a <Relations> tag: keep the link.
         found.warnings.push(here.warning(
-            format!("relation {k} {from}→{to}"),
+            format!("relation {k} {from}->{to}"),
             "it has no label: kept with the type \"relation\"",
         ));
         labels.push("relation".into());
