@@ -285,7 +285,7 @@ labels = ["PER", "GPE"]
         let plan = plan_rename(&w, &labels, &per, &person, Utc::now());
         w.apply(plan.command, "Rename").unwrap();
         let head = w.schema().relation("Head_of").unwrap();
-        assert_eq!(head.from, [person.clone()]);
+        assert_eq!(head.from, std::slice::from_ref(&person));
         assert_eq!(
             w.schema().attribute("certainty").unwrap().labels,
             [person.clone(), Label::new("GPE").unwrap()]

@@ -176,16 +176,18 @@ fn str_field<'a>(entry: &'a toml::Value, key: &str) -> Option<&'a str> {
     entry.get(key).and_then(|v| v.as_str())
 }
 
-/// The names of a list field that are labels of `labels` (a name that is not is left
-/// out, which widens the list: the project is read-only then anyway).
+/// The names of a list field that are labels of `labels`, made valid as the labels
+/// were (a name that is not a label is left out, which widens the list: the project is
+/// read-only then anyway).
 fn label_list(entry: &toml::Value, key: &str, labels: &[LabelDef]) -> Vec<Label> {
     let mut out: Vec<Label> = Vec::new();
-    for name in entry
+    for (name, _) in entry
         .get(key)
         .and_then(|l| l.as_array())
         .into_iter()
         .flatten()
         .filter_map(|n| n.as_str())
+        .filter_map(Label::sanitize)
     {
         if let Some(d) = labels.iter().find(|d| d.name == name)
             && !out.contains(&d.name)
