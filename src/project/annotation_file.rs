@@ -19,6 +19,10 @@
 //! }
 //! ```
 //!
+//! Relations, when there are any, follow the spans, one per line:
+//! `{"id":1,"label":"Head_of","from":1,"to":2,"annotator":"alice","created":"…","note":"…"}`
+//! (`note` only when there is one).
+//!
 //! Offsets are Unicode code points into the document text (after any UTF-8 BOM),
 //! half-open `[start, end)`; CRLF counts as two. `text` repeats the covered text so a
 //! reader can check every span, and so spans can be re-anchored when the document text
