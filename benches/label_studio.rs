@@ -57,6 +57,7 @@ fn task(i: usize) -> Record {
         from: spans[0].key.clone(),
         to: spans[1].key.clone(),
         line: 0,
+        note: None,
     };
     formats::build_record(
         &format!("story-{i}"),

@@ -134,7 +134,7 @@ impl Session {
             });
         }
         let mut workspace = Workspace::new();
-        workspace.load_labels(project.schema().labels, project.read_only_reason.clone());
+        workspace.load_schema(project.schema(), project.read_only_reason.clone());
         Ok(Self {
             project,
             annotator,
@@ -414,10 +414,8 @@ impl Session {
     /// entitle.toml changed on disk (or an import added labels): take its labels as
     /// the ones in force. Not an undo step.
     pub fn labels_reloaded(&mut self) {
-        self.workspace.load_labels(
-            self.project.schema().labels,
-            self.project.read_only_reason.clone(),
-        );
+        self.workspace
+            .load_schema(self.project.schema(), self.project.read_only_reason.clone());
         self.labels_written = self.workspace.labels_revision();
     }
 
@@ -435,7 +433,7 @@ impl Session {
             return false;
         }
         let first_try = self.labels_failed_at.is_none();
-        match self.project.set_labels(self.workspace.labels().to_vec()) {
+        match self.project.set_schema(self.workspace.schema().clone()) {
             Ok(()) => {
                 self.labels_written = rev;
                 self.labels_failed_at = None;

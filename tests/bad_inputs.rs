@@ -2035,7 +2035,7 @@ fn validate_jsonl() -> Vec<Case> {
         j("label-with-newline-renamed", &jsonl_span("0", "4", "\"Job\\nTitle\""), 0, &["renamed Job_Title"]),
         j("meta-is-a-list", "{\"text\": \"Amal\", \"meta\": [1]}\n", 1, &["in.jsonl:1", "\"meta\" must be an object, found a list"]),
         j("span-text-differs", "{\"text\": \"Amal visited Oslo.\", \"spans\": [{\"start\": 13, \"end\": 17, \"label\": \"GPE\", \"text\": \"Oslp\"}]}\n", 1, &["in.jsonl:1", "the file says its text is \"Oslp\" but the document has \"Oslo\" there"]),
-        j("relation-to-a-missing-span", "{\"text\": \"Amal visited Oslo.\", \"spans\": [{\"id\": 1, \"start\": 0, \"end\": 4, \"label\": \"PER\"}], \"relations\": [{\"from\": 1, \"to\": 9, \"label\": \"visited\"}]}\n", 0, &["relation", "1→9", "refers to a span that is not in the document"]),
+        j("relation-to-a-missing-span", "{\"text\": \"Amal visited Oslo.\", \"spans\": [{\"id\": 1, \"start\": 0, \"end\": 4, \"label\": \"PER\"}], \"relations\": [{\"from\": 1, \"to\": 9, \"label\": \"visited\"}]}\n", 0, &["relation", "1->9", "refers to a span that is not in the document"]),
         case("validate/jsonl/relation-from-is-an-object")
             .file("in.jsonl", "{\"text\": \"Amal visited Oslo.\", \"spans\": [{\"id\": 1, \"start\": 0, \"end\": 4, \"label\": \"PER\"}], \"relations\": [{\"from\": {\"x\": 1}, \"to\": 1, \"label\": \"r\"}]}\n")
             .run(&val("in.jsonl", "jsonl"))
@@ -2175,7 +2175,7 @@ fn validate_doccano() -> Vec<Case> {
         d("start-offset-is-a-string", "{\"text\": \"Amal\", \"entities\": [{\"id\": 1, \"label\": \"PER\", \"start_offset\": \"0\", \"end_offset\": 4}]}\n", 1, &["d.jsonl:1", "\"start_offset\" must be a non-negative integer, found \"0\""]),
         d("label-not-a-list", "{\"text\": \"Amal\", \"label\": \"PER\"}\n", 1, &["d.jsonl:1", "\"label\" must be a list of [start, end, label]"]),
         d("relations-not-a-list", "{\"text\": \"Amal\", \"entities\": [], \"relations\": 5}\n", 1, &["d.jsonl:1", "\"relations\" must be a list"]),
-        d("relation-to-a-missing-entity", "{\"text\": \"Amal visited Oslo.\", \"entities\": [{\"id\": 1, \"label\": \"PER\", \"start_offset\": 0, \"end_offset\": 4}], \"relations\": [{\"id\": 1, \"from_id\": 1, \"to_id\": 2, \"type\": \"visited\"}]}\n", 0, &["relation 1 visited 1→2", "refers to a span that is not in the document"]),
+        d("relation-to-a-missing-entity", "{\"text\": \"Amal visited Oslo.\", \"entities\": [{\"id\": 1, \"label\": \"PER\", \"start_offset\": 0, \"end_offset\": 4}], \"relations\": [{\"id\": 1, \"from_id\": 1, \"to_id\": 2, \"type\": \"visited\"}]}\n", 0, &["relation 1 visited 1->2", "refers to a span that is not in the document"]),
         case("validate/doccano/labels-shape-read-or-refused")
             .file("d.jsonl", "{\"id\": 1, \"text\": \"Amal visited Oslo.\", \"labels\": [[0, 4, \"PER\"], [13, 17, \"GPE\"]]}\n")
             .run(&val("d.jsonl", "doccano"))
@@ -2407,7 +2407,7 @@ fn validate_brat() -> Vec<Case> {
             "T1\tPER 0 4\tAmal\nR1\tvisited Arg1:T1 Arg2:T9\n",
             0,
             &[
-                "relation R1 visited T1→T9",
+                "relation R1 visited T1->T9",
                 "refers to a span that is not in the document",
             ],
         ),

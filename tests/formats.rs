@@ -404,6 +404,7 @@ fn record_strategy() -> impl Strategy<Value = Record> {
                     from: spans[0].key.clone(),
                     to: spans[1].key.clone(),
                     line: 0,
+                    note: None,
                 }]
             } else {
                 Vec::new()
@@ -521,6 +522,340 @@ proptest! {
     }
 }
 
+// ------------------------------------------------ relations, notes, attributes, links
+
+/// The schema the rich property test writes with: attribute kinds decide how Label
+/// Studio writes them, relation types go into the config files.
+const RICH_SCHEMA: &str = r##"format_version = 1
+[[labels]]
+name = "PER"
+color = "#e15759"
+[[labels]]
+name = "ORG"
+color = "#4e79a7"
+[[labels]]
+name = "GPE"
+color = "#59a14f"
+[[labels]]
+name = "DATE"
+color = "#f28e2b"
+[[relations]]
+name = "Head_of"
+from = ["PER"]
+to = ["ORG"]
+[[relations]]
+name = "Spouse"
+from = ["PER"]
+to = ["PER"]
+symmetric = true
+[[attributes]]
+name = "certainty"
+kind = "choice"
+values = ["confirmed", "reported", "rumoured"]
+[[attributes]]
+name = "negated"
+kind = "flag"
+[[attributes]]
+name = "source"
+kind = "text"
+"##;
+
+fn rich_schema() -> entitle::model::Schema {
+    entitle::project::config::ProjectConfig::parse(RICH_SCHEMA)
+        .expect("the test schema is valid")
+        .schema()
+}
+
+/// Notes as annotators write them: curly quotes, an emoji, Arabic, combining marks,
+/// several lines (not CR: brat writes a note one `#` line per line).
+const NOTES: &[&str] = &[
+    "byline",
+    "“quoted” 😀",
+    "محمود, not محمد",
+    "Jose\u{301} — check\nsecond line",
+    "a | b [1] _x_ * ->",
+];
+/// Values of the free-text attribute (no spaces: brat attribute values cannot hold one).
+const SOURCES: &[&str] = &["wire", "AFP’s", "دبي", "😀", "e\u{301}"];
+const CERTAINTY: &[&str] = &["confirmed", "reported", "rumoured"];
+const RELATION_TYPES: &[&str] = &["Head_of", "Spouse", "knows"];
+
+/// What one generated span carries besides its place and label.
+#[derive(Debug, Clone)]
+struct Extras {
+    note: Option<usize>,
+    certainty: Option<usize>,
+    negated: bool,
+    source: Option<usize>,
+    link: Option<(u16, bool)>,
+}
+
+fn extras_strategy() -> impl Strategy<Value = Extras> {
+    (
+        proptest::option::weighted(0.4, 0..NOTES.len()),
+        proptest::option::weighted(0.4, 0..CERTAINTY.len()),
+        proptest::bool::weighted(0.3),
+        proptest::option::weighted(0.3, 0..SOURCES.len()),
+        proptest::option::weighted(0.3, (1u16..999, any::<bool>())),
+    )
+        .prop_map(|(note, certainty, negated, source, link)| Extras {
+            note,
+            certainty,
+            negated,
+            source,
+            link,
+        })
+}
+
+/// A record with token-aligned, non-overlapping spans (every format can place them)
+/// carrying notes, attributes and knowledge-base links, and relations with notes.
+fn rich_record_strategy() -> impl Strategy<Value = Record> {
+    (
+        text_strategy(),
+        proptest::collection::vec(
+            (any::<u8>(), 1usize..4, 0..LABELS.len(), extras_strategy()),
+            0..6,
+        ),
+        proptest::collection::vec(
+            (
+                any::<u8>(),
+                any::<u8>(),
+                0..RELATION_TYPES.len(),
+                proptest::option::weighted(0.5, 0..NOTES.len()),
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(|(text, picks, rels)| {
+            let tokens = formats::tokenize::tokenize(&text, &[]);
+            let mut spans = Vec::new();
+            let mut next_free = 0;
+            for (k, (at, len, label, x)) in picks.into_iter().enumerate() {
+                if tokens.is_empty() {
+                    break;
+                }
+                let first = (at as usize % tokens.len()).max(next_free);
+                let last = (first + len - 1).min(tokens.len() - 1);
+                if first >= tokens.len() || first > last {
+                    continue;
+                }
+                next_free = last + 1;
+                let mut attributes = Vec::new();
+                if let Some(c) = x.certainty {
+                    attributes.push(("certainty".to_string(), CERTAINTY[c].to_string()));
+                }
+                if x.negated {
+                    attributes.push(("negated".to_string(), "true".to_string()));
+                }
+                if let Some(v) = x.source {
+                    attributes.push(("source".to_string(), SOURCES[v].to_string()));
+                }
+                spans.push(RawSpan {
+                    key: format!("T{k}"),
+                    fragments: vec![(tokens[first].start, tokens[last].end)],
+                    label: LABELS[label].into(),
+                    note: x.note.map(|n| NOTES[n].to_string()),
+                    attributes,
+                    normalizations: x
+                        .link
+                        .map(|(id, named)| Normalization {
+                            db: "Wikidata".into(),
+                            id: format!("Q{id}"),
+                            name: named.then(|| "Zoë “Z” Haddad".into()),
+                        })
+                        .into_iter()
+                        .collect(),
+                    ..Default::default()
+                });
+            }
+            let mut relations = Vec::new();
+            if spans.len() >= 2 {
+                for (k, (a, b, ty, note)) in rels.into_iter().enumerate() {
+                    let a = a as usize % spans.len();
+                    let b = (a + 1 + b as usize % (spans.len() - 1)) % spans.len();
+                    relations.push(RawRelation {
+                        key: format!("R{k}"),
+                        label: RELATION_TYPES[ty].into(),
+                        from: spans[a].key.clone(),
+                        to: spans[b].key.clone(),
+                        line: 0,
+                        note: note.map(|n| NOTES[n].to_string()),
+                    });
+                }
+            }
+            formats::build_record(
+                "doc",
+                None,
+                text,
+                spans,
+                relations,
+                Default::default(),
+                &ReadOptions::default(),
+            )
+            .expect("generated spans are valid")
+        })
+}
+
+/// A span with everything it carries: range, label, note, attributes, links.
+type RichSpan = (
+    usize,
+    usize,
+    String,
+    Option<String>,
+    Vec<(String, String)>,
+    Vec<Normalization>,
+);
+
+fn rich_spans(r: &Record) -> Vec<RichSpan> {
+    r.set
+        .iter()
+        .map(|s| {
+            (
+                s.range.start(),
+                s.range.end(),
+                s.label.to_string(),
+                s.note().map(str::to_string),
+                s.attributes().to_vec(),
+                s.normalizations().to_vec(),
+            )
+        })
+        .collect()
+}
+
+/// Relations by the starts of their ends, with type and note, sorted.
+fn rich_relations(r: &Record) -> Vec<(usize, usize, String, Option<String>)> {
+    let start = |id| r.set.get(id).map_or(usize::MAX, |s| s.range.start());
+    let mut v: Vec<_> = r
+        .set
+        .relations()
+        .iter()
+        .map(|x| {
+            (
+                start(x.from),
+                start(x.to),
+                x.label.to_string(),
+                x.note.clone(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Write `rec` in `format` with the rich schema; the records read back and every
+/// warning the writer gave.
+fn rich_round_trip(rec: &Record, format: Format) -> (Vec<Record>, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = if format == Format::Brat {
+        dir.path().join("brat")
+    } else {
+        dir.path().join(format!("out.{}", format.extension()))
+    };
+    let options = WriteOptions {
+        schema: Some(rich_schema()),
+        ..WriteOptions::default()
+    };
+    let mut w = formats::writer(format, &out, &options).unwrap();
+    let mut warnings: Vec<String> = w
+        .write(rec)
+        .unwrap()
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    warnings.extend(w.finish().unwrap().iter().map(|w| w.to_string()));
+    let back = formats::read(format, &[out], &ReadOptions::default())
+        .map(|r| r.expect("our own export reads back"))
+        .collect();
+    (back, warnings)
+}
+
+/// How many of `warnings` contain `what`.
+fn warned(warnings: &[String], what: &str) -> usize {
+    warnings.iter().filter(|w| w.contains(what)).count()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Relations (with notes), attributes, notes and links come back exactly from
+    /// every format that holds them; for each one a format cannot hold, it says so.
+    #[test]
+    fn relations_notes_attributes_and_links_round_trip_or_are_named(rec in rich_record_strategy()) {
+        let spans = rich_spans(&rec);
+        let relations = rich_relations(&rec);
+        let noted_spans = rec.set.iter().filter(|s| s.note().is_some()).count();
+        let with_attrs = rec.set.iter().filter(|s| !s.attributes().is_empty()).count();
+        let linked = rec.set.iter().filter(|s| !s.normalizations().is_empty()).count();
+        let named_links = rec
+            .set
+            .iter()
+            .filter(|s| s.normalizations().iter().any(|n| n.name.is_some()))
+            .count();
+        let noted_relations = rec.set.relations().iter().filter(|r| r.note.is_some()).count();
+
+        // Entitle JSONL and brat hold everything.
+        for format in [Format::Jsonl, Format::Brat] {
+            let (back, warnings) = rich_round_trip(&rec, format);
+            prop_assert_eq!(back.len(), 1);
+            prop_assert_eq!(back[0].doc.text(), rec.doc.text(), "{}", format);
+            prop_assert_eq!(rich_spans(&back[0]), spans.clone(), "{}", format);
+            prop_assert_eq!(rich_relations(&back[0]), relations.clone(), "{}", format);
+            prop_assert!(warnings.is_empty(), "{}: {:?}", format, warnings);
+        }
+
+        // doccano: spans and relations; the rest is named.
+        let (back, warnings) = rich_round_trip(&rec, Format::Doccano);
+        let plain: Vec<RichSpan> = spans
+            .iter()
+            .map(|(a, b, l, ..)| (*a, *b, l.clone(), None, Vec::new(), Vec::new()))
+            .collect();
+        let bare_relations: Vec<_> = relations
+            .iter()
+            .map(|(a, b, l, _)| (*a, *b, l.clone(), None))
+            .collect();
+        prop_assert_eq!(rich_spans(&back[0]), plain);
+        prop_assert_eq!(rich_relations(&back[0]), bare_relations.clone());
+        prop_assert_eq!(warned(&warnings, ": note on span"), noted_spans, "{:?}", warnings);
+        prop_assert_eq!(warned(&warnings, ": attributes "), with_attrs, "{:?}", warnings);
+        prop_assert_eq!(warned(&warnings, ": normalization on span"), linked, "{:?}", warnings);
+        prop_assert_eq!(warned(&warnings, ": note on relation"), noted_relations, "{:?}", warnings);
+        prop_assert_eq!(warnings.len(), noted_spans + with_attrs + linked + noted_relations);
+
+        // Label Studio: notes (text areas), attributes (per-region choices and text
+        // areas) and relations; links and relation notes are named.
+        let (back, warnings) = rich_round_trip(&rec, Format::LabelStudio);
+        let unlinked: Vec<RichSpan> = spans
+            .iter()
+            .map(|(a, b, l, n, at, _)| (*a, *b, l.clone(), n.clone(), at.clone(), Vec::new()))
+            .collect();
+        prop_assert_eq!(rich_spans(&back[0]), unlinked);
+        prop_assert_eq!(rich_relations(&back[0]), bare_relations);
+        prop_assert_eq!(warned(&warnings, ": normalization on span"), linked, "{:?}", warnings);
+        prop_assert_eq!(warned(&warnings, ": note on relation"), noted_relations, "{:?}", warnings);
+        prop_assert_eq!(warnings.len(), linked + noted_relations, "{:?}", warnings);
+
+        // WebAnno TSV: attributes (NamedEntity features), a link's DB:ID (its
+        // identifier), relations with notes (a relation feature); span notes and link
+        // names are named.
+        let (back, warnings) = rich_round_trip(&rec, Format::WebannoTsv);
+        let webanno: Vec<RichSpan> = spans
+            .iter()
+            .map(|(a, b, l, _, at, links)| {
+                let links = links
+                    .iter()
+                    .map(|n| Normalization { name: None, ..n.clone() })
+                    .collect();
+                (*a, *b, l.clone(), None, at.clone(), links)
+            })
+            .collect();
+        prop_assert_eq!(rich_spans(&back[0]), webanno);
+        prop_assert_eq!(rich_relations(&back[0]), relations);
+        prop_assert_eq!(warned(&warnings, ": note on span"), noted_spans, "{:?}", warnings);
+        prop_assert_eq!(warned(&warnings, "of normalization"), named_links, "{:?}", warnings);
+        prop_assert_eq!(warnings.len(), noted_spans + named_links, "{:?}", warnings);
+    }
+}
+
 // ------------------------------------------------ richer annotations, where kept
 
 fn rich_record() -> Record {
@@ -583,6 +918,7 @@ fn rich_record() -> Record {
         from: "T1".into(),
         to: "T2".into(),
         line: 0,
+        note: None,
     }];
     formats::build_record(
         "rich",

@@ -80,7 +80,13 @@ pub fn plan_rename(
             })
             .collect()
     };
-    let mut cmds = vec![Command::SetLabels { labels: new_labels }];
+    // Relation types and attributes that name the label follow it.
+    let mut schema = crate::model::Schema {
+        labels: new_labels,
+        ..ws.schema().clone()
+    };
+    schema.rename_label_refs(old, new);
+    let mut cmds = vec![Command::SetSchema { schema }];
     let mut merged_twins = 0;
     let mut docs: Vec<(&DocId, &super::DocAnnotations)> =
         ws.docs().filter(|(_, d)| d.read_only.is_none()).collect();
@@ -115,22 +121,26 @@ pub fn plan_rename(
     }
 }
 
-/// Remove `label` from the label set; with `with_spans`, also every span that uses it
-/// in an open, writable document (their relations go with them). Without, the spans
-/// stay and show in grey until the label is added again.
+/// Remove `label` from the label set (and from the labels relation types and
+/// attributes name: a list left empty then allows any label); with `with_spans`, also
+/// every span that uses it in an open, writable document (their relations go with
+/// them). Without, the spans stay and show in grey until the label is added again.
 pub fn plan_remove(
     ws: &Workspace,
     labels: &[LabelDef],
     label: &Label,
     with_spans: bool,
 ) -> Command {
-    let mut cmds = vec![Command::SetLabels {
+    let mut schema = crate::model::Schema {
         labels: labels
             .iter()
             .filter(|l| l.name != *label)
             .cloned()
             .collect(),
-    }];
+        ..ws.schema().clone()
+    };
+    schema.remove_label_refs(label);
+    let mut cmds = vec![Command::SetSchema { schema }];
     if with_spans {
         let mut docs: Vec<(&DocId, &super::DocAnnotations)> =
             ws.docs().filter(|(_, d)| d.read_only.is_none()).collect();
@@ -154,7 +164,7 @@ mod tests {
 
     fn ws(docs: &[(&str, &str)]) -> Workspace {
         let mut w = Workspace::new();
-        w.load_labels(Schema::news_default().labels, None);
+        w.load_schema(Schema::news_default(), None);
         for (id, m) in docs {
             let (text, set) = markup::parse_set(m).unwrap();
             w.insert_doc(DocId::new(*id).unwrap(), set, text.chars().count(), None);
@@ -237,6 +247,82 @@ mod tests {
         assert_eq!(labels_in(&w, "a"), ["PER", "GPE"]);
     }
 
+    /// A schema with a relation type and an attribute that name PER and ORG.
+    fn with_relations(w: &mut Workspace) {
+        let toml = r##"
+format_version = 1
+[[labels]]
+name = "PER"
+color = "#e15759"
+[[labels]]
+name = "ORG"
+color = "#4e79a7"
+[[labels]]
+name = "GPE"
+color = "#59a14f"
+[[relations]]
+name = "Head_of"
+from = ["PER"]
+to = ["ORG", "GPE"]
+[[attributes]]
+name = "certainty"
+kind = "choice"
+values = ["confirmed", "reported"]
+labels = ["PER", "GPE"]
+"##;
+        let config = crate::project::config::ProjectConfig::parse(toml).unwrap();
+        w.load_schema(config.schema(), None);
+    }
+
+    #[test]
+    fn rename_and_remove_reach_relation_types_and_attributes() {
+        let mut w = ws(&[("a", "[PER Ann] heads [ORG UN]")]);
+        with_relations(&mut w);
+        let before = w.schema().clone();
+        let labels = w.labels().to_vec();
+        let per = Label::new("PER").unwrap();
+        let person = Label::new("PERSON").unwrap();
+        let plan = plan_rename(&w, &labels, &per, &person, Utc::now());
+        w.apply(plan.command, "Rename").unwrap();
+        let head = w.schema().relation("Head_of").unwrap();
+        assert_eq!(head.from, std::slice::from_ref(&person));
+        assert_eq!(
+            w.schema().attribute("certainty").unwrap().labels,
+            [person.clone(), Label::new("GPE").unwrap()]
+        );
+        w.undo().unwrap();
+        assert_eq!(w.schema(), &before);
+        // A merge into a label the list already names leaves it there once.
+        let gpe = Label::new("GPE").unwrap();
+        let org = Label::new("ORG").unwrap();
+        let plan = plan_rename(&w, &labels, &gpe, &org, Utc::now());
+        w.apply(plan.command, "Merge").unwrap();
+        assert_eq!(w.schema().relation("Head_of").unwrap().to, [org]);
+        w.undo().unwrap();
+        // Removing PER empties Head_of's from list: any label may start it now.
+        w.apply(plan_remove(&w, &labels, &per, false), "Remove PER")
+            .unwrap();
+        assert!(w.schema().relation("Head_of").unwrap().from.is_empty());
+        assert_eq!(
+            w.schema().attribute("certainty").unwrap().labels,
+            [Label::new("GPE").unwrap()]
+        );
+        w.undo().unwrap();
+        assert_eq!(w.schema(), &before);
+        // Labels set alone keep the relation types; one they name cannot go that way.
+        let without_org: Vec<LabelDef> =
+            labels.iter().filter(|l| l.name != "ORG").cloned().collect();
+        let e = w
+            .apply(
+                Command::SetLabels {
+                    labels: without_org,
+                },
+                "x",
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("not a label of this project"), "{e}");
+    }
+
     #[test]
     fn a_label_set_the_schema_refuses_changes_nothing() {
         let mut w = ws(&[]);
@@ -247,7 +333,7 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("used by two labels"), "{e}");
         assert_eq!(w.labels(), &Schema::news_default().labels[..]);
-        w.load_labels(Schema::news_default().labels, Some("read-only".into()));
+        w.load_schema(Schema::news_default(), Some("read-only".into()));
         let e = w
             .apply(
                 Command::SetLabels {

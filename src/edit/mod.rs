@@ -69,11 +69,17 @@ pub enum Command {
         pending: Pending,
         present: bool,
     },
-    /// Replace the project's label set (the schema editor). Not tied to a document:
-    /// the session writes it to entitle.toml. A rename is a batch of this and the
-    /// relabelling of every span that used the old name, so one undo restores both.
+    /// Replace the project's label set (the schema editor), keeping its relation types
+    /// and attributes. Not tied to a document: the session writes it to entitle.toml.
     SetLabels {
         labels: Vec<LabelDef>,
+    },
+    /// Replace the whole schema: labels, relation types and attributes. A rename is a
+    /// batch of this (the label renamed where relation types and attributes name it
+    /// too) and the relabelling of every span that used the old name, so one undo
+    /// restores both.
+    SetSchema {
+        schema: Schema,
     },
     /// Several commands as one undo step, applied in order and undone in reverse.
     Batch(Vec<Command>),
@@ -93,7 +99,7 @@ impl Command {
             | Command::SetDetails { doc, .. }
             | Command::SetFragments { doc, .. }
             | Command::SetPending { doc, .. } => Some(doc),
-            Command::SetLabels { .. } => None,
+            Command::SetLabels { .. } | Command::SetSchema { .. } => None,
             Command::Batch(v) => v.iter().find_map(Command::doc),
         }
     }
@@ -101,7 +107,7 @@ impl Command {
     /// Whether the command changes the label set (any part of a batch).
     pub fn sets_labels(&self) -> bool {
         match self {
-            Command::SetLabels { .. } => true,
+            Command::SetLabels { .. } | Command::SetSchema { .. } => true,
             Command::Batch(v) => v.iter().any(Command::sets_labels),
             _ => false,
         }
@@ -186,9 +192,9 @@ pub struct Workspace {
     docs: HashMap<DocId, DocAnnotations>,
     history: History,
     clock: u64,
-    /// The project's labels as edited in the app, and the clock of their last change
+    /// The project's schema as edited in the app, and the clock of its last change
     /// (the session writes entitle.toml when it moves).
-    labels: Vec<LabelDef>,
+    schema: Schema,
     labels_revision: u64,
     /// Why the labels cannot be edited (read-only project).
     labels_read_only: Option<String>,
@@ -222,8 +228,8 @@ impl Workspace {
     /// Set the labels as read from entitle.toml (opening, or the file changed on disk).
     /// Not an undo step; undo steps that set labels are dropped, because undoing them
     /// now would silently revert the file's new contents.
-    pub fn load_labels(&mut self, labels: Vec<LabelDef>, read_only: Option<String>) {
-        self.labels = labels;
+    pub fn load_schema(&mut self, schema: Schema, read_only: Option<String>) {
+        self.schema = schema;
         self.labels_read_only = read_only;
         self.history.undo.retain(|e| !e.forward.sets_labels());
         self.history.redo.retain(|e| !e.forward.sets_labels());
@@ -231,7 +237,12 @@ impl Workspace {
 
     /// The labels in force (as last loaded or edited).
     pub fn labels(&self) -> &[LabelDef] {
-        &self.labels
+        &self.schema.labels
+    }
+
+    /// The schema in force: labels, relation types, attributes.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
     }
 
     /// Moves whenever a command changes the labels (0: never changed here).
@@ -361,19 +372,26 @@ impl Workspace {
 
     /// Run a command (all or nothing) and return its inverse.
     fn run(&mut self, command: &Command) -> Result<Command, EditError> {
-        if let Command::SetLabels { labels } = command {
+        if let Command::SetLabels { .. } | Command::SetSchema { .. } = command {
             if let Some(reason) = &self.labels_read_only {
                 return Err(EditError::Labels(reason.clone()));
             }
-            Schema {
-                labels: labels.clone(),
-            }
-            .validate()
-            .map_err(EditError::Labels)?;
+            let new = match command {
+                Command::SetLabels { labels } => Schema {
+                    labels: labels.clone(),
+                    ..self.schema.clone()
+                },
+                Command::SetSchema { schema } => schema.clone(),
+                _ => return Err(EditError::NothingTo("apply")),
+            };
+            new.validate().map_err(EditError::Labels)?;
             self.clock += 1;
             self.labels_revision = self.clock;
-            let old = std::mem::replace(&mut self.labels, labels.clone());
-            return Ok(Command::SetLabels { labels: old });
+            let old = std::mem::replace(&mut self.schema, new);
+            return Ok(match command {
+                Command::SetLabels { .. } => Command::SetLabels { labels: old.labels },
+                _ => Command::SetSchema { schema: old },
+            });
         }
         if let Command::Batch(cmds) = command {
             let mut inverses = Vec::with_capacity(cmds.len());
@@ -567,7 +585,9 @@ impl Workspace {
                     status: old,
                 }
             }
-            Command::Batch(_) | Command::SetLabels { .. } => unreachable!("handled above"),
+            Command::Batch(_) | Command::SetLabels { .. } | Command::SetSchema { .. } => {
+                unreachable!("handled above")
+            }
         };
         doc.revision = clock;
         Ok(inverse)
@@ -771,6 +791,7 @@ mod tests {
             to: SpanId(to),
             annotator: "a".into(),
             created: Utc::now(),
+            note: None,
         };
         w.apply(
             Command::AddRelation {

@@ -20,8 +20,10 @@
 //! Entitle has no events or equivalence sets. An event (`E1<TAB>Merge:T5 Org:T2`) keeps
 //! its trigger span (a `T` line like any other) and is a warning naming the arguments
 //! that are not imported; attributes, notes and normalizations *on an event* go to its
-//! trigger span — where brat draws them — with a warning each. Equivalences (`*`) and
-//! attributes, notes and normalizations on relations are warnings naming each line.
+//! trigger span — where brat draws them — with a warning each. An `AnnotatorNotes`
+//! note on a relation (`#3<TAB>AnnotatorNotes R1<TAB>…`) is the relation's note (lines
+//! joined as for spans); equivalences (`*`) and attributes, normalizations and typed
+//! notes on relations are warnings naming each line.
 //! brat has no escaping: tabs in notes are written as spaces, and label names with
 //! spaces, `:` or `;` get `_` instead.
 
@@ -32,7 +34,7 @@ use super::{
 use crate::model::{Document, Normalization};
 
 use crate::text::{CharSpan, is_line_break};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -259,6 +261,7 @@ fn relation_line(l: &Line<'_>, path: &Path) -> Result<RawRelation, FormatError> 
         from: ta.to_string(),
         to: tb.to_string(),
         line: l.n,
+        note: None,
     })
 }
 
@@ -308,8 +311,8 @@ struct Pending {
 }
 
 /// Parse `.ann` text. Every malformed line is an error naming its line; what Entitle
-/// cannot hold (events, equivalences, attributes and notes on relations) is a warning
-/// naming it; attributes, notes and normalizations on an event go to its trigger span
+/// cannot hold (events, equivalences, attributes and typed notes on relations) is a
+/// warning naming it; attributes, notes and normalizations on an event go to its trigger span
 /// (where brat draws them), with a warning.
 pub fn parse_ann(
     ann: &str,
@@ -373,15 +376,21 @@ pub fn parse_ann(
         warnings.push(event_warning(&e, doc_name));
         triggers.insert(e.id, at);
     }
-    let relation_ids: rustc_hash::FxHashSet<&str> =
-        relations.iter().map(|r| r.key.as_str()).collect();
+    let relation_at: rustc_hash::FxHashMap<String, usize> = relations
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key.clone(), i))
+        .collect();
     for p in pending {
+        let targets = Targets {
+            spans: &by_key,
+            triggers: &triggers,
+            relations: &relation_at,
+        };
         apply(
             p,
-            &mut spans,
-            &by_key,
-            &triggers,
-            &relation_ids,
+            (&mut spans, &mut relations),
+            &targets,
             path,
             doc_name,
             &mut warnings,
@@ -406,19 +415,26 @@ fn event_warning(e: &Event, doc_name: &str) -> Warning {
     }
 }
 
+/// Where the ids an `A`/`N`/`#` line may name are: spans, events (by their trigger
+/// span) and relations, each by index.
+struct Targets<'a> {
+    spans: &'a rustc_hash::FxHashMap<String, usize>,
+    triggers: &'a rustc_hash::FxHashMap<String, usize>,
+    relations: &'a rustc_hash::FxHashMap<String, usize>,
+}
+
 /// Apply one attribute, normalization or note to the span it names (or to the trigger
-/// span of the event it names).
-#[allow(clippy::too_many_arguments)]
+/// span of the event it names); an `AnnotatorNotes` note on a relation is the
+/// relation's note.
 fn apply(
     p: Pending,
-    spans: &mut [RawSpan],
-    by_key: &rustc_hash::FxHashMap<String, usize>,
-    triggers: &rustc_hash::FxHashMap<String, usize>,
-    relation_ids: &rustc_hash::FxHashSet<&str>,
+    (spans, relations): (&mut [RawSpan], &mut [RawRelation]),
+    targets: &Targets,
     path: &Path,
     doc_name: &str,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), FormatError> {
+    let (by_key, triggers) = (targets.spans, targets.triggers);
     let err = |m: String| FormatError::new(path, p.n, m);
     let target = p.fields.get(1).map(String::as_str).unwrap_or_default();
     let what = match p.kind {
@@ -442,13 +458,25 @@ fn apply(
             ),
         });
         at
-    } else if relation_ids.contains(target) {
+    } else if let Some(&at) = targets.relations.get(target) {
+        let note_type = p.fields.first().map(String::as_str);
+        if p.kind == '#' && p.fields.len() == 2 && note_type == Some(NOTE_TYPE) {
+            if let Some(r) = relations.get_mut(at) {
+                let text = p.tail.unwrap_or_default();
+                match &mut r.note {
+                    Some(prev) => {
+                        prev.push('\n');
+                        prev.push_str(&text);
+                    }
+                    None => r.note = Some(text),
+                }
+            }
+            return Ok(());
+        }
         warnings.push(Warning {
             doc: doc_name.into(),
             item: format!("{what} on relation {target}"),
-            reason:
-                "not imported: Entitle keeps attributes, notes and normalizations on spans only"
-                    .into(),
+            reason: "not imported: Entitle keeps attributes, normalizations and typed notes on spans only (a relation keeps its AnnotatorNotes)".into(),
         });
         return Ok(());
     } else {
@@ -620,11 +648,20 @@ pub fn encode(rec: &Record) -> (String, Vec<Warning>) {
         let _ = writeln!(out, "T{t}\t{ty} {}\t{}", offsets.join(";"), text.join(" "));
         for (k, v) in s.attributes() {
             a += 1;
-            let k = brat_type(k);
-            if v == "true" {
-                let _ = writeln!(out, "A{a}\t{k} T{t}");
+            let (name, value) = (brat_type(k), brat_type(v));
+            if name != *k || value != *v {
+                warnings.push(Warning {
+                    doc: rec.name.clone(),
+                    item: format!("attribute {k}={v:?} of {}", describe_span(rec, s)),
+                    reason: format!(
+                        "brat attribute names and values cannot contain spaces, ':' or ';'; written as {name}={value:?}"
+                    ),
+                });
+            }
+            if v == crate::model::FLAG_VALUE {
+                let _ = writeln!(out, "A{a}\t{name} T{t}");
             } else {
-                let _ = writeln!(out, "A{a}\t{k} T{t} {}", brat_type(v));
+                let _ = writeln!(out, "A{a}\t{name} T{t} {value}");
             }
         }
         for norm in s.normalizations() {
@@ -657,55 +694,154 @@ pub fn encode(rec: &Record) -> (String, Vec<Warning>) {
                 i + 1,
                 brat_type(&r.label)
             );
+            for line in r.note.as_deref().map(note_lines).unwrap_or_default() {
+                note += 1;
+                let _ = writeln!(out, "#{note}\t{NOTE_TYPE} R{}\t{line}", i + 1);
+            }
+        } else {
+            warnings.push(Warning {
+                doc: rec.name.clone(),
+                item: format!("relation {} {}", r.id, r.label),
+                reason: "dropped: one of its spans was dropped".into(),
+            });
         }
     }
     (out, warnings)
 }
 
-/// `annotation.conf` and `visual.conf` for the labels, relation types and attributes used
-/// (and the project's labels with their colours), so brat opens the collection cleanly.
-pub fn configs(
-    labels: &BTreeSet<String>,
-    relations: &BTreeSet<String>,
-    attributes: &BTreeMap<String, BTreeSet<String>>,
-    colors: &BTreeMap<String, String>,
-) -> (String, String) {
+/// brat argument types for a list of labels: `PER|ORG`, or any entity when empty.
+fn arg_types(labels: &[crate::model::Label]) -> String {
+    if labels.is_empty() {
+        return "<ENTITY>".into();
+    }
+    labels
+        .iter()
+        .map(|l| brat_type(l))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// `annotation.conf` and `visual.conf` for a collection: the project schema's labels
+/// (with colours), relation types (with the labels their arguments take; a symmetric
+/// type gets brat's `<REL-TYPE>:symmetric`) and attributes (with their values and the
+/// labels they apply to), then every type only found in the data, so brat opens the
+/// collection cleanly.
+pub fn configs(used: &super::UsedTypes, schema: Option<&crate::model::Schema>) -> (String, String) {
+    use crate::model::AttributeKind;
+    let empty = crate::model::Schema::default();
+    let schema = schema.unwrap_or(&empty);
+    let mut labels = used.labels.clone();
+    labels.extend(schema.labels.iter().map(|l| l.name.to_string()));
     let mut conf = String::from("# Written by Entitle.\n[entities]\n");
-    for l in labels {
+    for l in &labels {
         let _ = writeln!(conf, "{}", brat_type(l));
     }
     conf.push_str("\n[relations]\n");
-    for r in relations {
+    for r in &schema.relations {
+        let (from, to) = (arg_types(&r.from), arg_types(&r.to));
+        let name = brat_type(&r.name);
+        if r.symmetric {
+            // brat checks Arg1 against the first list: a symmetric type stored either
+            // way round needs both orders when its lists differ.
+            let _ = writeln!(conf, "{name}\tArg1:{from}, Arg2:{to}, <REL-TYPE>:symmetric");
+            if from != to {
+                let _ = writeln!(conf, "{name}\tArg1:{to}, Arg2:{from}, <REL-TYPE>:symmetric");
+            }
+        } else {
+            let _ = writeln!(conf, "{name}\tArg1:{from}, Arg2:{to}");
+        }
+    }
+    for r in used
+        .relations
+        .iter()
+        .filter(|r| schema.relation(r).is_none())
+    {
         let _ = writeln!(conf, "{}\tArg1:<ENTITY>, Arg2:<ENTITY>", brat_type(r));
     }
     conf.push_str("<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n");
     conf.push_str("\n[events]\n\n[attributes]\n");
-    for (name, values) in attributes {
-        let values: Vec<String> = values
-            .iter()
-            .filter(|v| *v != "true")
-            .map(|v| brat_type(v))
-            .collect();
+    // Values brat can list (a flag's "true" is brat's binary attribute, no value).
+    let listed = |values: Vec<&str>| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for v in values
+            .into_iter()
+            .filter(|v| *v != crate::model::FLAG_VALUE)
+        {
+            let v = brat_type(v);
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
+    };
+    let line = |conf: &mut String, name: &str, arg: &str, values: &[String]| {
         if values.is_empty() {
-            let _ = writeln!(conf, "{}\tArg:<ENTITY>", brat_type(name));
+            let _ = writeln!(conf, "{}\tArg:{arg}", brat_type(name));
         } else {
             let _ = writeln!(
                 conf,
-                "{}\tArg:<ENTITY>, Value:{}",
+                "{}\tArg:{arg}, Value:{}",
                 brat_type(name),
                 values.join("|")
             );
         }
+    };
+    for a in &schema.attributes {
+        let seen: Vec<&str> = used
+            .attributes
+            .get(a.name.as_str())
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let arg = arg_types(&a.labels);
+        match a.kind {
+            AttributeKind::Flag => line(&mut conf, &a.name, &arg, &[]),
+            AttributeKind::Choice => {
+                // Values in the data but not in the schema too, so brat accepts them.
+                let values = listed(a.values.iter().map(String::as_str).chain(seen).collect());
+                line(&mut conf, &a.name, &arg, &values);
+            }
+            AttributeKind::Text => {
+                let _ = writeln!(
+                    conf,
+                    "# {}: free text in Entitle; brat has no free-text attributes, so the values used are listed",
+                    brat_type(&a.name)
+                );
+                let values = listed(seen);
+                if !values.is_empty() {
+                    line(&mut conf, &a.name, &arg, &values);
+                }
+            }
+        }
     }
+    for (name, values) in &used.attributes {
+        if schema.attribute(name).is_none() {
+            let values = listed(values.iter().map(String::as_str).collect());
+            line(&mut conf, name, "<ENTITY>", &values);
+        }
+    }
+    let mut relations: Vec<String> = schema
+        .relations
+        .iter()
+        .map(|r| r.name.to_string())
+        .collect();
+    relations.extend(
+        used.relations
+            .iter()
+            .filter(|r| schema.relation(r).is_none())
+            .cloned(),
+    );
     let mut visual = String::from("# Written by Entitle.\n[labels]\n");
-    for l in labels {
+    for l in labels.iter().chain(&relations) {
         let _ = writeln!(visual, "{0} | {0}", brat_type(l));
     }
     visual.push_str("\n[drawing]\n");
-    for l in labels {
-        if let Some(c) = colors.get(l) {
-            let _ = writeln!(visual, "{}\tbgColor:{c}", brat_type(l));
-        }
+    for (l, def) in labels.iter().filter_map(|l| Some((l, schema.label(l)?))) {
+        let _ = writeln!(visual, "{}\tbgColor:{}", brat_type(l), def.color);
+    }
+    for r in &schema.relations {
+        let _ = writeln!(visual, "{}\tcolor:{}", brat_type(&r.name), r.color);
     }
     (conf, visual)
 }
@@ -775,6 +911,96 @@ mod tests {
     }
 
     #[test]
+    fn a_relations_annotator_notes_are_its_note_and_go_back_out() {
+        let ann = "T1\tPER 1 5\tAmal\nT2\tPER 13 17\tRami\nR1\tSpouse Arg1:T1 Arg2:T2\n#1\tAnnotatorNotes R1\tsaid “twice”\n#2\tAnnotatorNotes R1\tsecond\tline\nR2\tKnows Arg1:T2 Arg2:T1\n";
+        let rec = pair_of(ann).unwrap();
+        assert!(rec.warnings.is_empty(), "{:?}", rec.warnings);
+        let notes: Vec<Option<&str>> = rec
+            .set
+            .relations()
+            .iter()
+            .map(|r| r.note.as_deref())
+            .collect();
+        assert_eq!(notes, [Some("said “twice”\nsecond\tline"), None]);
+        let (written, warnings) = encode(&rec);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(
+            written.ends_with("R1\tSpouse Arg1:T1 Arg2:T2\n#1\tAnnotatorNotes R1\tsaid “twice”\n#2\tAnnotatorNotes R1\tsecond line\nR2\tKnows Arg1:T2 Arg2:T1\n"),
+            "{written}"
+        );
+        let back = pair_of(&written).unwrap();
+        assert_eq!(
+            back.set.relations()[0].note.as_deref(),
+            Some("said “twice”\nsecond line")
+        );
+    }
+
+    #[test]
+    fn configs_declare_the_schema_and_what_only_the_data_uses() {
+        let toml = r##"format_version = 1
+[[labels]]
+name = "PER"
+color = "#e15759"
+[[labels]]
+name = "ORG"
+color = "#4e79a7"
+[[labels]]
+name = "GPE"
+color = "#59a14f"
+[[relations]]
+name = "Head_of"
+color = "#76b7b2"
+from = ["PER"]
+to = ["ORG", "GPE"]
+[[relations]]
+name = "Spouse"
+from = ["PER"]
+to = ["PER"]
+symmetric = true
+[[relations]]
+name = "Ally"
+from = ["PER"]
+to = ["ORG"]
+symmetric = true
+[[attributes]]
+name = "certainty"
+kind = "choice"
+values = ["confirmed", "reported"]
+[[attributes]]
+name = "negated"
+kind = "flag"
+labels = ["PER"]
+[[attributes]]
+name = "source"
+kind = "text"
+"##;
+        let schema = crate::project::config::ProjectConfig::parse(toml)
+            .unwrap()
+            .schema();
+        let mut used = super::super::UsedTypes::default();
+        used.labels.insert("MISC".into());
+        used.relations.insert("Head_of".into());
+        used.relations.insert("knows".into());
+        used.attributes
+            .insert("certainty".into(), ["rumoured".to_string()].into());
+        used.attributes
+            .insert("source".into(), ["wire".to_string()].into());
+        used.attributes
+            .insert("Negation".into(), ["true".to_string()].into());
+        let (conf, visual) = configs(&used, Some(&schema));
+        assert_eq!(
+            conf,
+            "# Written by Entitle.\n[entities]\nGPE\nMISC\nORG\nPER\n\n[relations]\nHead_of\tArg1:PER, Arg2:ORG|GPE\nSpouse\tArg1:PER, Arg2:PER, <REL-TYPE>:symmetric\nAlly\tArg1:PER, Arg2:ORG, <REL-TYPE>:symmetric\nAlly\tArg1:ORG, Arg2:PER, <REL-TYPE>:symmetric\nknows\tArg1:<ENTITY>, Arg2:<ENTITY>\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\ncertainty\tArg:<ENTITY>, Value:confirmed|reported|rumoured\nnegated\tArg:PER\n# source: free text in Entitle; brat has no free-text attributes, so the values used are listed\nsource\tArg:<ENTITY>, Value:wire\nNegation\tArg:<ENTITY>\n"
+        );
+        assert!(visual.contains("[labels]\nGPE | GPE\nMISC | MISC\nORG | ORG\nPER | PER\nHead_of | Head_of\nSpouse | Spouse\nAlly | Ally\nknows | knows\n"), "{visual}");
+        assert!(visual.contains("PER\tbgColor:#e15759\n"), "{visual}");
+        assert!(
+            visual.contains("Head_of\tcolor:#76b7b2\nSpouse\tcolor:#6b6b6b\n"),
+            "{visual}"
+        );
+    }
+
+    #[test]
     fn events_equivalences_and_annotations_on_them_are_named_or_kept_on_the_trigger() {
         let ann = "T1\tPER 1 5\tAmal\nT2\tPER 13 17\tRami\nT3\tMeet 7 10\tmet\nE1\tMeet:T3 Agent:T1 Partner:T2\nA1\tConfidence E1 High\n#1\tAnnotatorNotes E1\tunsure\nN1\tReference E1 Wiki:Q1\nR1\tKnows Arg1:T1 Arg2:T2\nA2\tNegated R1\n#2\tComment R1\twhy\n*\tEquiv T1 T2\nE2\tMeet:T3\n";
         let rec = pair_of(ann).unwrap();
@@ -797,8 +1023,8 @@ mod tests {
                 "doc: attribute A1 Confidence E1 High on event E1: kept on the event's trigger span T3 (Entitle has no events; brat shows it there)",
                 "doc: note #1 (AnnotatorNotes) on event E1: kept on the event's trigger span T3 (Entitle has no events; brat shows it there)",
                 "doc: normalization N1 Reference E1 Wiki:Q1 on event E1: kept on the event's trigger span T3 (Entitle has no events; brat shows it there)",
-                "doc: attribute A2 Negated R1 on relation R1: not imported: Entitle keeps attributes, notes and normalizations on spans only",
-                "doc: note #2 (Comment) on relation R1: not imported: Entitle keeps attributes, notes and normalizations on spans only",
+                "doc: attribute A2 Negated R1 on relation R1: not imported: Entitle keeps attributes, normalizations and typed notes on spans only (a relation keeps its AnnotatorNotes)",
+                "doc: note #2 (Comment) on relation R1: not imported: Entitle keeps attributes, normalizations and typed notes on spans only (a relation keeps its AnnotatorNotes)",
             ]
         );
         let e = pair_of("T1\tPER 1 5\tAmal\nE1\tMeet:T7 Agent:T1\n").unwrap_err();
@@ -881,7 +1107,7 @@ mod tests {
             let attrs: usize = r.set.iter().map(|s| s.attributes().len()).sum();
             assert_eq!(attrs + warned("attribute "), count("attributes"), "{key}");
             // Notes of every type (AnnotatorNotes and typed ones); several of one type on
-            // one span are joined into one.
+            // one span are joined into one. A relation keeps its AnnotatorNotes.
             let lines = |n: &str| n.lines().count().max(1);
             let notes: usize = r
                 .set
@@ -890,7 +1116,12 @@ mod tests {
                     s.note().map_or(0, lines)
                         + s.typed_notes().iter().map(|(_, t)| lines(t)).sum::<usize>()
                 })
-                .sum();
+                .sum::<usize>()
+                + r.set
+                    .relations()
+                    .iter()
+                    .map(|x| x.note.as_deref().map_or(0, lines))
+                    .sum::<usize>();
             assert_eq!(notes + warned("note "), count("notes"), "{key}");
             let frags = r.set.iter().filter(|s| s.is_discontinuous()).count();
             assert_eq!(frags, count("discontinuous_spans"), "{key}");

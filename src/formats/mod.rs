@@ -34,7 +34,7 @@ pub use record::{
     FormatError, Keeps, Origin, RawRelation, RawSpan, Record, Warning, WriteError, build_record,
     describe_span, doc_id_from, expressible,
 };
-pub use write::{Writer, writer};
+pub use write::{UsedTypes, Writer, writer};
 pub(crate) use write::{commit_output, create_output};
 
 use chrono::{DateTime, Utc};
@@ -69,8 +69,10 @@ impl Default for ReadOptions {
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     pub scheme: Scheme,
-    /// The project's labels, for brat's annotation.conf / visual.conf and Label
-    /// Studio's config (labels seen in the data are added).
+    /// The project's schema: labels with their colours, relation types with the labels
+    /// they join, attributes with their values, for brat's annotation.conf /
+    /// visual.conf, Label Studio's config and WebAnno TSV's layer columns (types seen
+    /// in the data are added).
     pub schema: Option<crate::model::Schema>,
     /// Prodigy: write NER-style examples (no overlapping spans, as `ner.manual`
     /// needs) instead of all spans (as `spans.manual` holds them).

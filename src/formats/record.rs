@@ -152,6 +152,8 @@ pub struct RawRelation {
     pub from: String,
     pub to: String,
     pub line: usize,
+    /// A free-text note on the relation (brat `AnnotatorNotes` on an `R` id).
+    pub note: Option<String>,
 }
 
 /// A document id made from any name: path-safe characters, never empty, never `..`.
@@ -566,7 +568,7 @@ fn add_relations(
             (Some(None), _) | (_, Some(None)) => {
                 warnings.push(Warning {
                     doc: name.to_string(),
-                    item: format!("relation {} {} {}→{}", r.key, r.label, r.from, r.to),
+                    item: format!("relation {} {} {}->{}", r.key, r.label, r.from, r.to),
                     reason:
                         "dropped: several spans have the id it refers to, so its end is ambiguous"
                             .into(),
@@ -576,7 +578,7 @@ fn add_relations(
             _ => {
                 warnings.push(Warning {
                     doc: name.to_string(),
-                    item: format!("relation {} {} {}→{}", r.key, r.label, r.from, r.to),
+                    item: format!("relation {} {} {}->{}", r.key, r.label, r.from, r.to),
                     reason: "dropped: it refers to a span that is not in the document".into(),
                 });
                 continue;
@@ -589,7 +591,7 @@ fn add_relations(
                 // kept under a generic type rather than dropped.
                 warnings.push(Warning {
                     doc: name.to_string(),
-                    item: format!("relation {} {}→{}", r.key, r.from, r.to),
+                    item: format!("relation {} {}->{}", r.key, r.from, r.to),
                     reason: "it has no type; kept as `relation`".into(),
                 });
                 crate::label!("relation")
@@ -602,6 +604,7 @@ fn add_relations(
             to,
             annotator: names.annotator(None),
             created: options.created,
+            note: r.note,
         };
         if let Err(e) = set.insert_relation(rel) {
             warnings.push(Warning {
@@ -670,6 +673,8 @@ pub struct Keeps {
     pub attributes: bool,
     pub normalizations: bool,
     pub overlaps: bool,
+    /// Notes on relations (only asked when relations are kept).
+    pub relation_notes: bool,
 }
 
 /// Spans of a record the format can carry, and warnings naming the others.
@@ -735,12 +740,19 @@ pub fn expressible(rec: &Record, format: Format, keeps: Keeps) -> (Vec<&Span>, V
         last_end = last_end.max(s.range.end());
         out.push(s);
     }
-    if !keeps.relations {
-        for r in rec.set.relations() {
+    // `->`, not an arrow sign: the app's font draws warnings, and has no arrows.
+    for r in rec.set.relations() {
+        if !keeps.relations {
             warn(
                 &mut warnings,
-                format!("relation {} {} {}→{}", r.id, r.label, r.from, r.to),
+                format!("relation {} {} {}->{}", r.id, r.label, r.from, r.to),
                 "relations",
+            );
+        } else if r.note.is_some() && !keeps.relation_notes {
+            warn(
+                &mut warnings,
+                format!("note on relation {} {} {}->{}", r.id, r.label, r.from, r.to),
+                "notes on relations",
             );
         }
     }

@@ -5,7 +5,41 @@
 use super::{Format, Record, Warning, WriteError, WriteOptions, brat, conll, csv_table, docbin};
 use super::{jsonl, label_studio, txt, webanno};
 use crate::fsio::{AtomicDir, AtomicFile};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+/// The types a collection's documents use, gathered while writing them, for the
+/// config files written at the end (brat's `annotation.conf`, Label Studio's XML):
+/// types only found in the data are declared beside the project schema's.
+#[derive(Debug, Clone, Default)]
+pub struct UsedTypes {
+    pub labels: BTreeSet<String>,
+    pub relations: BTreeSet<String>,
+    /// Attribute names and every value seen (`"true"` for a flag).
+    pub attributes: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl UsedTypes {
+    /// Add the types of one record.
+    pub fn add(&mut self, rec: &Record) {
+        for s in rec.set.iter() {
+            if !self.labels.contains(s.label.as_str()) {
+                self.labels.insert(s.label.to_string());
+            }
+            for (k, v) in s.attributes() {
+                self.attributes
+                    .entry(k.clone())
+                    .or_default()
+                    .insert(v.clone());
+            }
+        }
+        for r in rec.set.relations() {
+            if !self.relations.contains(r.label.as_str()) {
+                self.relations.insert(r.label.to_string());
+            }
+        }
+    }
+}
 
 /// A writer of records in one format.
 pub trait Writer {
@@ -62,7 +96,7 @@ fn file_writer(
         Format::Spacy => Box::new(docbin::Writer::new(output)?),
         Format::LabelStudio => Box::new(label_studio::Writer::new(output, options)?),
         Format::Csv => Box::new(csv_table::Writer::new(output)?),
-        Format::Txt | Format::WebannoTsv => Box::new(SingleDocWriter::new(format, output)),
+        Format::Txt | Format::WebannoTsv => Box::new(SingleDocWriter::new(format, output, options)),
         Format::Brat => Box::new(FolderWriter::new(format, output, options.clone())?),
     })
 }
@@ -84,14 +118,16 @@ pub(crate) fn commit_output(file: AtomicFile) -> Result<(), WriteError> {
 struct SingleDocWriter {
     format: Format,
     output: PathBuf,
+    schema: Option<crate::model::Schema>,
     held: Option<Vec<u8>>,
 }
 
 impl SingleDocWriter {
-    fn new(format: Format, output: &Path) -> Self {
+    fn new(format: Format, output: &Path, options: &WriteOptions) -> Self {
         Self {
             format,
             output: output.to_path_buf(),
+            schema: options.schema.clone(),
             held: None,
         }
     }
@@ -108,7 +144,7 @@ impl Writer for SingleDocWriter {
         }
         let (bytes, warnings) = match self.format {
             Format::Txt => (rec.doc.text().as_bytes().to_vec(), txt::warnings(rec)),
-            _ => webanno::encode(rec),
+            _ => webanno::encode(rec, self.schema.as_ref()),
         };
         self.held = Some(bytes);
         Ok(warnings)
@@ -128,9 +164,7 @@ struct FolderWriter {
     dir: AtomicDir,
     options: WriteOptions,
     used: std::collections::HashSet<String>,
-    labels: std::collections::BTreeSet<String>,
-    relation_labels: std::collections::BTreeSet<String>,
-    attribute_names: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    types: UsedTypes,
     count: usize,
 }
 
@@ -141,9 +175,7 @@ impl FolderWriter {
             dir: AtomicDir::create(dir).map_err(|e| WriteError::io(dir, e))?,
             options,
             used: Default::default(),
-            labels: Default::default(),
-            relation_labels: Default::default(),
-            attribute_names: Default::default(),
+            types: UsedTypes::default(),
             count: 0,
         })
     }
@@ -171,21 +203,6 @@ impl FolderWriter {
             .write(Path::new(&name), bytes)
             .map_err(|e| WriteError::io(&dest, e))
     }
-
-    fn note_brat_types(&mut self, rec: &Record) {
-        for s in rec.set.iter() {
-            self.labels.insert(s.label.to_string());
-            for (k, v) in s.attributes() {
-                self.attribute_names
-                    .entry(k.clone())
-                    .or_default()
-                    .insert(v.clone());
-            }
-        }
-        for r in rec.set.relations() {
-            self.relation_labels.insert(r.label.to_string());
-        }
-    }
 }
 
 impl Writer for FolderWriter {
@@ -194,7 +211,7 @@ impl Writer for FolderWriter {
         let ext = self.format.extension();
         match self.format {
             Format::Brat => {
-                self.note_brat_types(rec);
+                self.types.add(rec);
                 let (ann, warnings) = brat::encode(rec);
                 self.put(format!("{stem}.txt"), rec.doc.text().as_bytes())?;
                 self.put(format!("{stem}.ann"), ann.as_bytes())?;
@@ -205,7 +222,7 @@ impl Writer for FolderWriter {
                 Ok(txt::warnings(rec))
             }
             Format::WebannoTsv => {
-                let (bytes, warnings) = webanno::encode(rec);
+                let (bytes, warnings) = webanno::encode(rec, self.options.schema.as_ref());
                 self.put(format!("{stem}.{ext}"), &bytes)?;
                 Ok(warnings)
             }
@@ -225,20 +242,7 @@ impl Writer for FolderWriter {
 
     fn finish(mut self: Box<Self>) -> Result<Vec<Warning>, WriteError> {
         if self.format == Format::Brat {
-            let mut labels = self.labels.clone();
-            let mut colors = std::collections::BTreeMap::new();
-            if let Some(schema) = &self.options.schema {
-                for l in &schema.labels {
-                    labels.insert(l.name.to_string());
-                    colors.insert(l.name.to_string(), l.color.to_string());
-                }
-            }
-            let (conf, visual) = brat::configs(
-                &labels,
-                &self.relation_labels,
-                &self.attribute_names,
-                &colors,
-            );
+            let (conf, visual) = brat::configs(&self.types, self.options.schema.as_ref());
             self.put("annotation.conf".into(), conf.as_bytes())?;
             self.put("visual.conf".into(), visual.as_bytes())?;
         }

@@ -176,7 +176,9 @@ impl fmt::Display for RelationId {
     }
 }
 
-/// A directed, labelled relation between two spans of the same set.
+/// A labelled relation between two spans of the same set, stored from → to (whether
+/// the order means anything is the relation type's business: see
+/// [`super::RelationDef::symmetric`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relation {
     pub id: RelationId,
@@ -185,6 +187,8 @@ pub struct Relation {
     pub to: SpanId,
     pub annotator: Arc<str>,
     pub created: DateTime<Utc>,
+    /// A free-text note (brat `AnnotatorNotes` on an `R` id).
+    pub note: Option<String>,
 }
 
 /// Workflow status of one document for one annotator.

@@ -13,4 +13,7 @@ pub use annotations::{
 };
 pub use document::{DocId, DocIdError, Document, MAX_DOCUMENT_BYTES, TextError, decode_text};
 pub use label::{Label, LabelError, MAX_LABEL_CHARS};
-pub use schema::{LABEL_PALETTE, LabelDef, Rgb, Schema};
+pub use schema::{
+    AttributeDef, AttributeKind, FLAG_VALUE, LABEL_PALETTE, LabelDef, RelationDef, Rgb, Schema,
+    SchemaPart, SchemaProblem,
+};

@@ -19,6 +19,10 @@
 //! }
 //! ```
 //!
+//! Relations, when there are any, follow the spans, one per line:
+//! `{"id":1,"label":"Head_of","from":1,"to":2,"annotator":"alice","created":"…","note":"…"}`
+//! (`note` only when there is one).
+//!
 //! Offsets are Unicode code points into the document text (after any UTF-8 BOM),
 //! half-open `[start, end)`; CRLF counts as two. `text` repeats the covered text so a
 //! reader can check every span, and so spans can be re-anchored when the document text
@@ -103,6 +107,9 @@ pub struct StoredRelation {
     pub to: u64,
     pub annotator: String,
     pub created: DateTime<Utc>,
+    /// Last, so a relation's line still starts `{"id":N,"label"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A span as stored on disk, before it is checked against the document.
@@ -481,6 +488,7 @@ fn stored_to_relation(r: &StoredRelation) -> Result<Relation, FileProblem> {
         to: SpanId(r.to),
         annotator: r.annotator.as_str().into(),
         created: r.created,
+        note: r.note.clone(),
     })
 }
 
@@ -642,6 +650,7 @@ pub fn encode_parts(doc: &Document, annotator: &str, parts: &Parts<'_>) -> Vec<u
                 to: r.to.0,
                 annotator: r.annotator.to_string(),
                 created: r.created,
+                note: r.note.clone(),
             };
             let _ = serde_json::to_writer(&mut out, &stored);
         }
@@ -946,6 +955,7 @@ mod tests {
             to: SpanId(2),
             annotator: "a".into(),
             created: DateTime::<Utc>::from_timestamp(0, 0).unwrap(),
+            note: Some("from the “byline”\r\nsecond line 😀".into()),
         })
         .unwrap();
         let d = doc(&text);

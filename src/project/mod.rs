@@ -338,10 +338,10 @@ impl Project {
         Ok(())
     }
 
-    /// Replace the labels and save entitle.toml (the schema editor, through the
-    /// session). The labels are in force even if saving fails.
-    pub fn set_labels(&mut self, labels: Vec<crate::model::LabelDef>) -> std::io::Result<()> {
-        self.config.labels = labels;
+    /// Replace the schema (labels, relation types, attributes) and save entitle.toml
+    /// (the schema editor, through the session). It is in force even if saving fails.
+    pub fn set_schema(&mut self, schema: Schema) -> std::io::Result<()> {
+        self.config.set_schema(schema);
         self.write_config()
     }
 

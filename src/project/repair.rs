@@ -97,13 +97,34 @@ fn fix_config(path: &Path, names: &mut BTreeMap<String, String>) -> Result<bool,
         format!("{line}:{col}: {}; fix the file first", e.message().trim())
     })?;
     let mut changed = false;
-    if let Some(toml::Value::Array(labels)) = doc.get_mut("labels") {
-        for l in labels.iter_mut() {
-            if let Some(toml::Value::String(name)) = l.get_mut("name")
-                && let Some(new) = renamed(name, names)
-            {
-                *name = new;
-                changed = true;
+    let mut rename = |v: Option<&mut toml::Value>| {
+        if let Some(toml::Value::String(name)) = v
+            && let Some(new) = renamed(name, names)
+        {
+            *name = new;
+            changed = true;
+        }
+    };
+    // Label names, relation type names, and the label names relation types and
+    // attributes refer to (one rename for each name, as in the annotation files).
+    for (section, names_at, lists) in [
+        ("labels", true, &[][..]),
+        ("relations", true, &["from", "to"][..]),
+        ("attributes", false, &["labels"][..]),
+    ] {
+        let Some(toml::Value::Array(entries)) = doc.get_mut(section) else {
+            continue;
+        };
+        for e in entries.iter_mut() {
+            if names_at {
+                rename(e.get_mut("name"));
+            }
+            for list in lists {
+                if let Some(toml::Value::Array(items)) = e.get_mut(*list) {
+                    for item in items.iter_mut() {
+                        rename(Some(item));
+                    }
+                }
             }
         }
     }
@@ -173,7 +194,7 @@ mod tests {
         std::fs::write(r.join("a.txt"), "Amal Haddad, Chief Editor, said").unwrap();
         std::fs::write(
             r.join("entitle.toml"),
-            "format_version = 1\n[[labels]]\nname = \"PER\"\ncolor = \"#e15759\"\nhotkey = \"1\"\n\n[[labels]]\nname = \"Job Title\"\ncolor = \"#4e79a7\"\nhotkey = \"2\"\n",
+            "format_version = 1\n[[labels]]\nname = \"PER\"\ncolor = \"#e15759\"\nhotkey = \"1\"\n\n[[labels]]\nname = \"Job Title\"\ncolor = \"#4e79a7\"\nhotkey = \"2\"\n\n[[relations]]\nname = \"works as\"\nfrom = [\"PER\"]\nto = [\"Job Title\"]\n\n[[attributes]]\nname = \"acting\"\nkind = \"flag\"\nlabels = [\"Job Title\"]\n",
         )
         .unwrap();
         // As an older Entitle wrote it after importing "Job Title".
@@ -209,6 +230,14 @@ mod tests {
         assert!(fix.problems.is_empty(), "{fix:?}");
         let (p, _) = Project::open(r).unwrap();
         assert!(p.read_only_reason.is_none(), "{:?}", p.read_only_reason);
+        // Relation types and attributes follow the names they use.
+        let schema = p.schema();
+        let works = schema.relation("works_as").unwrap();
+        assert_eq!(works.to, [crate::label!("Job_Title")]);
+        assert_eq!(
+            schema.attribute("acting").unwrap().labels,
+            [crate::label!("Job_Title")]
+        );
         let parsed = p
             .read_annotations("alice", &crate::model::DocId::new("a").unwrap())
             .unwrap()

@@ -91,6 +91,71 @@ const ANNOTATED_SPANS: &[(&str, usize, &str)] = &[
     ("Lesbos", 0, "LOC"),
 ];
 
+/// A span of [`ANNOTATED_SPANS`]: its text and which occurrence.
+type At = (&'static str, usize);
+
+/// Its relations: from, to, type, note. Types and argument labels follow the sample's
+/// `entitle.toml`, so the view shows arcs on the first run.
+const ANNOTATED_RELATIONS: &[(At, At, &str, Option<&str>)] = &[
+    (
+        ("Ingrid Vos", 0),
+        ("European Commission", 0),
+        "Head_of",
+        Some("“President” in the text"),
+    ),
+    (
+        ("European Council summit in Brussels", 0),
+        ("Brussels", 1),
+        "Located_in",
+        None,
+    ),
+    (("Italy", 0), ("European Union", 0), "Member_of", None),
+    (("Greece", 0), ("European Union", 0), "Member_of", None),
+    (
+        ("Lesbos", 0),
+        ("Greece", 0),
+        "Located_in",
+        Some("the island is not named with its country here"),
+    ),
+];
+
+/// Attributes, notes and knowledge-base links on some of its spans: the span, its
+/// attributes, its note, its links `(db, id, name)`.
+type Extra = (
+    At,
+    &'static [(&'static str, &'static str)],
+    Option<&'static str>,
+    &'static [(&'static str, &'static str, &'static str)],
+);
+const ANNOTATED_EXTRAS: &[Extra] = &[
+    (
+        ("European Council summit in Brussels", 0),
+        &[("certainty", "confirmed")],
+        None,
+        &[],
+    ),
+    (
+        ("the elections next June", 0),
+        &[("certainty", "reported")],
+        None,
+        &[],
+    ),
+    (
+        ("Entitle Wire", 0),
+        &[],
+        Some("the agency's own byline, not a source"),
+        &[],
+    ),
+    (
+        ("European Union", 0),
+        &[],
+        None,
+        &[("Wikidata", "Q458", "European Union")],
+    ),
+    (("Greece", 0), &[], None, &[("Wikidata", "Q41", "Greece")]),
+    (("Athens", 0), &[], None, &[("Wikidata", "Q1524", "Athens")]),
+];
+
 /// Copy the sample project into `data_dir/sample-project` unless it is there already,
 /// and return its path and whether the annotated article was given to `annotator`
 /// now (so the app can show it first). Files the user has (their annotations, edited
@@ -110,7 +175,9 @@ pub fn install(data_dir: &Path, annotator: &str) -> std::io::Result<(PathBuf, bo
 /// Write the annotated article's file for `annotator` if they have none and its text
 /// is still the sample's (an edited text would only hold the spans back).
 fn install_annotations(root: &Path, annotator: &str) -> std::io::Result<bool> {
-    use crate::model::{AnnotationSet, DocId, DocStatus, Document, Label, Span};
+    use crate::model::{
+        AnnotationSet, DocId, DocStatus, Document, Label, Normalization, Relation, Span,
+    };
     let path = root
         .join(super::ANNOTATIONS_DIR)
         .join(super::sanitize_annotator(annotator))
@@ -134,6 +201,7 @@ fn install_annotations(root: &Path, annotator: &str) -> std::io::Result<bool> {
     let created = chrono::DateTime::parse_from_rfc3339("2026-06-03T09:00:00Z")
         .map(|t| t.with_timezone(&chrono::Utc))
         .unwrap_or_default();
+    let mut ids = std::collections::HashMap::new();
     for (needle, nth, label) in ANNOTATED_SPANS {
         let Some((byte, _)) = text.match_indices(needle).nth(*nth) else {
             continue;
@@ -145,7 +213,7 @@ fn install_annotations(root: &Path, annotator: &str) -> std::io::Result<bool> {
         ) else {
             continue;
         };
-        let span = Span {
+        let mut span = Span {
             id: set.next_id(),
             range,
             label,
@@ -154,7 +222,43 @@ fn install_annotations(root: &Path, annotator: &str) -> std::io::Result<bool> {
             modified: None,
             extra: None,
         };
-        let _ = set.insert(span, len);
+        if let Some((_, attributes, note, links)) =
+            ANNOTATED_EXTRAS.iter().find(|e| e.0 == (*needle, *nth))
+        {
+            let x = span.extra_mut();
+            x.attributes = attributes
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            x.note = note.map(str::to_string);
+            x.normalizations = links
+                .iter()
+                .map(|(db, id, name)| Normalization {
+                    db: db.to_string(),
+                    id: id.to_string(),
+                    name: Some(name.to_string()),
+                })
+                .collect();
+        }
+        let id = span.id;
+        if set.insert(span, len).is_ok() {
+            ids.insert((*needle, *nth), id);
+        }
+    }
+    for (from, to, ty, note) in ANNOTATED_RELATIONS {
+        let (Some(&from), Some(&to), Ok(label)) = (ids.get(from), ids.get(to), Label::new(ty))
+        else {
+            continue;
+        };
+        let _ = set.insert_relation(Relation {
+            id: set.next_relation_id(),
+            label,
+            from,
+            to,
+            annotator: "entitle-sample".into(),
+            created,
+            note: note.map(str::to_string),
+        });
     }
     set.status = DocStatus::InProgress;
     atomic_write(
@@ -225,6 +329,36 @@ mod tests {
         };
         assert!(repairs.is_empty(), "{repairs:?}");
         assert_eq!(set.len(), ANNOTATED_SPANS.len());
+        // Every relation, attribute, note and link is there, and fits the sample's
+        // schema (the view draws them on the first run).
+        assert_eq!(set.relations().len(), ANNOTATED_RELATIONS.len());
+        let schema = project.schema();
+        for r in set.relations() {
+            let (a, b) = (set.get(r.from).unwrap(), set.get(r.to).unwrap());
+            assert!(
+                schema
+                    .relations_fitting(&a.label, &b.label)
+                    .any(|d| d.name == r.label),
+                "{} {} → {}",
+                r.label,
+                a.label,
+                b.label
+            );
+        }
+        assert_eq!(
+            set.relations().iter().filter(|r| r.note.is_some()).count(),
+            2
+        );
+        for s in set.iter() {
+            for (k, v) in s.attributes() {
+                let def = schema.attribute(k).unwrap();
+                assert!(def.applies_to(&s.label) && def.accepts(v), "{k}={v}");
+            }
+        }
+        let extras = |f: fn(&crate::model::Span) -> usize| set.iter().map(f).sum::<usize>();
+        assert_eq!(extras(|s| s.attributes().len()), 2);
+        assert_eq!(extras(|s| s.normalizations().len()), 3);
+        assert_eq!(extras(|s| usize::from(s.note().is_some())), 1);
         let texts: Vec<&str> = set.iter().map(|s| doc.slice(s.range.range())).collect();
         for (needle, _, _) in ANNOTATED_SPANS {
             assert!(texts.contains(needle), "{needle}");

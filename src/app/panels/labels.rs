@@ -412,7 +412,13 @@ impl EntitleApp {
                 }
                 Ok(label) => {
                     let mut new = labels.clone();
-                    new.push(Schema { labels }.fresh_label(label.clone()));
+                    new.push(
+                        Schema {
+                            labels,
+                            ..Default::default()
+                        }
+                        .fresh_label(label.clone()),
+                    );
                     if self
                         .apply_labels(Command::SetLabels { labels: new }, &format!("Add {label}"))
                         && let Some(e) = self.labels.as_mut()

@@ -229,15 +229,21 @@ pub(crate) fn object(rec: &Record) -> (Value, Vec<Warning>) {
                 })
                 .collect(),
         );
-        o.insert(
-            "relations".into(),
-            rec.set
-                .relations()
-                .iter()
-                .filter(|r| kept.contains(&r.from) && kept.contains(&r.to))
-                .map(|r| json!({"id": r.id.0, "from_id": r.from.0, "to_id": r.to.0, "type": &*r.label}))
-                .collect(),
-        );
+        let mut relations = Vec::new();
+        for r in rec.set.relations() {
+            if kept.contains(&r.from) && kept.contains(&r.to) {
+                relations.push(
+                    json!({"id": r.id.0, "from_id": r.from.0, "to_id": r.to.0, "type": &*r.label}),
+                );
+            } else {
+                warnings.push(Warning {
+                    doc: rec.name.clone(),
+                    item: format!("relation {} {}", r.id, r.label),
+                    reason: "dropped: one of its spans was dropped".into(),
+                });
+            }
+        }
+        o.insert("relations".into(), Value::Array(relations));
     }
     // Comments read from a doccano file come back; otherwise doccano's empty list.
     let comments = rec.meta.get("Comments").cloned();

@@ -88,6 +88,8 @@ pub struct Rel<'a> {
     pub to: Key<'a>,
     #[serde(borrow)]
     pub label: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub note: Option<Cow<'a, str>>,
 }
 
 #[derive(Default)]
@@ -191,6 +193,7 @@ pub(crate) fn parse<'a>(
             from: r.from.to_key(),
             to: r.to.to_key(),
             line: ctx.line,
+            note: r.note.map(Cow::into_owned),
         })
         .collect();
     parts.layers.push(Layer {

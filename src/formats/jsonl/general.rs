@@ -518,7 +518,7 @@ fn span_object(o: &Map<String, Value>, i: usize, ctx: &Ctx) -> Result<RawSpan, F
     Ok(raw)
 }
 
-/// Relations whose ends are span ids: Entitle's `{"id", "label", "from", "to"}`,
+/// Relations whose ends are span ids: Entitle's `{"id", "label", "from", "to", "note"?}`,
 /// doccano's `{"id", "type", "from_id", "to_id"}` (`fields` names them in that order).
 /// A missing end matches no span, so the relation is reported as dropped.
 pub(crate) fn relations_by_ids(
@@ -552,6 +552,7 @@ pub(crate) fn relations_by_ids(
                 from: end(from)?,
                 to: end(to)?,
                 line: ctx.line,
+                note: opt_str(o, "note", &what, ctx)?,
             })
         })
         .collect()

@@ -2,7 +2,7 @@
 //!
 //! | flavor | spans | unit |
 //! |---|---|---|
-//! | `jsonl` (Entitle) | `"spans": [{"id", "start", "end", "label", "fragments"?, "note"?, "typed_notes"?, "attributes"?, "normalizations"?}]`, `"relations": [{"from", "to", "label"}]` | code points |
+//! | `jsonl` (Entitle) | `"spans": [{"id", "start", "end", "label", "fragments"?, "note"?, "typed_notes"?, "attributes"?, "normalizations"?}]`, `"relations": [{"from", "to", "label", "note"?}]` | code points |
 //! | `spacy-jsonl` | `"entities": [[start, end, label]]` | code points |
 //! | `doccano` | `"label"` (or doccano 1.0's `"labels"`): `[[start, end, label]]`; `"entities": [{"id", "label", "start_offset", "end_offset"}]` + `"relations": [{"id", "from_id", "to_id", "type"}]`; doccano ≤1.x `"annotations": [{"label", "label_name"?, "start_offset", "end_offset", "user", "user_name"?}]` | **UTF-16 code units** |
 //! | `prodigy` | `"tokens": [{"text", "start", "end", "id", "ws"}]`, `"spans": [{"start", "end", "token_start", "token_end", "label"}]` | code points; `token_end` **inclusive** |

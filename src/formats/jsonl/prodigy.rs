@@ -67,6 +67,7 @@ fn relations(v: &Value, spans: &[RawSpan], ctx: &Ctx) -> Result<Vec<RawRelation>
                 from: end_key(o, "head_span", "head", spans),
                 to: end_key(o, "child_span", "child", spans),
                 line: ctx.line,
+                note: None,
             })
         })
         .collect()

@@ -120,6 +120,8 @@ struct OutRel<'a> {
     from: Tagged<crate::model::SpanId>,
     to: Tagged<crate::model::SpanId>,
     label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
 }
 
 fn out_line(rec: &Record) -> OutLine<'_> {
@@ -173,6 +175,7 @@ fn out_line(rec: &Record) -> OutLine<'_> {
                 from: Tagged(r.from),
                 to: Tagged(r.to),
                 label: &r.label,
+                note: r.note.as_deref(),
             })
             .collect(),
     }

@@ -10,7 +10,7 @@
 //! [`Parts`], from the same constructors, so they cannot disagree on a valid task;
 //! a test runs every fixture through both.
 
-use super::regions::{self, Note, Res};
+use super::regions::{self, Note, NoteValue, Res};
 use super::scan::List;
 use super::task::{self, Ctx, Parts, Who};
 use serde::Deserialize;
@@ -44,6 +44,8 @@ struct Annotation<'a> {
 #[derive(Deserialize)]
 struct Result_<'a> {
     id: Option<Value>,
+    #[serde(borrow)]
+    from_name: Option<Cow<'a, str>>,
     #[serde(rename = "type", borrow)]
     ty: Option<Cow<'a, str>>,
     value: Option<RegionValue>,
@@ -52,6 +54,7 @@ struct Result_<'a> {
     #[serde(borrow)]
     direction: Option<Cow<'a, str>>,
     labels: Option<Vec<String>>,
+    meta: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +65,8 @@ struct RegionValue {
     text: Option<Value>,
     labels: Option<Vec<String>>,
     hypertextlabels: Option<Vec<String>>,
+    /// A per-region `choices` result's values.
+    choices: Option<Value>,
 }
 
 #[cfg(test)]
@@ -147,7 +152,7 @@ fn res(k: usize, r: Result_) -> Res {
                 };
                 (v.start, v.end, Ok(labels.unwrap_or_default()), stored)
             });
-            match value {
+            let res = match value {
                 Some((start, end, labels, stored)) => regions::region_res(
                     k,
                     key,
@@ -155,7 +160,8 @@ fn res(k: usize, r: Result_) -> Res {
                     Some((start.as_ref(), end.as_ref(), labels, stored)),
                 ),
                 None => regions::region_res(k, key, ty, None),
-            }
+            };
+            regions::with_meta(res, r.meta.as_ref())
         }
         "relation" => Res::Relation {
             k,
@@ -167,10 +173,20 @@ fn res(k: usize, r: Result_) -> Res {
         "textarea" => Res::Note(Note {
             k,
             key: id,
-            text: r
-                .value
-                .and_then(|v| v.text)
-                .map_or_else(String::new, |t| regions::note_text(&t)),
+            from: r.from_name.map(Cow::into_owned),
+            value: NoteValue::Text(
+                r.value
+                    .and_then(|v| v.text)
+                    .map_or_else(String::new, |t| regions::note_text(&t)),
+            ),
+        }),
+        "choices" => Res::Note(Note {
+            k,
+            key: id,
+            from: r.from_name.map(Cow::into_owned),
+            value: NoteValue::Choices(regions::choice_names(
+                r.value.and_then(|v| v.choices).as_ref(),
+            )),
         }),
         _ => Res::Other {
             k,

@@ -5,7 +5,11 @@
 //! "labels", "value": {"start", "end", "text", "labels": [LABEL]}}`; offsets are **code
 //! points**, end exclusive (Label Studio since 2022; before that UTF-16 code units). A
 //! relation is `{"type": "relation", "from_id", "to_id", "direction": "right",
-//! "labels": [LABEL]}`; a note is a per-region `textarea` result.
+//! "labels": [LABEL]}` (Label Studio keeps nothing else on a relation: a relation's note
+//! is named as dropped); a note is a per-region `textarea` result of the control
+//! `note` (or a region's `"meta": {"text": [...]}`, read); an attribute is a per-region
+//! `choices` result (`value.choices`, a flag being `["true"]`) or, for free text, a
+//! per-region `textarea` of a control named after it.
 //!
 //! Import reads what Label Studio exports, 1.x and 0.x alike (a list of tasks or a
 //! single task; `annotations` or 0.x `completions`): **every** annotation of a task is
@@ -31,8 +35,8 @@
 //! starts. Time grows linearly with the file (`cargo bench --bench label_studio`).
 //!
 //! Export writes the tasks and, beside them, `NAME.config.xml`: the `<View>` with the
-//! labels (and colours), relations and a per-region note field, to paste into the
-//! project's Labeling Interface.
+//! labels (and colours), relation types, a per-region note field and a per-region
+//! control per attribute, to paste into the project's Labeling Interface.
 
 mod fast;
 mod regions;

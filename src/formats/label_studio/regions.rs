@@ -1,5 +1,5 @@
-//! One annotation's results: label regions checked against the text, relations and
-//! per-region notes, made into one record.
+//! One annotation's results: label regions checked against the text, relations, and
+//! per-region notes and attributes, made into one record.
 
 use super::task::{Ctx, Doc, Item, kind};
 use crate::formats::{FormatError, Origin, RawRelation, RawSpan, Record, Warning, build_record};
@@ -24,7 +24,7 @@ pub(super) enum Res {
         labels: Result<Vec<String>, String>,
     },
     Note(Note),
-    /// A result of another type (choices, rating …), or without one.
+    /// A result of another type (rating …), or without one.
     Other {
         k: usize,
         id: Option<String>,
@@ -47,14 +47,30 @@ pub(super) struct Region {
     line: usize,
     /// The offsets were read as UTF-16 and one falls inside a surrogate pair.
     split_pair: bool,
+    /// The region's meta text (`"meta": {"text": [...]}`, the annotator's note in
+    /// Label Studio's region details), read as a note.
+    meta_note: Option<String>,
 }
 
-/// A per-region `textarea`: the note, the region it belongs to.
+/// A per-region result beside a region's label, and the region it belongs to: a
+/// `textarea` (the note when its control is `note` or unnamed, else a text attribute
+/// named after its control) or `choices` (an attribute named after its control, one
+/// value per choice).
 pub(super) struct Note {
     pub k: usize,
     pub key: Option<String>,
-    pub text: String,
+    /// The control's name (`from_name`).
+    pub from: Option<String>,
+    pub value: NoteValue,
 }
+
+pub(super) enum NoteValue {
+    Text(String),
+    Choices(Vec<String>),
+}
+
+/// The name of the text area Entitle writes notes to (and reads notes from).
+pub(super) const NOTE_CONTROL: &str = "note";
 
 /// What one annotation's results hold.
 #[derive(Default)]
@@ -218,7 +234,7 @@ fn sort_result(r: Res, here: &Here, found: &mut Results) {
                 "" => here.warning(what, "not imported: it has no \"type\""),
                 other => here.warning(
                     format!("{what} of type {other:?}"),
-                    "not imported: only labels, relations and per-region text areas are imported",
+                    "not imported: only labels, relations, per-region text areas and per-region choices are imported",
                 ),
             });
         }
@@ -244,6 +260,18 @@ fn label_names(v: Option<&Value>) -> Result<Vec<String>, String> {
             .map(str::to_string)
             .collect()),
         Some(other) => Err(other.to_string()),
+    }
+}
+
+/// The chosen values of a `choices` result (strings only; anything else is none).
+pub(super) fn choice_names(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -284,12 +312,13 @@ pub(super) fn res_of_value(k: usize, r: Value) -> Res {
                     .or_else(|| v.get("labels")),
             );
             let stored = v.get("text").and_then(Value::as_str).map(str::to_string);
-            region_res(
+            let res = region_res(
                 k,
                 key,
                 ty,
                 Some((v.get("start"), v.get("end"), labels, stored)),
-            )
+            );
+            with_meta(res, r.get("meta"))
         }
         "relation" => Res::Relation {
             k,
@@ -304,10 +333,24 @@ pub(super) fn res_of_value(k: usize, r: Value) -> Res {
         "textarea" => Res::Note(Note {
             k,
             key: id,
-            text: r
-                .get("value")
-                .and_then(|v| v.get("text"))
-                .map_or_else(String::new, note_text),
+            from: r
+                .get("from_name")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            value: NoteValue::Text(
+                r.get("value")
+                    .and_then(|v| v.get("text"))
+                    .map_or_else(String::new, note_text),
+            ),
+        }),
+        "choices" => Res::Note(Note {
+            k,
+            key: id,
+            from: r
+                .get("from_name")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            value: NoteValue::Choices(choice_names(r.get("value").and_then(|v| v.get("choices")))),
         }),
         _ => Res::Other {
             k,
@@ -383,7 +426,22 @@ pub(super) fn region_res(k: usize, key: String, ty: &str, value: Option<RegionVa
         stored,
         line: 0,
         split_pair: false,
+        meta_note: None,
     })
+}
+
+/// A region with the note of its `meta` (`{"text": [...]}`), if it has a non-empty one.
+pub(super) fn with_meta(res: Res, meta: Option<&Value>) -> Res {
+    match res {
+        Res::Region(mut r) => {
+            r.meta_note = meta
+                .and_then(|m| m.get("text"))
+                .map(note_text)
+                .filter(|t| !t.is_empty());
+            Res::Region(r)
+        }
+        other => other,
+    }
 }
 
 /// A relation result: one relation per label, in Entitle's one direction.
@@ -406,7 +464,7 @@ fn relations(
         Ok(l) => l,
         Err(v) => {
             found.warnings.push(here.warning(
-                format!("relation {k} {from}→{to}"),
+                format!("relation {k} {from}->{to}"),
                 format!("dropped: its labels {v} are not a list of names"),
             ));
             return;
@@ -415,15 +473,15 @@ fn relations(
     match direction {
         Some("left") => std::mem::swap(&mut from, &mut to),
         Some("bi") => found.warnings.push(here.warning(
-            format!("relation {k} {from}↔{to}"),
-            "kept as from_id → to_id: Entitle relations have one direction",
+            format!("relation {k} {from}<->{to}"),
+            "kept as from_id -> to_id: Entitle relations have one direction",
         )),
         _ => {}
     }
     if labels.is_empty() {
         // Label Studio draws relations without a <Relations> tag: keep the link.
         found.warnings.push(here.warning(
-            format!("relation {k} {from}→{to}"),
+            format!("relation {k} {from}->{to}"),
             "it has no label: kept with the type \"relation\"",
         ));
         labels.push("relation".into());
@@ -440,6 +498,7 @@ fn relations(
             from: from.clone(),
             to: to.clone(),
             line,
+            note: None,
         });
     }
 }
@@ -569,28 +628,63 @@ fn checked(
             text: text.clone(),
             annotator: annotator.clone(),
             line: r.line,
+            // On the region's first span, as its text areas are.
+            note: r.meta_note.clone().filter(|_| n == 0),
             ..Default::default()
         })
         .collect())
 }
 
-/// Each per-region note on its region's (first) span; a note whose region is missing
-/// is a warning.
+/// Each per-region note or attribute on its region's (first) span; one whose region
+/// is missing is a warning.
 fn attach_notes(spans: &mut [RawSpan], notes: Vec<Note>, here: &Here, found: &mut Results) {
     for note in notes {
         let target = note
             .key
             .as_ref()
             .and_then(|key| spans.iter_mut().find(|s| &s.key == key));
-        match target {
-            Some(span) => match &mut span.note {
-                Some(n) => {
-                    n.push('\n');
-                    n.push_str(&note.text);
-                }
-                None => span.note = Some(note.text),
+        let attribute = note.from.as_deref().filter(|f| *f != NOTE_CONTROL);
+        match (target, note.value) {
+            (Some(span), NoteValue::Text(text)) => match attribute {
+                Some(name) => span.attributes.push((name.to_string(), text)),
+                None => match &mut span.note {
+                    Some(n) => {
+                        n.push('\n');
+                        n.push_str(&text);
+                    }
+                    None => span.note = Some(text),
+                },
             },
-            None => {
+            (Some(span), NoteValue::Choices(values)) => match attribute {
+                Some(name) => span
+                    .attributes
+                    .extend(values.into_iter().map(|v| (name.to_string(), v))),
+                None => found.warnings.push(here.warning(
+                    format!(
+                        "result {} of type \"choices\" on region {}",
+                        note.k, span.key
+                    ),
+                    "not imported: it has no from_name to name the attribute",
+                )),
+            },
+            (None, NoteValue::Choices(_)) => {
+                // Choices of the whole task (a classification), or of a region that is
+                // not here.
+                let what = match &note.key {
+                    Some(id) => format!("result {} ({id}) of type \"choices\"", note.k),
+                    None => format!("result {} of type \"choices\"", note.k),
+                };
+                let why = match &note.key {
+                    Some(key) if found.failed.contains(key) => {
+                        "dropped with its region, which has an error"
+                    }
+                    _ => {
+                        "not imported: choices are kept as attributes of a labels region, and this one has none"
+                    }
+                };
+                found.warnings.push(here.warning(what, why));
+            }
+            (None, NoteValue::Text(text)) => {
                 let why = match &note.key {
                     Some(key) if found.failed.contains(key) => {
                         "dropped with its region, which has an error".to_string()
@@ -605,7 +699,7 @@ fn attach_notes(spans: &mut [RawSpan], notes: Vec<Note>, here: &Here, found: &mu
                 };
                 found
                     .warnings
-                    .push(here.warning(format!("text area {} {:?}", note.k, note.text), why));
+                    .push(here.warning(format!("text area {} {:?}", note.k, text), why));
             }
         }
     }

@@ -337,7 +337,7 @@ fn cancelled_annotations_are_skipped_and_the_text_is_kept() {
 }
 
 #[test]
-fn text_areas_are_notes_of_their_region_or_named() {
+fn text_areas_are_notes_or_attributes_of_their_region_or_named() {
     let text = r#"[{"id": 5, "data": {"text": "Amal Haddad met Zoë."}, "annotations": [{"id": 1, "result": [
   {"id": "a", "type": "labels", "value": {"start": 0, "end": 11, "text": "Amal Haddad", "labels": ["PER"]}},
   {"id": "a", "type": "textarea", "from_name": "note", "value": {"text": ["byline", "second line"]}},
@@ -356,8 +356,14 @@ fn text_areas_are_notes_of_their_region_or_named() {
             11,
             "PER".into(),
             "Amal Haddad".into(),
-            Some("byline\nsecond line\nfrom another box".into())
+            Some("byline\nsecond line".into())
         )]
+    );
+    // A text area of another control is a text attribute named after it.
+    let amal = records[0].set.iter().next().unwrap();
+    assert_eq!(
+        amal.attributes(),
+        [("other".to_string(), "from another box".to_string())]
     );
     let w: Vec<String> = records[0].warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(w.len(), 3, "{w:?}");
@@ -400,12 +406,12 @@ fn relations_without_labels_bidirectional_or_to_nothing_are_named() {
     assert!(w.iter().any(|w| w.contains("no label")), "{w:?}");
     assert!(
         w.iter()
-            .any(|w| w.contains("a↔b") && w.contains("one direction")),
+            .any(|w| w.contains("a<->b") && w.contains("one direction")),
         "{w:?}"
     );
     assert!(
         w.iter()
-            .any(|w| w.contains("a→zz") && w.contains("not in the document")),
+            .any(|w| w.contains("a->zz") && w.contains("not in the document")),
         "{w:?}"
     );
 }
@@ -848,6 +854,7 @@ fn the_writers_output_reads_back_identically() {
             from: "T1".into(),
             to: "T2".into(),
             line: 0,
+            note: None,
         }],
         Default::default(),
         &ReadOptions::default(),
@@ -874,6 +881,178 @@ fn the_writers_output_reads_back_identically() {
         assert!(b.set.iter().all(|s| &*s.annotator == "alice"));
         assert!(b.warnings.is_empty(), "{:?}", b.warnings);
     }
+}
+
+/// A record with a note and attributes on one span, a noted relation, for the
+/// attribute tests below.
+fn record_with_attributes() -> Record {
+    let text = "“Amal” met 😀 Zoë\r\nin دمشق e\u{301}.";
+    let at = |needle: &str| {
+        let b = text.find(needle).unwrap();
+        let s = text[..b].chars().count();
+        (s, s + needle.chars().count())
+    };
+    let span = |key: &str, needle: &str, label: &str, attributes: &[(&str, &str)]| RawSpan {
+        key: key.into(),
+        fragments: vec![at(needle)],
+        label: label.into(),
+        attributes: attributes
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Default::default()
+    };
+    build_record(
+        "doc",
+        None,
+        text.into(),
+        vec![
+            span(
+                "T1",
+                "Amal",
+                "PER",
+                &[
+                    ("certainty", "reported"),
+                    ("negated", "true"),
+                    ("source", "the “wire”\nand a call"),
+                ],
+            ),
+            span("T2", "Zoë", "PER", &[("certainty", "rumoured")]),
+            span("T3", "دمشق", "GPE", &[("label", "x")]),
+        ],
+        vec![RawRelation {
+            key: "R1".into(),
+            label: "Spouse".into(),
+            from: "T1".into(),
+            to: "T2".into(),
+            line: 0,
+            note: Some("said twice".into()),
+        }],
+        Default::default(),
+        &ReadOptions::default(),
+    )
+    .unwrap()
+}
+
+fn attribute_schema() -> crate::model::Schema {
+    let toml = r##"format_version = 1
+[[labels]]
+name = "PER"
+color = "#e15759"
+[[labels]]
+name = "GPE"
+color = "#59a14f"
+[[relations]]
+name = "Spouse"
+color = "#b6992d"
+from = ["PER"]
+to = ["PER"]
+symmetric = true
+[[attributes]]
+name = "certainty"
+kind = "choice"
+values = ["confirmed", "reported", "rumoured"]
+[[attributes]]
+name = "negated"
+kind = "flag"
+labels = ["PER"]
+[[attributes]]
+name = "source"
+kind = "text"
+labels = ["PER", "GPE"]
+"##;
+    crate::project::config::ProjectConfig::parse(toml)
+        .unwrap()
+        .schema()
+}
+
+#[test]
+fn attributes_go_out_as_per_region_choices_and_text_areas_and_come_back() {
+    let rec = record_with_attributes();
+    let schema = attribute_schema();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let options = WriteOptions {
+        schema: Some(schema),
+        ..WriteOptions::default()
+    };
+    let mut w = crate::formats::writer(Format::LabelStudio, &out, &options).unwrap();
+    let warnings: Vec<String> = w
+        .write(&rec)
+        .unwrap()
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    w.finish().unwrap();
+    // What Label Studio has no place for is named: the relation's note, an attribute
+    // called like the config's own controls.
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("attribute label on span") && w.contains("control name")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("note on relation R1 Spouse")
+                && w.contains("cannot express notes on relations")),
+        "{warnings:?}"
+    );
+    let json = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        json.contains(r#""from_name":"certainty","to_name":"text","type":"choices""#),
+        "{json}"
+    );
+    assert!(json.contains(r#""choices":["true"]"#), "{json}");
+    assert!(
+        json.contains(r#""from_name":"source","to_name":"text","type":"textarea""#),
+        "{json}"
+    );
+    let (back, errors) = read_path(&out);
+    assert!(errors.is_empty(), "{errors:?}");
+    let attrs = |r: &Record| -> Vec<Vec<(String, String)>> {
+        r.set.iter().map(|s| s.attributes().to_vec()).collect()
+    };
+    let mut expected = attrs(&rec);
+    expected[2].clear();
+    assert_eq!(attrs(&back[0]), expected);
+    assert_eq!(relations(&back[0]), relations(&rec));
+    assert!(back[0].warnings.is_empty(), "{:?}", back[0].warnings);
+    // The config: relation types with colours, a control per attribute shown for the
+    // labels it applies to.
+    let config = std::fs::read_to_string(dir.path().join("out.config.xml")).unwrap();
+    for part in [
+        r##"<Relation value="Spouse" background="#b6992d"/>"##,
+        r#"<View visibleWhen="region-selected">"#,
+        r#"<Choices name="certainty" toName="text" perRegion="true" choice="single">"#,
+        r#"<Choice value="rumoured"/>"#,
+        r#"<View visibleWhen="region-selected" whenLabelValue="PER">"#,
+        r#"<Choice value="negated" alias="true"/>"#,
+        r#"<View visibleWhen="region-selected" whenLabelValue="PER,GPE">"#,
+        r#"<TextArea name="source" toName="text" perRegion="true" editable="true" maxSubmissions="1"/>"#,
+    ] {
+        assert!(config.contains(part), "{part}\n{config}");
+    }
+    assert!(
+        !config.contains(r#"name="label" toName="text" perRegion"#),
+        "{config}"
+    );
+}
+
+#[test]
+fn a_regions_meta_text_is_its_note() {
+    let text = r#"[{"id": 1, "data": {"text": "Amal met Zoë."}, "annotations": [{"result": [
+  {"id": "a", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 4, "text": "Amal", "labels": ["PER", "ORG"]}, "meta": {"text": ["check", "twice"]}},
+  {"id": "a", "from_name": "note", "to_name": "text", "type": "textarea", "value": {"start": 0, "end": 4, "text": ["and this"]}},
+  {"id": "b", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 9, "end": 12, "text": "Zoë", "labels": ["PER"]}, "meta": {"text": []}}
+]}]}]"#;
+    let (records, errors) = parse(text);
+    assert!(errors.is_empty(), "{errors:?}");
+    let notes: Vec<Option<String>> = spans(&records[0]).into_iter().map(|s| s.4).collect();
+    // On the region's first span, as its text areas are.
+    assert_eq!(notes, [Some("check\ntwice\nand this".into()), None, None]);
 }
 
 #[test]
@@ -940,12 +1119,13 @@ fn the_writer_names_what_it_drops() {
             from: "a".into(),
             to: "b".into(),
             line: 0,
+            note: None,
         }],
         Default::default(),
         &ReadOptions::default(),
     )
     .unwrap();
-    let (value, warnings) = task(&rec, 1);
+    let (value, warnings) = task(&rec, 1, None);
     let w: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(w.len(), 3, "{w:?}");
     assert!(w.iter().any(|w| w.contains("discontinuous")), "{w:?}");
@@ -970,7 +1150,7 @@ fn summary(text: &str) -> Vec<String> {
     parse_str(Path::new("ls.json"), text, &ReadOptions::default())
         .map(|item| match item {
             Ok(r) => format!(
-                "{} {:?} {:?} {:?} line {} {:?} {:?} {:?} {:?}",
+                "{} {:?} {:?} {:?} line {} {:?} {:?} {:?} {:?} {:?}",
                 r.name,
                 r.annotator,
                 r.external_id,
@@ -980,6 +1160,10 @@ fn summary(text: &str) -> Vec<String> {
                 r.set
                     .iter()
                     .map(|s| s.annotator.to_string())
+                    .collect::<Vec<_>>(),
+                r.set
+                    .iter()
+                    .map(|s| s.attributes().to_vec())
                     .collect::<Vec<_>>(),
                 relations(&r),
                 r.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>()
@@ -1003,11 +1187,14 @@ fn both_parsers(text: &str) -> (Vec<String>, usize) {
 }
 
 /// Shapes the typed path reads itself: other result types, hypertextlabels, number
-/// ids, a text area with a string, a model version that is a number, nulls.
+/// ids, a text area with a string, a model version that is a number, nulls, per-region
+/// choices and text areas of other controls (attributes), a region's meta text.
 const SHAPES: &str = r#"[
  {"id": "doc-a", "data": {"title": "T", "text": "Amal met Zoë in Oslo.", "n": 3}, "meta": {}, "drafts": [{"result": []}],
   "annotations": [{"id": 1, "completed_by": {"id": 9}, "was_cancelled": null, "ground_truth": false, "lead_time": 1.5, "meta": null, "result": [
-   {"id": 101, "type": "labels", "value": {"start": 0.0, "end": 4, "text": "Amal", "labels": ["PER"]}, "origin": "manual", "score": 0.5},
+   {"id": 101, "type": "labels", "value": {"start": 0.0, "end": 4, "text": "Amal", "labels": ["PER"]}, "origin": "manual", "score": 0.5, "meta": {"text": ["from the region's meta"]}},
+   {"id": 101, "from_name": "certainty", "type": "choices", "value": {"start": 0, "end": 4, "choices": ["reported", 3]}},
+   {"id": "h", "from_name": "source", "type": "textarea", "value": {"start": 9, "end": 12, "text": ["wire", "copy"]}},
    {"id": "h", "type": "hypertextlabels", "value": {"start": 9, "end": 12, "text": "Zoë", "labels": ["X"], "hypertextlabels": ["PER"]}},
    {"id": "n", "type": "labels", "value": {"start": 16, "end": 20, "text": " Oslo", "labels": null}},
    {"id": "v", "type": "labels"},

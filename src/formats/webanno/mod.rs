@@ -22,9 +22,10 @@
 //! - [`crate::formats::build_record`]: the spans checked against the text.
 //!
 //! Writing ([`encode`], in [`write`]): entities in `NamedEntity` (`identifier`,
-//! `value`), relations in `webanno.custom.Relation` (`label`). WebAnno TSV cannot hold
-//! discontinuous spans, notes or attributes (each is named in a warning), nor text
-//! before the first token that is not spaces.
+//! `value`, then one feature per attribute), relations in `webanno.custom.Relation`
+//! (`label`, and `note` when a relation has one). WebAnno TSV cannot hold
+//! discontinuous spans, span notes, more than one link per entity or a link's name
+//! (each is named in a warning), nor text before the first token that is not spaces.
 
 mod body;
 mod escape;

@@ -5,7 +5,7 @@
 //! id). As in INCEpTION's `TsvDocument.resolveReference`, an id above 0 names the
 //! annotation; 0 or none means the base layer's first annotation on that row.
 //! The label is the relation's first feature (the layer's short name when it has no
-//! value). A relation that cannot be resolved is dropped with a warning naming its
+//! value); a later feature called `note` is the relation's note (Entitle writes it). A relation that cannot be resolved is dropped with a warning naming its
 //! line and column; it never costs the document.
 
 use super::Cx;
@@ -15,6 +15,9 @@ use super::header::{ColKind, Header, Layer};
 use super::layers::{Found, Table};
 use crate::formats::RawRelation;
 use std::collections::{BTreeMap, HashMap};
+
+/// The relation feature that holds a relation's note.
+pub(super) const NOTE_FEATURE: &str = "note";
 
 /// Add the relations of `layer` (its base layer's annotations are `base`) to `found`.
 pub(super) fn read(
@@ -77,9 +80,12 @@ pub(super) fn read(
                 .first()
                 .and_then(|&(c, _)| value(c, k))
                 .map_or_else(|| layer.short().to_string(), unescape_value);
+            let mut note = None;
             for &(c, name) in features.iter().skip(1) {
-                if value(c, k).is_some() {
-                    *unkept.entry(name).or_default() += 1;
+                match value(c, k) {
+                    Some(v) if name == NOTE_FEATURE => note = Some(unescape_value(v)),
+                    Some(_) => *unkept.entry(name).or_default() += 1,
+                    None => {}
                 }
             }
             found.relations.push(RawRelation {
@@ -88,6 +94,7 @@ pub(super) fn read(
                 from,
                 to,
                 line: u.line,
+                note,
             });
         }
     }
@@ -95,7 +102,7 @@ pub(super) fn read(
         found.warnings.push(cx.warn(
             format!("layer {} feature {name}", layer.name),
             format!(
-                "{} not imported: a relation keeps one label, taken from its first feature",
+                "{} not imported: a relation keeps one label, taken from its first feature, and a note (a feature called note)",
                 super::counted(n, "value")
             ),
         ));

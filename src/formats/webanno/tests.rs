@@ -407,13 +407,13 @@ fn custom_layers_are_imported_only_when_named() {
 fn custom_layer_label_is_its_first_feature_with_a_value_and_the_rest_are_attributes() {
     let tsv = "#FORMAT=WebAnno TSV 3.3
 #T_SP=webanno.custom.Sentiment|polarity|score
-#T_RL=webanno.custom.Link|kind|note|BT_webanno.custom.Sentiment
+#T_RL=webanno.custom.Link|kind|weight|note|BT_webanno.custom.Sentiment
 
 
 #Text=Good bad ugly
-1-1\t0-4\tGood\tpositive\t0.9\t_\t_\t_\t
-1-2\t5-8\tbad\t*\t0.2\tcontrast\tmaybe\t1-1\t
-1-3\t9-13\tugly\t*\t*\t*\t_\t1-2\t";
+1-1\t0-4\tGood\tpositive\t0.9\t_\t_\t_\t_\t
+1-2\t5-8\tbad\t*\t0.2\tcontrast\t0.5\tmaybe\\_so\t1-1\t
+1-3\t9-13\tugly\t*\t*\t*\t_\t_\t1-2\t";
     let r = read_with(tsv, &["webanno.custom.Sentiment"]).unwrap();
     assert_eq!(
         spans(&r),
@@ -435,10 +435,18 @@ fn custom_layer_label_is_its_first_feature_with_a_value_and_the_rest_are_attribu
             ("bad".into(), "Link".into(), "ugly".into()),
         ]
     );
+    // A feature called note is the relation's note; others are named.
+    let notes: Vec<Option<&str>> = r
+        .set
+        .relations()
+        .iter()
+        .map(|x| x.note.as_deref())
+        .collect();
+    assert_eq!(notes, [Some("maybe_so"), None]);
     assert_eq!(
         warnings(&r),
         vec![
-            "x: layer webanno.custom.Link feature note: 1 value not imported: a relation keeps one label, taken from its first feature"
+            "x: layer webanno.custom.Link feature weight: 1 value not imported: a relation keeps one label, taken from its first feature, and a note (a feature called note)"
         ]
     );
 }
@@ -616,6 +624,7 @@ fn record_from(text: &str, spans: Vec<RawSpan>, rels: &[(usize, &str, usize)]) -
             from: format!("T{a}"),
             to: format!("T{b}"),
             line: 0,
+            note: None,
         })
         .collect();
     build_record(
@@ -635,7 +644,7 @@ fn record(text: &str, needles: &[(&str, &str)], rels: &[(usize, &str, usize)]) -
 }
 
 fn round_trip(rec: &Record) -> (String, Record) {
-    let (bytes, _) = encode(rec);
+    let (bytes, _) = encode(rec, None);
     let tsv = String::from_utf8(bytes).unwrap();
     let back = read(&tsv).unwrap_or_else(|e| panic!("{e}\n{tsv}"));
     (tsv, back)
@@ -735,14 +744,115 @@ fn writer_output_has_the_shape_inception_reads() {
 }
 
 #[test]
+fn writer_keeps_attributes_as_features_and_relation_notes_as_a_feature() {
+    let text = "“Amal” met 😀 Zoë\r\nin دمشق e\u{301}.";
+    let mut raw = raw_spans(
+        text,
+        &[
+            ("Amal", "PER"),
+            ("Zoë", "PER"),
+            ("دمشق", "GPE"),
+            ("e\u{301}", "X"),
+        ],
+    );
+    raw[0].attributes = vec![
+        ("certainty".into(), "re|ported_*".into()),
+        ("negated".into(), "true".into()),
+    ];
+    raw[1].attributes = vec![("certainty".into(), "rumoured".into())];
+    raw[2].attributes = vec![
+        ("bad name".into(), "x".into()),
+        ("value".into(), "y".into()),
+    ];
+    raw[2].normalizations = vec![
+        crate::model::Normalization {
+            db: "Wikidata".into(),
+            id: "Q3766".into(),
+            name: Some("Damascus".into()),
+        },
+        crate::model::Normalization {
+            db: "GeoNames".into(),
+            id: "170654".into(),
+            name: None,
+        },
+    ];
+    let mut rec = record_from(text, raw, &[(0, "Spouse", 1), (2, "near", 3)]);
+    // The first relation has a note over two lines, the second none.
+    let rels: Vec<_> = rec.set.relations().to_vec();
+    for r in &rels {
+        rec.set.remove_relation(r.id).unwrap();
+    }
+    for mut r in rels {
+        if r.label == "Spouse" {
+            r.note = Some("said “twice”\n|[1]".into());
+        }
+        rec.set.insert_relation(r).unwrap();
+    }
+    let (bytes, w) = encode(&rec, None);
+    let tsv = String::from_utf8(bytes).unwrap();
+    assert!(
+        tsv.starts_with("#FORMAT=WebAnno TSV 3.3\n#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|identifier|value|certainty|negated\n#T_RL=webanno.custom.Relation|label|note|BT_de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity\n"),
+        "{tsv}"
+    );
+    let w: Vec<String> = w.iter().map(|w| w.to_string()).collect();
+    assert_eq!(w.len(), 4, "{w:#?}");
+    for part in [
+        "attribute bad name=\"x\" on span",
+        "attribute value=\"y\" on span",
+        "name \"Damascus\" of normalization Wikidata:Q3766",
+        "normalization GeoNames:170654 on span",
+    ] {
+        assert!(w.iter().any(|w| w.contains(part)), "{part}: {w:#?}");
+    }
+    let back = read(&tsv).unwrap_or_else(|e| panic!("{e}\n{tsv}"));
+    assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+    let attrs = |r: &Record| -> Vec<Vec<(String, String)>> {
+        r.set.iter().map(|s| s.attributes().to_vec()).collect()
+    };
+    let mut expected = attrs(&rec);
+    expected[2].clear();
+    assert_eq!(attrs(&back), expected, "{tsv}");
+    assert_eq!(relations(&back), relations(&rec));
+    let notes: Vec<Option<String>> = back
+        .set
+        .relations()
+        .iter()
+        .map(|r| r.note.clone())
+        .collect();
+    assert_eq!(
+        notes,
+        [Some("said “twice”\n|[1]".to_string()), None],
+        "{tsv}"
+    );
+    // With a schema of relation types and attributes, every document declares them,
+    // even one that has none.
+    let schema = crate::project::config::ProjectConfig::parse(
+        "format_version = 1\n[[labels]]\nname = \"PER\"\ncolor = \"#e15759\"\n[[relations]]\nname = \"Spouse\"\n[[attributes]]\nname = \"source\"\nkind = \"text\"\n",
+    )
+    .unwrap()
+    .schema();
+    let plain = record("Amal met Omar.", &[("Amal", "PER")], &[]);
+    let (bytes, w) = encode(&plain, Some(&schema));
+    let tsv = String::from_utf8(bytes).unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    assert!(
+        tsv.contains("|identifier|value|source\n#T_RL=webanno.custom.Relation|label|BT_"),
+        "{tsv}"
+    );
+    assert!(tsv.contains("1-1\t0-4\tAmal\t*\tPER\t*\t_\t_\t\n"), "{tsv}");
+    let back = read(&tsv).unwrap();
+    assert_eq!(spans(&back), spans(&plain));
+}
+
+#[test]
 fn writer_names_leading_text_only_when_it_changes() {
     let rec = record("  Amal met Omar.", &[("Amal", "PER")], &[]);
-    let (bytes, w) = encode(&rec);
+    let (bytes, w) = encode(&rec, None);
     assert!(w.is_empty(), "{w:?}");
     let back = read(&String::from_utf8(bytes).unwrap()).unwrap();
     assert_eq!(back.doc.text(), rec.doc.text());
     let rec = record("\n\tAmal met Omar.", &[("Amal", "PER")], &[]);
-    let (bytes, w) = encode(&rec);
+    let (bytes, w) = encode(&rec, None);
     assert_eq!(w.len(), 1, "{w:?}");
     assert!(
         w[0].item.contains("\"\\n\\t\"") && w[0].reason.contains("becomes spaces"),

@@ -3,15 +3,19 @@
 //! empty line and **no empty line after the last** (INCEpTION's reader refuses a file
 //! that ends with one).
 //!
-//! Entities go to DKPro's `NamedEntity` (`identifier`, `value`), relations to
-//! `webanno.custom.Relation` (`label`), which is declared only when the document has
-//! relations (INCEpTION refuses a file declaring a layer its project does not have).
+//! Entities go to DKPro's `NamedEntity` (`identifier`, `value`, then one feature per
+//! span attribute: the schema's, then those only found in the document), relations to
+//! `webanno.custom.Relation` (`label`, and `note` when a relation of the document has
+//! one). The relation layer is declared when the document has relations or the
+//! schema has relation types, and attribute features when the document or the schema
+//! has attributes: INCEpTION refuses a file declaring a layer or feature its project
+//! does not have, so a project without them gets the plain layout.
 
 use super::escape::{escape_text, escape_value};
 use super::layers::NE;
 use crate::formats::tokenize::{Token, sentences};
-use crate::formats::{Keeps, Record, Warning, expressible};
-use crate::model::Span;
+use crate::formats::{Keeps, Record, Warning, describe_span, expressible};
+use crate::model::{Schema, Span};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -72,15 +76,107 @@ impl Layout {
     }
 }
 
-/// The TSV bytes of one record and what it dropped.
-pub fn encode(rec: &Record) -> (Vec<u8>, Vec<Warning>) {
+/// Whether an attribute name can be a feature of the NamedEntity layer: an identifier
+/// as UIMA wants it, and not one of the layer's own features.
+fn feature_name_ok(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(char::is_alphabetic)
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && !matches!(name, "identifier" | "value")
+        && !name.starts_with("ROLE_")
+}
+
+/// The attribute features of the NamedEntity layer: the schema's attributes in its
+/// order, then the other names the document uses, sorted.
+fn attribute_columns(rec: &Record, schema: Option<&Schema>) -> Vec<String> {
+    let mut cols: Vec<String> = schema
+        .into_iter()
+        .flat_map(|s| &s.attributes)
+        .map(|a| a.name.to_string())
+        .filter(|n| feature_name_ok(n))
+        .collect();
+    let mut more: Vec<&str> = rec
+        .set
+        .iter()
+        .flat_map(|s| s.attributes())
+        .map(|(k, _)| k.as_str())
+        .filter(|k| feature_name_ok(k) && !cols.iter().any(|c| c == k))
+        .collect();
+    more.sort_unstable();
+    more.dedup();
+    cols.extend(more.into_iter().map(str::to_string));
+    cols
+}
+
+/// Warnings for the parts of kept spans a NamedEntity cannot hold: attributes whose
+/// name cannot be a feature or that come twice, and normalizations after the first or
+/// their names (the `identifier` feature holds one `DB:ID`).
+fn unkept_parts(rec: &Record, spans: &[&Span]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let warn = |out: &mut Vec<Warning>, s: &Span, item: String, reason: &str| {
+        out.push(Warning {
+            doc: rec.name.clone(),
+            item: format!("{item} on {}", describe_span(rec, s)),
+            reason: reason.into(),
+        })
+    };
+    for s in spans {
+        let mut seen: Vec<&str> = Vec::new();
+        for (k, v) in s.attributes() {
+            if !feature_name_ok(k) {
+                warn(
+                    &mut out,
+                    s,
+                    format!("attribute {k}={v:?}"),
+                    "dropped: a WebAnno TSV feature name is letters, digits and _ (and not identifier or value)",
+                );
+            } else if seen.contains(&k.as_str()) {
+                warn(
+                    &mut out,
+                    s,
+                    format!("attribute {k}={v:?}"),
+                    "dropped: a WebAnno TSV feature holds one value per entity",
+                );
+            } else {
+                seen.push(k);
+            }
+        }
+        for (i, n) in s.normalizations().iter().enumerate() {
+            if i > 0 {
+                warn(
+                    &mut out,
+                    s,
+                    format!("normalization {}:{}", n.db, n.id),
+                    "dropped: WebAnno TSV keeps one identifier per entity",
+                );
+            } else if let Some(name) = &n.name {
+                warn(
+                    &mut out,
+                    s,
+                    format!("name {name:?} of normalization {}:{}", n.db, n.id),
+                    "dropped: WebAnno TSV keeps the identifier, not its name",
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The TSV bytes of one record and what it dropped. `schema` adds its relation layer
+/// and attribute features even where the document has none, so every document of an
+/// export declares the same layers.
+pub fn encode(rec: &Record, schema: Option<&Schema>) -> (Vec<u8>, Vec<Warning>) {
     let keeps = Keeps {
         relations: true,
+        relation_notes: true,
         overlaps: true,
         normalizations: true,
+        attributes: true,
         ..Keeps::default()
     };
     let (spans, mut warnings) = expressible(rec, crate::formats::Format::WebannoTsv, keeps);
+    warnings.extend(unkept_parts(rec, &spans));
+    let attr_cols = attribute_columns(rec, schema);
     let text = rec.doc.text();
     let tokens = crate::formats::jsonl::span_tokens(rec, &spans);
     let layout = Layout::new(&spans, &tokens);
@@ -97,11 +193,18 @@ pub fn encode(rec: &Record) -> (Vec<u8>, Vec<Warning>) {
     }
     let rel_rows = relation_rows(rec, &spans, &layout, &token_id, &mut warnings);
     warnings.extend(unwritable_text(rec, &tokens));
+    let relation_layer = !rel_rows.is_empty() || schema.is_some_and(|s| !s.relations.is_empty());
+    let notes = rel_rows.values().flatten().any(|r| r.note.is_some());
     let mut out = String::with_capacity(text.len() * 3);
     out.push_str("#FORMAT=WebAnno TSV 3.3\n");
-    let _ = writeln!(out, "#T_SP={NE}|identifier|value");
-    if !rel_rows.is_empty() {
-        let _ = writeln!(out, "#T_RL={REL}|label|BT_{NE}");
+    let _ = write!(out, "#T_SP={NE}|identifier|value");
+    for c in &attr_cols {
+        let _ = write!(out, "|{c}");
+    }
+    out.push('\n');
+    if relation_layer {
+        let note = if notes { "|note" } else { "" };
+        let _ = writeln!(out, "#T_RL={REL}|label{note}|BT_{NE}");
     }
     out.push('\n');
     let w = Writing {
@@ -111,6 +214,9 @@ pub fn encode(rec: &Record) -> (Vec<u8>, Vec<Warning>) {
         layout: &layout,
         token_id: &token_id,
         rel_rows: &rel_rows,
+        attr_cols: &attr_cols,
+        relation_layer,
+        notes,
     };
     for (si, sent) in sents.iter().enumerate() {
         out.push('\n');
@@ -119,16 +225,23 @@ pub fn encode(rec: &Record) -> (Vec<u8>, Vec<Warning>) {
     (out.into_bytes(), warnings)
 }
 
-/// Relations on the first row of their target: (escaped label, source id) per token.
+/// One relation as its target's row writes it (values escaped).
+struct RelCell {
+    label: String,
+    note: Option<String>,
+    source: String,
+}
+
+/// Relations on the first row of their target, per token.
 fn relation_rows(
     rec: &Record,
     spans: &[&Span],
     layout: &Layout,
     token_id: &[(usize, usize)],
     warnings: &mut Vec<Warning>,
-) -> BTreeMap<usize, Vec<(String, String)>> {
+) -> BTreeMap<usize, Vec<RelCell>> {
     let pos: HashMap<_, usize> = spans.iter().enumerate().map(|(k, s)| (s.id, k)).collect();
-    let mut rows: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+    let mut rows: BTreeMap<usize, Vec<RelCell>> = BTreeMap::new();
     for r in rec.set.relations() {
         let ends = pos.get(&r.from).zip(pos.get(&r.to));
         let first = |k: usize| layout.ranges.get(k).map(|r| r.0);
@@ -150,9 +263,11 @@ fn relation_rows(
         if ds != 0 || dt != 0 {
             let _ = write!(source, "[{ds}_{dt}]");
         }
-        rows.entry(row)
-            .or_default()
-            .push((escape_value(&r.label), source));
+        rows.entry(row).or_default().push(RelCell {
+            label: escape_value(&r.label),
+            note: r.note.as_deref().map(escape_value),
+            source,
+        });
     }
     rows
 }
@@ -189,7 +304,12 @@ struct Writing<'a> {
     tokens: &'a [Token],
     layout: &'a Layout,
     token_id: &'a [(usize, usize)],
-    rel_rows: &'a BTreeMap<usize, Vec<(String, String)>>,
+    rel_rows: &'a BTreeMap<usize, Vec<RelCell>>,
+    /// The attribute features of NamedEntity, after `identifier` and `value`.
+    attr_cols: &'a [String],
+    /// Whether the relation layer is declared, and with a `note` feature.
+    relation_layer: bool,
+    notes: bool,
 }
 
 impl Writing<'_> {
@@ -222,26 +342,40 @@ impl Writing<'_> {
             self.entity_cells(out, t);
             match self.rel_rows.get(&t) {
                 Some(rels) => {
-                    let labels: Vec<&str> = rels.iter().map(|r| r.0.as_str()).collect();
-                    let sources: Vec<&str> = rels.iter().map(|r| r.1.as_str()).collect();
-                    let _ = write!(out, "{}\t{}\t", labels.join("|"), sources.join("|"));
+                    let labels: Vec<&str> = rels.iter().map(|r| r.label.as_str()).collect();
+                    let _ = write!(out, "{}\t", labels.join("|"));
+                    if self.notes {
+                        // A relation without a note has a null feature: `*`.
+                        let notes: Vec<&str> = rels
+                            .iter()
+                            .map(|r| r.note.as_deref().unwrap_or("*"))
+                            .collect();
+                        let _ = write!(out, "{}\t", notes.join("|"));
+                    }
+                    let sources: Vec<&str> = rels.iter().map(|r| r.source.as_str()).collect();
+                    let _ = write!(out, "{}\t", sources.join("|"));
                 }
-                None if self.rel_rows.is_empty() => {}
+                None if !self.relation_layer => {}
+                None if self.notes => out.push_str("_\t_\t_\t"),
                 None => out.push_str("_\t_\t"),
             }
             out.push('\n');
         }
     }
 
-    /// The `identifier` and `value` cells of token `t`.
+    /// The `identifier`, `value` and attribute cells of token `t`.
     fn entity_cells(&self, out: &mut String, t: usize) {
         let on = self.layout.per_token.get(t).map_or(&[][..], Vec::as_slice);
         if on.is_empty() {
             out.push_str("_\t_\t");
+            for _ in self.attr_cols {
+                out.push_str("_\t");
+            }
             return;
         }
         let mut ids = Vec::with_capacity(on.len());
         let mut values = Vec::with_capacity(on.len());
+        let mut attrs: Vec<Vec<String>> = vec![Vec::with_capacity(on.len()); self.attr_cols.len()];
         for &k in on {
             let Some(span) = self.spans.get(k) else {
                 continue;
@@ -256,7 +390,20 @@ impl Writing<'_> {
             });
             ids.push(self.layout.with_id(k, ident));
             values.push(self.layout.with_id(k, escape_value(&span.label)));
+            for (col, cells) in self.attr_cols.iter().zip(attrs.iter_mut()) {
+                // The first value of the attribute (a second was named in a warning);
+                // none is a null feature, `*`.
+                let v = span
+                    .attributes()
+                    .iter()
+                    .find(|(k, _)| k == col)
+                    .map_or_else(|| "*".to_string(), |(_, v)| escape_value(v));
+                cells.push(self.layout.with_id(k, v));
+            }
         }
         let _ = write!(out, "{}\t{}\t", ids.join("|"), values.join("|"));
+        for cells in attrs {
+            let _ = write!(out, "{}\t", cells.join("|"));
+        }
     }
 }

@@ -154,7 +154,13 @@ fn line_strategy() -> impl Strategy<Value = String> {
                     ),
                 ],
                 proptest::collection::vec(
-                    (id_strategy(), id_strategy(), id_strategy(), 0..LABELS.len()),
+                    (
+                        id_strategy(),
+                        id_strategy(),
+                        id_strategy(),
+                        0..LABELS.len(),
+                        proptest::option::of("[a-z ’😀\n]{0,6}"),
+                    ),
                     0..3,
                 ),
                 id_strategy(),
@@ -168,7 +174,7 @@ fn line_strategy() -> impl Strategy<Value = String> {
         .prop_map(|(text, (key, spans), rels, id, meta, order)| {
             let rels: Vec<Value> = rels
                 .into_iter()
-                .filter_map(|(rid, from, to, l)| {
+                .filter_map(|(rid, from, to, l, note)| {
                     let mut o = Map::new();
                     if let Some(rid) = rid {
                         o.insert("id".into(), rid);
@@ -176,6 +182,9 @@ fn line_strategy() -> impl Strategy<Value = String> {
                     o.insert("from".into(), from?);
                     o.insert("to".into(), to?);
                     o.insert("label".into(), json!(LABELS[l]));
+                    if let Some(note) = note {
+                        o.insert("note".into(), json!(note));
+                    }
                     Some(Value::Object(o))
                 })
                 .collect();
