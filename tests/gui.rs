@@ -2076,6 +2076,7 @@ fn relate_on_disk(root: &Path, doc: &str, from: &str, to: &str, label: &str) {
         to: span_of(to),
         annotator: "tester".into(),
         created: chrono::Utc::now(),
+        note: None,
     };
     s.workspace
         .apply(Command::AddRelation { doc: id, relation }, "Relate")
@@ -2342,4 +2343,86 @@ fn ctrl_drag_and_ctrl_j_add_fragments_to_the_selected_span() {
     drag(&mut h, antwerp, antwerp + 3, Modifiers::NONE);
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::J);
     assert_eq!(fragments(&h, "GPE"), ["Brussels", "Antwerp"]);
+}
+
+/// Issue 7.1–7.3 on the sample project: its arcs are drawn on the first run; the
+/// chooser offers only the types of entitle.toml whose argument labels fit and takes a
+/// type's key; a type's key relabels the selected relation; the inspector shows the
+/// schema's attributes for the span's label and sets a flag (model and disk).
+#[test]
+fn the_sample_schema_drives_the_chooser_the_relation_keys_and_the_inspector() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(None, dir.path());
+    let doc = entitle::project::sample::ANNOTATED_DOC;
+    assert_eq!(h.state().current_doc().unwrap().as_str(), doc);
+    let arcs_drawn = (1..=5)
+        .filter(|i| {
+            h.state()
+                .relation_label_rect(entitle::model::RelationId(*i))
+                .is_some()
+        })
+        .count();
+    assert!(
+        arcs_drawn >= 3,
+        "the sample's arcs are drawn ({arcs_drawn})"
+    );
+    // Gábor Szalai (PER) → European Union (ORG): Head_of and Member_of fit; m takes
+    // Member_of at once.
+    let (gs, _) = find(&h, "Gábor Szalai");
+    let (eu, _) = find(&h, "European Union");
+    click(&mut h, gs + 1);
+    key(&mut h, egui::Key::R);
+    click(&mut h, eu + 3);
+    assert!(h.state().relation_chooser_open());
+    assert!(h.query_by_label_contains("Head_of").is_some());
+    assert!(h.query_by_label_contains("Member_of").is_some());
+    assert!(
+        h.query_by_label_contains("Spouse").is_none(),
+        "PER -> ORG only"
+    );
+    h.event(Event::Text("m".into()));
+    h.run();
+    assert!(!h.state().relation_chooser_open());
+    let has = |h: &Harness<'_, EntitleApp>, t: &str| {
+        model_relations(h, doc).iter().any(|r| {
+            r == &(
+                t.to_string(),
+                "Gábor Szalai".to_string(),
+                "European Union".to_string(),
+            )
+        })
+    };
+    assert!(has(&h, "Member_of"));
+    // The new relation is selected: h relabels it Head_of.
+    key(&mut h, egui::Key::H);
+    assert!(has(&h, "Head_of") && !has(&h, "Member_of"));
+    // The inspector on Friday (DATE): certainty and negated from the schema.
+    let (friday, _) = find(&h, "Friday");
+    click(&mut h, friday + 1);
+    key(&mut h, egui::Key::F2);
+    key(&mut h, egui::Key::Escape);
+    h.get_by_label("negated").click();
+    h.run();
+    let attrs = |h: &Harness<'_, EntitleApp>| {
+        let d = h
+            .state()
+            .session()
+            .unwrap()
+            .workspace
+            .doc(&DocId::new(doc).unwrap())
+            .unwrap();
+        d.set
+            .iter()
+            .find(|s| s.range.start() == friday)
+            .unwrap()
+            .attributes()
+            .to_vec()
+    };
+    assert_eq!(attrs(&h), [("negated".to_string(), "true".to_string())]);
+    assert!(h.query_by_label("certainty").is_some());
+    assert!(h.state_mut().flush());
+    let file =
+        std::fs::read_to_string(sample_root(&dir).join(format!("annotations/tester/{doc}.json")))
+            .unwrap();
+    assert!(file.contains("negated"), "{file}");
 }

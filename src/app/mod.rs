@@ -408,11 +408,7 @@ impl EntitleApp {
         for p in self.keymap.problems.clone() {
             self.message(Severity::Warning, p);
         }
-        self.colors = schema
-            .labels
-            .iter()
-            .map(|l| (l.name.to_string(), l.color))
-            .collect();
+        self.set_schema_view(&schema);
         self.prefs.last_project = Some(session.project.root().to_path_buf());
         panels::files::remember_recent(&mut self.prefs.recent, session.project.root());
         for n in session.take_notices() {
@@ -431,6 +427,45 @@ impl EntitleApp {
         }
     }
 
+    /// Colours of labels and relation types, the relation types and attributes on
+    /// offer, from the schema.
+    fn set_schema_view(&mut self, schema: &crate::model::Schema) {
+        // Relation types first: a label of the same name keeps its own colour.
+        self.colors = schema
+            .relations
+            .iter()
+            .map(|r| (r.name.to_string(), r.color))
+            .chain(schema.labels.iter().map(|l| (l.name.to_string(), l.color)))
+            .collect();
+        self.relation_types = schema
+            .relations
+            .iter()
+            .map(|r| panels::relations::RelType {
+                name: r.name.clone(),
+                color: r.color,
+                hotkey: r.hotkey.clone(),
+                symmetric: r.symmetric,
+                from: r.from.clone(),
+                to: r.to.clone(),
+            })
+            .collect();
+        self.attribute_defs = schema
+            .attributes
+            .iter()
+            .map(|a| panels::inspector::AttrDef {
+                name: a.name.to_string(),
+                kind: match a.kind {
+                    crate::model::AttributeKind::Flag => panels::inspector::AttrKind::Flag,
+                    crate::model::AttributeKind::Choice => {
+                        panels::inspector::AttrKind::Choice(a.values.clone())
+                    }
+                    crate::model::AttributeKind::Text => panels::inspector::AttrKind::Text,
+                },
+                labels: a.labels.clone(),
+            })
+            .collect();
+    }
+
     /// Labels may have changed (an import adds new ones): rebuild colours and keys.
     pub(crate) fn refresh_schema(&mut self) {
         let Some(session) = self.session.as_ref() else {
@@ -438,11 +473,7 @@ impl EntitleApp {
         };
         let schema = session.project.schema();
         self.keymap = Keymap::new(&schema, self.keymap_text.as_deref());
-        self.colors = schema
-            .labels
-            .iter()
-            .map(|l| (l.name.to_string(), l.color))
-            .collect();
+        self.set_schema_view(&schema);
     }
 
     /// Make `id` the document on screen (opening it if needed).

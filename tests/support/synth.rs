@@ -227,6 +227,7 @@ pub fn write_project_with_relations(
                 to: ids[i + 1 + k % 3],
                 annotator: "synth".into(),
                 created: DateTime::<Utc>::from_timestamp(0, 0).unwrap_or_default(),
+                note: None,
             });
         }
     }

@@ -216,6 +216,9 @@ impl EntitleApp {
             format!("To: {}", text(r.to)),
             format!("By {}, {}", r.annotator, r.created.format("%Y-%m-%d %H:%M")),
         ];
+        if let Some(n) = r.note.as_deref() {
+            lines.push(format!("Note: {n}"));
+        }
         Some((rid, lines))
     }
 }

@@ -181,6 +181,7 @@ impl EntitleApp {
             to,
             annotator: session.annotator().into(),
             created: chrono::Utc::now(),
+            note: None,
         };
         let doc = view.id.clone();
         match session.workspace.apply(
