@@ -64,11 +64,14 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// A query folded like a name, except that one trailing space is kept: "paris " is
-/// typed on the way to "Paris Gare de Lyon" and should no longer offer "Parisii".
+/// A query folded like a name, except that one trailing space is kept when the query
+/// ends in white space: "paris " is typed on the way to "Paris Gare de Lyon" and
+/// should no longer offer "Parisii". (Only then: a name that ends in a space and a
+/// BOM folds to no trailing space, and typing that name must find it.)
 pub(super) fn fold_query(query: &str) -> String {
     let mut out = String::with_capacity(query.len());
-    if fold_into(query, &mut out) {
+    if fold_into(query, &mut out) && query.ends_with(|c: char| c.is_whitespace() || c.is_control())
+    {
         out.push(' ');
     }
     out

@@ -103,6 +103,20 @@ impl Kb {
         out
     }
 
+    /// How many keys (words of names and aliases) start with the folded `query`: what
+    /// a completion for it chooses from.
+    pub fn prefix_hits(&self, query: &str) -> usize {
+        let q = fold_query(query);
+        if q.is_empty() {
+            return 0;
+        }
+        let q = q.as_bytes();
+        let lo = self
+            .keys
+            .partition_point(|&p| self.cmp_prefix(p, q) == Ordering::Less);
+        self.keys[lo..].partition_point(|&p| self.cmp_prefix(p, q) == Ordering::Equal)
+    }
+
     /// Entries whose id is `q`, or whose db and id are `db:id`.
     fn id_matches(&self, q: &str, limit: usize) -> Vec<u32> {
         if q.contains(char::is_whitespace) {

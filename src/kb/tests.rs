@@ -389,6 +389,20 @@ fn builder_refuses_entries_without_id_db_or_letters_and_keeps_going() {
 }
 
 #[test]
+fn a_name_is_found_by_itself_even_ending_in_something_folding_drops() {
+    // Found by the fuzzer: a space then a BOM folded to "htion", the query to "htion ".
+    let kb = Kb::from_entries(&[
+        entry("kb", "90", "htion \u{feff}", &[]),
+        entry("kb", "91", "ab \u{640}", &[]),
+    ]);
+    for i in 0..kb.len() {
+        let name = kb.entry(i).unwrap().name;
+        assert_eq!(kb.complete(&name, 5)[0].entry, i, "{name:?}");
+        assert_eq!(kb.complete(&name, 5)[0].kind, MatchKind::Exact);
+    }
+}
+
+#[test]
 fn big_ranges_give_the_same_best_as_a_full_sort() {
     // Enough keys for many blocks, with names of many lengths, all starting with "a".
     let entries: Vec<KbEntry> = (0..5_000)
