@@ -41,6 +41,7 @@ pub mod cli;
 pub mod edit;
 pub mod formats;
 pub mod fsio;
+pub mod kb;
 pub mod model;
 pub mod project;
 pub mod search;
