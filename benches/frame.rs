@@ -137,9 +137,10 @@ fn bench_scroll(c: &mut Criterion) {
             dt
         })
     });
-    // The frames measured really scrolled through the document.
+    // The frames measured really scrolled through the document (when this benchmark
+    // ran: a name filter may skip it).
     assert!(
-        starts.len() > 100,
+        starts.is_empty() || starts.len() > 100,
         "the wheel did not scroll: {} positions",
         starts.len()
     );
@@ -246,7 +247,7 @@ fn bench_relations(c: &mut Criterion) {
         source: egui::MouseWheelSource::Wheel,
     };
     let pointer = Event::PointerMoved(Pos2::new(700.0, 400.0));
-    let mut arcs_seen = 0usize;
+    let (mut arcs_seen, mut frames) = (0usize, 0usize);
     g.sample_size(100);
     g.bench_function("wheel_step", |b| {
         b.iter(|| {
@@ -255,11 +256,15 @@ fn bench_relations(c: &mut Criterion) {
             }
             let dt = frame(&ctx, &mut app, vec![pointer.clone(), wheel.clone()]);
             arcs_seen += usize::from(app.visible_arcs() > 0);
+            frames += 1;
             dt
         })
     });
     // The frames measured drew arcs.
-    assert!(arcs_seen > 0, "no arc was drawn while scrolling");
+    assert!(
+        frames == 0 || arcs_seen > 0,
+        "no arc was drawn while scrolling"
+    );
     // Two spans on screen with no relation between them.
     app.scroll_to_char(len / 2);
     frame(&ctx, &mut app, vec![]);

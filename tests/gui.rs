@@ -2239,6 +2239,12 @@ fn inspector_edits_the_note_and_links_of_the_selected_span() {
     let p = dir.path().join("wire");
     std::fs::create_dir_all(&p).unwrap();
     std::fs::write(p.join("a.txt"), "Ingrid Vos 🎉 visited Brussels.\r\n").unwrap();
+    std::fs::create_dir_all(p.join("kb")).unwrap();
+    std::fs::write(
+        p.join("kb/wikidata.csv"),
+        "id,name,aliases\r\nQ239,Brussels,Bruxelles|Brussel\r\nQ240,Brussels-Capital Region,\r\nQ1297,Île-de-France,\r\n",
+    )
+    .unwrap();
     annotate_on_disk(&p, &[("a", "Brussels", 0, "GPE")]);
     let mut h = app(Some(p.join("a.txt")), dir.path());
     let (b, _) = find(&h, "Brussels");
@@ -2273,18 +2279,36 @@ fn inspector_edits_the_note_and_links_of_the_selected_span() {
         Some("capital of Belgium, “EU seat”")
     );
     assert_eq!(model_spans(&h, "a").len(), 1, "typing made no span");
-    // A link typed by hand.
+    // A link from the knowledge base: an alias, typed in part, completes (loaded in
+    // the background); Enter takes the first completion.
+    wait_until(&mut h, "the knowledge base is loaded", |a| {
+        a.kb_entries() == Some(3)
+    });
     h.get_by_label("Add").focus();
     h.run();
-    h.event(Event::Text("wikidata:Q239".into()));
+    h.event(Event::Text("bruxel".into()));
     h.run();
+    assert!(
+        h.query_by_label_contains("wikidata:Q239 Brussels")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("Q1297").is_none());
     key(&mut h, egui::Key::Enter);
     h.run();
     assert_eq!(details(&h).1, ["wikidata:Q239"]);
+    // One typed as db:id, with no entry in the knowledge base.
+    h.get_by_label("Add").focus();
+    h.run();
+    h.event(Event::Text("geonames:2800866".into()));
+    h.run();
+    key(&mut h, egui::Key::Enter);
+    h.run();
+    assert_eq!(details(&h).1, ["wikidata:Q239", "geonames:2800866"]);
     assert!(h.state_mut().flush());
     let file = std::fs::read_to_string(p.join("annotations/tester/a.json")).unwrap();
     assert!(file.contains("EU seat") && file.contains("Q239"), "{file}");
-    // Undo takes the link back, then the note.
+    // Undo takes the links back, then the note.
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
     assert!(details(&h).1.is_empty());
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);

@@ -176,6 +176,7 @@ pub struct EntitleApp {
     pub(crate) relation_draft: Option<panels::relations::RelationDraft>,
     pub(crate) relation_types: Vec<panels::relations::RelType>,
     pub(crate) inspector: panels::inspector::Inspector,
+    pub(crate) kb: panels::inspector::KbState,
     /// A text field had the keyboard at the end of the last frame.
     text_had_focus: bool,
     pub(crate) attribute_defs: Vec<panels::inspector::AttrDef>,
@@ -259,6 +260,7 @@ impl EntitleApp {
             relation_draft: None,
             relation_types: Vec::new(),
             inspector: Default::default(),
+            kb: Default::default(),
             text_had_focus: false,
             attribute_defs: Vec::new(),
             suggest: Default::default(),
@@ -419,6 +421,7 @@ impl EntitleApp {
         self.project_search = None;
         self.session = Some(session);
         self.start_suggestions();
+        self.start_kb();
         self.view = None;
         self.filter_key = None;
         self.scroll_offsets.clear();
@@ -597,6 +600,7 @@ impl EntitleApp {
         self.handle_keys(&ctx);
         self.dispatch_pending();
         self.tick_suggestions();
+        self.tick_kb();
         self.refresh_find();
         self.texts.poll();
         if let Some(s) = self.session.as_mut() {
@@ -972,6 +976,13 @@ impl EntitleApp {
     /// piece when the arc spans rows).
     pub fn relation_label_rect(&self, id: crate::model::RelationId) -> Option<egui::Rect> {
         self.view.as_ref()?.layout.as_ref()?.relation_label_rect(id)
+    }
+    /// Entries of the project's knowledge bases, once loaded.
+    pub fn kb_entries(&self) -> Option<usize> {
+        match &self.kb {
+            panels::inspector::KbState::Ready { kb, .. } => Some(kb.len()),
+            _ => None,
+        }
     }
     /// How many arc pieces were drawn in the last frame.
     pub fn visible_arcs(&self) -> usize {

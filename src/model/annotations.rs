@@ -272,6 +272,8 @@ pub struct AnnotationSet {
     max_len: usize,
     next_id: u64,
     relations: Vec<Relation>,
+    /// Relation ids in use (a file with thousands of relations loads in O(n)).
+    relation_ids: rustc_hash::FxHashSet<RelationId>,
     next_relation_id: u64,
     pub status: DocStatus,
     /// Suggestions the analyst rejected here (offsets and label): never proposed again,
@@ -388,6 +390,7 @@ impl AnnotationSet {
             max_len,
             next_id,
             relations: Vec::new(),
+            relation_ids: Default::default(),
             next_relation_id: 1,
             status: DocStatus::New,
             rejected: Vec::new(),
@@ -583,7 +586,7 @@ impl AnnotationSet {
     }
     /// Add a relation between two spans of this set.
     pub fn insert_relation(&mut self, r: Relation) -> Result<(), SetError> {
-        if self.relation(r.id).is_some() {
+        if self.relation_ids.contains(&r.id) {
             return Err(SetError::DuplicateRelationId(r.id));
         }
         for end in [r.from, r.to] {
@@ -595,6 +598,7 @@ impl AnnotationSet {
             }
         }
         self.next_relation_id = self.next_relation_id.max(r.id.0 + 1);
+        self.relation_ids.insert(r.id);
         self.relations.push(r);
         Ok(())
     }
@@ -604,6 +608,7 @@ impl AnnotationSet {
             .iter()
             .position(|r| r.id == id)
             .ok_or(SetError::UnknownRelation(id))?;
+        self.relation_ids.remove(&id);
         Ok(self.relations.remove(at))
     }
     /// Relations that start or end at a span.

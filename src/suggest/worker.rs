@@ -100,6 +100,9 @@ pub fn pending_as_suggestions(pending: &[Pending]) -> Vec<Suggestion> {
         .collect()
 }
 
+/// How long the worker waits after a project is opened before it reads and learns.
+const LOAD_DELAY: std::time::Duration = std::time::Duration::from_millis(400);
+
 fn run(requests: Receiver<Request>, replies: Sender<Reply>, wake: impl Fn()) {
     let mut examples: HashMap<DocId, OwnedExample> = HashMap::new();
     let mut gazetteers = Arc::new(super::gazetteer::Gazetteers::default());
@@ -112,6 +115,20 @@ fn run(requests: Receiver<Request>, replies: Sender<Reply>, wake: impl Fn()) {
         // newest question per document.
         let mut batch = vec![first];
         batch.extend(requests.try_iter());
+        // A project just opened: let its first frames have the machine (reading every
+        // annotation file and training is seconds of work on a big project), and do
+        // nothing at all if it is closed again meanwhile (the handle dropped).
+        if batch.iter().any(|r| matches!(r, Request::Load { .. })) {
+            let until = std::time::Instant::now() + LOAD_DELAY;
+            loop {
+                let left = until.saturating_duration_since(std::time::Instant::now());
+                match requests.recv_timeout(left) {
+                    Ok(r) => batch.push(r),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            }
+        }
         let mut changed = false;
         let mut problems = Vec::new();
         let mut asks: Vec<Request> = Vec::new();

@@ -457,14 +457,100 @@ fn links_ui(app: &mut EntitleApp, ui: &mut egui::Ui, s: &Shown) {
     }
 }
 
+/// The project's knowledge bases (kb/), loaded on their own thread.
+#[derive(Default)]
+pub(crate) enum KbState {
+    #[default]
+    None,
+    Loading(std::sync::mpsc::Receiver<(crate::kb::Kb, Vec<crate::kb::KbProblem>)>),
+    Ready {
+        kb: std::sync::Arc<crate::kb::Kb>,
+        problems: Vec<String>,
+    },
+}
+
+/// Completions shown under the link field.
+const COMPLETIONS: usize = 8;
+
 impl EntitleApp {
-    /// Knowledge-base entries for what is typed in the link field.
-    pub(crate) fn complete_link(&self, _query: &str) -> Vec<Normalization> {
-        Vec::new()
+    /// Start loading the project's knowledge bases (a new project).
+    pub(crate) fn start_kb(&mut self) {
+        self.kb = match self.session.as_ref() {
+            Some(s) => KbState::Loading(crate::kb::spawn_load(s.project.root().to_path_buf())),
+            None => KbState::None,
+        };
     }
-    /// Whether the knowledge files are loading, loaded (how many), or had problems.
+
+    /// Once a frame: take the loaded knowledge bases when they arrive.
+    pub(crate) fn tick_kb(&mut self) {
+        let KbState::Loading(rx) = &self.kb else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok((kb, problems)) => {
+                let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                if let Some(first) = problems.first() {
+                    let more = match problems.len() {
+                        1 => String::new(),
+                        n => format!(" (and {} more)", n - 1),
+                    };
+                    self.message(
+                        crate::session::Severity::Warning,
+                        format!("Knowledge base: {first}{more}"),
+                    );
+                }
+                self.kb = KbState::Ready {
+                    kb: std::sync::Arc::new(kb),
+                    problems,
+                };
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                // Still loading: look again soon.
+                self.egui_ctx
+                    .request_repaint_after(std::time::Duration::from_millis(100));
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => self.kb = KbState::None,
+        }
+    }
+
+    /// Knowledge-base entries for what is typed in the link field.
+    pub(crate) fn complete_link(&self, query: &str) -> Vec<Normalization> {
+        let KbState::Ready { kb, .. } = &self.kb else {
+            return Vec::new();
+        };
+        if query.trim().is_empty() {
+            return Vec::new();
+        }
+        kb.complete(query.trim(), COMPLETIONS)
+            .into_iter()
+            .map(|c| Normalization {
+                db: c.db,
+                id: c.id,
+                name: Some(c.name),
+            })
+            .collect()
+    }
+
+    /// Whether the knowledge files are loading or how much is loaded.
     pub(crate) fn kb_state_line(&self) -> Option<String> {
-        None
+        match &self.kb {
+            KbState::None => None,
+            KbState::Loading(_) => Some("Loading the knowledge bases in kb/…".into()),
+            KbState::Ready { kb, problems } if kb.is_empty() && problems.is_empty() => Some(
+                "No knowledge bases: put CSV, TSV or JSONL files of id, name, aliases in the project's kb/ folder to complete links.".into(),
+            ),
+            KbState::Ready { kb, problems } => Some(format!(
+                "{} entries from {} knowledge-base files ({:.0} MB){}",
+                kb.len(),
+                kb.files().len(),
+                kb.memory_usage() as f64 / 1e6,
+                if problems.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {} lines could not be read", problems.len())
+                }
+            )),
+        }
     }
 }
 
