@@ -2420,6 +2420,44 @@ fn the_sample_schema_drives_the_chooser_the_relation_keys_and_the_inspector() {
     // The new relation is selected: h relabels it Head_of.
     key(&mut h, egui::Key::H);
     assert!(has(&h, "Head_of") && !has(&h, "Member_of"));
+    // A drag from Ingrid Vos's label tag onto Gábor Szalai: PER - PER, Spouse only.
+    let ids = |h: &Harness<'_, EntitleApp>, text: &str| {
+        let (c, _) = find(h, text);
+        h.state()
+            .session()
+            .unwrap()
+            .workspace
+            .doc(&DocId::new(doc).unwrap())
+            .unwrap()
+            .set
+            .iter()
+            .find(|s| s.range.start() == c)
+            .unwrap()
+            .id
+    };
+    let tag = h.state().tag_rect(ids(&h, "Ingrid Vos")).unwrap().center();
+    let target = center(&h, gs + 2);
+    h.hover_at(tag);
+    button(&h, tag, true, Modifiers::NONE);
+    h.run();
+    h.hover_at(egui::pos2(
+        (tag.x + target.x) / 2.0,
+        (tag.y + target.y) / 2.0,
+    ));
+    h.run();
+    h.hover_at(target);
+    button(&h, target, false, Modifiers::NONE);
+    h.run();
+    assert!(h.state().relation_chooser_open());
+    assert!(h.query_by_label_contains("Spouse").is_some());
+    assert!(h.query_by_label_contains("Head_of").is_none());
+    h.event(Event::Text("s".into()));
+    h.run();
+    assert!(
+        model_relations(&h, doc)
+            .iter()
+            .any(|r| r == &("Spouse".into(), "Ingrid Vos".into(), "Gábor Szalai".into()))
+    );
     // The inspector on Friday (DATE): certainty and negated from the schema.
     let (friday, _) = find(&h, "Friday");
     click(&mut h, friday + 1);
@@ -2449,4 +2487,56 @@ fn the_sample_schema_drives_the_chooser_the_relation_keys_and_the_inspector() {
         std::fs::read_to_string(sample_root(&dir).join(format!("annotations/tester/{doc}.json")))
             .unwrap();
     assert!(file.contains("negated"), "{file}");
+}
+
+/// Issue 7.2: thirty relations in one paragraph (neighbours and longer links, some
+/// running to the next row) are stacked so that no two arc labels overlap, and they
+/// are still drawn, apart, after a resize and a zoom.
+#[test]
+fn thirty_relations_in_a_paragraph_keep_their_labels_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wire");
+    std::fs::create_dir_all(&p).unwrap();
+    let names: Vec<String> = (0..24).map(|i| format!("Nasser{i:02}")).collect();
+    let text = format!("“{}” met on Friday 🎉 and signed.\r\n", names.join(" and "));
+    std::fs::write(p.join("a.txt"), &text).unwrap();
+    let spans: Vec<(&str, &str, usize, &str)> =
+        names.iter().map(|n| ("a", n.as_str(), 0, "PER")).collect();
+    annotate_on_disk(&p, &spans);
+    let mut pairs: Vec<(usize, usize)> = (0..23).map(|i| (i, i + 1)).collect();
+    pairs.extend((0..7).map(|i| (i * 3, i * 3 + 4)));
+    assert_eq!(pairs.len(), 30);
+    for (a, b) in &pairs {
+        relate_on_disk(
+            &p,
+            "a",
+            &names[*a],
+            &names[*b],
+            if a % 2 == 0 { "Knows" } else { "Met" },
+        );
+    }
+    let mut h = app(Some(p.join("a.txt")), dir.path());
+    let check = |h: &mut Harness<'_, EntitleApp>, when: &str| {
+        // The band grows over a few frames to what the busiest row needs.
+        for _ in 0..4 {
+            h.run();
+        }
+        let rects: Vec<egui::Rect> = (1..=30)
+            .filter_map(|i| h.state().relation_label_rect(entitle::model::RelationId(i)))
+            .collect();
+        assert_eq!(rects.len(), 30, "{when}: every relation's label is drawn");
+        for (i, a) in rects.iter().enumerate() {
+            for b in &rects[i + 1..] {
+                assert!(
+                    !a.shrink(0.5).intersects(b.shrink(0.5)),
+                    "{when}: labels overlap: {a:?} {b:?}"
+                );
+            }
+        }
+    };
+    check(&mut h, "at first");
+    h.set_size(egui::vec2(900.0, 700.0));
+    check(&mut h, "after a resize");
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Plus);
+    check(&mut h, "after zooming in");
 }

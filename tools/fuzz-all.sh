@@ -12,7 +12,7 @@ RUNS=${RUNS:-10000000}
 SECS=${SECONDS_EACH:-1800}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(config txt jsonl brat conll docbin label_studio webanno annotation_file patterns gazetteer)
+  targets=(config txt jsonl brat conll docbin label_studio webanno annotation_file patterns gazetteer kb)
 fi
 cargo +nightly fuzz build -O "${targets[@]}" >/dev/null 2>&1 || cargo +nightly fuzz build -O
 for t in "${targets[@]}"; do

@@ -130,6 +130,8 @@ pub(crate) struct DocView {
     pub relation_anchor: Option<SpanId>,
     /// The span the next selection becomes a fragment of (Ctrl+drag, Ctrl+J).
     pub fragment_of: Option<SpanId>,
+    /// A drag that started on this span's label tag: it draws a relation.
+    pub relation_drag: Option<SpanId>,
     /// Press position of a drag: char and cluster length.
     pub drag_anchor: Option<(usize, usize)>,
     pub hovered: Vec<SpanId>,
@@ -509,6 +511,7 @@ impl EntitleApp {
             selected_relation: None,
             relation_anchor: None,
             fragment_of: None,
+            relation_drag: None,
             drag_anchor: None,
             hovered: Vec::new(),
         });
@@ -976,6 +979,10 @@ impl EntitleApp {
     /// piece when the arc spans rows).
     pub fn relation_label_rect(&self, id: crate::model::RelationId) -> Option<egui::Rect> {
         self.view.as_ref()?.layout.as_ref()?.relation_label_rect(id)
+    }
+    /// Where span `id`'s label tag was drawn in the last frame.
+    pub fn tag_rect(&self, id: SpanId) -> Option<egui::Rect> {
+        self.view.as_ref()?.layout.as_ref()?.tag_rect(id)
     }
     /// Entries of the project's knowledge bases, once loaded.
     pub fn kb_entries(&self) -> Option<usize> {

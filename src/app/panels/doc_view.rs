@@ -137,7 +137,42 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         view.selection = None;
         on_arc = true;
     }
-    if drag(ui, &response, view, &doc, &input) {
+    // A drag from a span's label tag draws a relation to the span it ends on.
+    if response.drag_started()
+        && app.relation_draft.is_none()
+        && let Some(from) = input.press_origin.and_then(|p| layout.tag_at(p))
+    {
+        view.relation_drag = Some(from);
+        view.selected_span = Some(from);
+        view.selection = None;
+    }
+    if let Some(from) = view.relation_drag {
+        let start = layout.tag_rect(from).map(|r| r.center());
+        if let (Some(a), Some(b)) = (start, input.pointer)
+            && response.dragged()
+        {
+            let stroke = egui::Stroke::new(2.0, ui.visuals().selection.stroke.color);
+            ui.painter().arrow(a, b - a, stroke);
+        }
+        if response.drag_stopped() {
+            view.relation_drag = None;
+            let target = input
+                .pointer
+                .and_then(|p| layout.char_at(p))
+                .and_then(|(c, _)| state.set.at(c).first().map(|s| s.id))
+                .filter(|to| *to != from);
+            if let Some(to) = target {
+                view.selected_span = Some(to);
+                app.relation_draft = Some(super::relations::RelationDraft {
+                    from,
+                    to: Some(to),
+                    filter: String::new(),
+                    cursor: 0,
+                    at: input.pointer,
+                });
+            }
+        }
+    } else if drag(ui, &response, view, &doc, &input) {
         app.pending.push(Action::AddFragment);
     }
     if !on_arc {

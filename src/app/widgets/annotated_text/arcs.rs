@@ -313,6 +313,22 @@ pub(super) fn paint_arcs(
 }
 
 impl DocLayout {
+    /// The span whose label tag is under `pos` (last frame).
+    pub fn tag_at(&self, pos: Pos2) -> Option<SpanId> {
+        self.tag_hits
+            .iter()
+            .rev()
+            .find(|(_, r)| r.contains(pos))
+            .map(|(id, _)| *id)
+    }
+    /// Where span `id`'s label tag was drawn (last frame).
+    pub fn tag_rect(&self, id: SpanId) -> Option<Rect> {
+        self.tag_hits
+            .iter()
+            .find(|(s, _)| *s == id)
+            .map(|(_, r)| *r)
+    }
+
     /// Arc labels drawn in the last frame.
     pub fn arc_count(&self) -> usize {
         self.arc_hits.len()

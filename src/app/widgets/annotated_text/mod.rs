@@ -155,6 +155,9 @@ pub struct DocLayout {
     arc_index: arcs::ArcIndex,
     /// Where each arc's label was drawn in the last frame (clicks select relations).
     arc_hits: Vec<(RelationId, Rect)>,
+    /// Where each span's label tag was drawn in the last frame (a drag from a tag
+    /// draws a relation).
+    tag_hits: Vec<(SpanId, Rect)>,
 }
 
 impl DocLayout {
@@ -183,6 +186,7 @@ impl DocLayout {
             arc_levels: 0,
             arc_index: Default::default(),
             arc_hits: Vec::new(),
+            tag_hits: Vec::new(),
         }
     }
 
@@ -461,6 +465,7 @@ impl DocLayout {
             sel_stroke,
             background: ui.visuals().extreme_bg_color,
         };
+        let mut tag_hits = Vec::new();
         for (i, geom) in &visible {
             let top = rect.min + vec2(0.0, self.heights.top(*i));
             let block = self.blocks[*i];
@@ -472,6 +477,7 @@ impl DocLayout {
                 metrics,
                 overlay,
                 colors,
+                &mut tag_hits,
             );
             last = *i;
         }
@@ -509,6 +515,7 @@ impl DocLayout {
                 ui.ctx().request_repaint();
             }
         }
+        self.tag_hits = tag_hits;
         self.evict(first.saturating_sub(50)..last + 50);
         response
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text"));

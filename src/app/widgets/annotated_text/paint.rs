@@ -256,7 +256,12 @@ impl BlockPainter<'_, '_> {
 
     /// Step 4: label tags above each span's first character, pushed right when they
     /// collide; suggestions' tags are italic and outlined, with no fill.
-    fn tags(&self, spans: &[(&Span, usize)], suggestions: &[(u32, f32, usize)]) {
+    fn tags(
+        &self,
+        spans: &[(&Span, usize)],
+        suggestions: &[(u32, f32, usize)],
+        tag_hits: &mut Vec<(crate::model::SpanId, Rect)>,
+    ) {
         let (geom, block, m, painter) = (self.geom, &self.block, self.m, self.painter);
         let tag_font = theme::tag_font();
         let mut next_free: HashMap<u32, f32> = HashMap::new();
@@ -283,6 +288,7 @@ impl BlockPainter<'_, '_> {
             *free = x + w + 2.0;
             let y = self.top.y + row as f32 * m.pitch() + m.arc_band;
             let r = Rect::from_min_size(pos2(self.top.x + x, y), vec2(w, m.tag_band - 1.0));
+            tag_hits.push((s.id, r));
             painter.rect_filled(r, 3.0, color);
             if self.overlay.selected_span == Some(s.id) {
                 painter.rect_stroke(
@@ -352,6 +358,7 @@ pub(super) fn paint_block(
     m: &Metrics,
     overlay: &Overlay<'_>,
     colors: Colors,
+    tag_hits: &mut Vec<(crate::model::SpanId, Rect)>,
 ) {
     let spans = nested_spans(overlay, &block);
     let p = BlockPainter {
@@ -368,5 +375,5 @@ pub(super) fn paint_block(
     painter.galley(top, geom.galley.clone(), colors.text);
     p.underlines(&spans);
     let suggestions = p.suggestions();
-    p.tags(&spans, &suggestions);
+    p.tags(&spans, &suggestions, tag_hits);
 }
