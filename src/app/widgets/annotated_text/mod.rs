@@ -469,7 +469,7 @@ impl DocLayout {
         for (i, geom) in &visible {
             let top = rect.min + vec2(0.0, self.heights.top(*i));
             let block = self.blocks[*i];
-            paint_block(
+            tag_hits.extend(paint_block(
                 &painter,
                 geom,
                 block.start..block.end,
@@ -477,8 +477,7 @@ impl DocLayout {
                 metrics,
                 overlay,
                 colors,
-                &mut tag_hits,
-            );
+            ));
             last = *i;
         }
         if self.arc_levels > 0 {

@@ -358,8 +358,7 @@ pub(super) fn paint_block(
     m: &Metrics,
     overlay: &Overlay<'_>,
     colors: Colors,
-    tag_hits: &mut Vec<(crate::model::SpanId, Rect)>,
-) {
+) -> Vec<(crate::model::SpanId, Rect)> {
     let spans = nested_spans(overlay, &block);
     let p = BlockPainter {
         painter,
@@ -375,5 +374,7 @@ pub(super) fn paint_block(
     painter.galley(top, geom.galley.clone(), colors.text);
     p.underlines(&spans);
     let suggestions = p.suggestions();
-    p.tags(&spans, &suggestions, tag_hits);
+    let mut tag_hits = Vec::new();
+    p.tags(&spans, &suggestions, &mut tag_hits);
+    tag_hits
 }
