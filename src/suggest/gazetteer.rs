@@ -164,16 +164,32 @@ fn parse_table(text: &str, delimiter: u8, entries: &mut Vec<Entry>, problems: &m
         .quoting(delimiter == b',')
         .from_reader(text.as_bytes());
     let mut first = true;
+    // The csv reader's record position is where the previous record ended, before the
+    // blank lines it skips: the line is counted from the first byte after those
+    // (incrementally, so a million-line file stays linear).
+    let (mut counted_to, mut newlines) = (0usize, 0usize);
+    let mut line_at = |byte: u64| {
+        let bytes = text.as_bytes();
+        let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        if at >= counted_to {
+            newlines += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count();
+            counted_to = at;
+        }
+        newlines + 1
+    };
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push(Some(line.max(1)), format!("cannot be read: {e}"));
+                let line = e.position().map_or(1, |p| line_at(p.byte()));
+                problems.push(Some(line), format!("cannot be read: {e}"));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record.position().map_or(1, |p| line_at(p.byte()));
         let header = first
             && record
                 .get(0)
@@ -501,5 +517,14 @@ mod tests {
         assert_eq!(p[0].line, Some(2));
         let (g, p) = Gazetteers::load_dir(&dir.path().join("missing"));
         assert!(g.is_empty() && p.is_empty());
+    }
+
+    #[test]
+    fn bad_lines_are_named_by_their_own_line_after_blank_lines_and_crlf() {
+        let text = "term,label\r\nHoms,GPE\r\n\r\n\r\nBad\r\n“Aleppo”,\r\nIdlib,GPE\r\n\r\nlast";
+        let (entries, p) = parse(text.as_bytes(), Path::new("g.csv"));
+        assert_eq!(entries.len(), 2);
+        let lines: Vec<Option<usize>> = p.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [Some(5), Some(6), Some(9)], "{p:?}");
     }
 }
