@@ -2540,3 +2540,50 @@ fn thirty_relations_in_a_paragraph_keep_their_labels_apart() {
     key_mod(&mut h, Modifiers::COMMAND, egui::Key::Plus);
     check(&mut h, "after zooming in");
 }
+
+/// Issue 7.1 in the label editor: relation types and attributes are added, edited
+/// (argument labels, keys, symmetry) and removed there, each one undo step, and
+/// entitle.toml follows; a label the project lacks is refused with the reason.
+#[test]
+fn the_label_editor_edits_relation_types_and_attributes() {
+    let (dir, mut h) = sample();
+    let toml = |dir: &tempfile::TempDir| {
+        let text = std::fs::read_to_string(sample_root(dir).join("entitle.toml")).unwrap();
+        entitle::project::ProjectConfig::parse(&text).unwrap()
+    };
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::L);
+    retype(&mut h, "New relation type", "Works_for");
+    let c = toml(&dir);
+    assert!(c.relations.iter().any(|r| r.name == "Works_for"), "{c:?}");
+    retype(&mut h, "Works_for from labels", "PER");
+    retype(&mut h, "Works_for to labels", "ORG, GPE");
+    let c = toml(&dir);
+    let w = c.relations.iter().find(|r| r.name == "Works_for").unwrap();
+    assert_eq!(w.from, ["PER"]);
+    assert_eq!(w.to, ["ORG", "GPE"]);
+    // A label the project does not have: refused, said, nothing changed.
+    retype(&mut h, "Works_for to labels", "COMPANY");
+    assert!(h.query_by_label_contains("COMPANY").is_some());
+    let w = toml(&dir)
+        .relations
+        .into_iter()
+        .find(|r| r.name == "Works_for")
+        .unwrap();
+    assert_eq!(w.to, ["ORG", "GPE"]);
+    // Attributes: add one (a flag), give it labels.
+    retype(&mut h, "New attribute", "quoted");
+    retype(&mut h, "quoted labels", "PER ORG");
+    let c = toml(&dir);
+    let q = c.attributes.iter().find(|a| a.name == "quoted").unwrap();
+    assert_eq!(q.labels, ["PER", "ORG"]);
+    // Undo (the window closed first) takes the last change back, on disk too.
+    key(&mut h, egui::Key::Escape);
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    wait_until(&mut h, "entitle.toml follows the undo", |_| {
+        toml(&dir)
+            .attributes
+            .iter()
+            .find(|a| a.name == "quoted")
+            .is_some_and(|a| a.labels.is_empty())
+    });
+}

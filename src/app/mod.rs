@@ -178,6 +178,7 @@ pub struct EntitleApp {
     pub(crate) relation_draft: Option<panels::relations::RelationDraft>,
     pub(crate) relation_types: Vec<panels::relations::RelType>,
     pub(crate) inspector: panels::inspector::Inspector,
+    pub(crate) schema_fields: panels::schema_editor::SchemaFields,
     pub(crate) kb: panels::inspector::KbState,
     /// A text field had the keyboard at the end of the last frame.
     text_had_focus: bool,
@@ -262,6 +263,7 @@ impl EntitleApp {
             relation_draft: None,
             relation_types: Vec::new(),
             inspector: Default::default(),
+            schema_fields: Default::default(),
             kb: Default::default(),
             text_had_focus: false,
             attribute_defs: Vec::new(),

@@ -76,6 +76,9 @@ pub fn label_editor_window(app: &mut EntitleApp, ctx: &egui::Context) {
         return;
     };
     let labels = session.workspace.labels().to_vec();
+    let schema = session.workspace.schema().clone();
+    let fields = &mut app.schema_fields;
+    let mut schema_change = None;
     let read_only = session.project.read_only_reason.clone();
     if editor.built_from != labels {
         editor.rows = labels
@@ -123,6 +126,8 @@ pub fn label_editor_window(app: &mut EntitleApp, ctx: &egui::Context) {
                         ask = Some(Ask::Add(editor.new_name.trim().to_string()));
                     }
                 });
+                ui.separator();
+                schema_change = super::schema_editor::schema_sections(ui, &schema, fields);
             });
             if let Some(p) = &editor.problem {
                 ui.colored_label(ui.visuals().warn_fg_color, p);
@@ -139,6 +144,9 @@ pub fn label_editor_window(app: &mut EntitleApp, ctx: &egui::Context) {
     }
     if let Some(a) = ask {
         app.carry_out(a, labels);
+    }
+    if let Some(c) = schema_change {
+        app.schema_change(c);
     }
 }
 

@@ -14,6 +14,7 @@ pub mod palette;
 pub mod project_search;
 pub mod reanchor;
 pub mod relations;
+pub mod schema_editor;
 pub mod shortcuts;
 pub mod status;
 pub mod status_bar;
