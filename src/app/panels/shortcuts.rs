@@ -63,7 +63,7 @@ const SECTIONS: &[Section] = &[
     },
     Section {
         title: "Labels",
-        prose: "A label key tags the selection, or relabels the selected span. Spans may nest and overlap; each is drawn as a fill with a bar below and its label above. Every change is one undo step, across documents. The label editor (Ctrl+L, Edit > Labels…) adds, renames, recolours, re-keys, orders and removes labels: a rename (or a merge into an existing label) changes every span of the project in one undo step, and removing a label in use says how many spans use it and asks first. The labels live in the project's entitle.toml, saved at once; an edit made to that file in another program is in force within a second.",
+        prose: "A label key tags the selection, or relabels the selected span. Spans may nest and overlap; each is drawn as a fill with a bar below and its label above. Every change is one undo step, across documents. The label editor (Ctrl+L, Edit > Labels…) adds, renames, recolours, re-keys, orders and removes labels: a rename (or a merge into an existing label) changes every span of the project in one undo step, and removing a label in use says how many spans use it and asks first. Relation types and attributes are edited in the same window, below the labels. The labels live in the project's entitle.toml, saved at once; an edit made to that file in another program is in force within a second.",
         actions: |a| {
             matches!(
                 a,
