@@ -2228,6 +2228,36 @@ fn relations_are_drawn_selected_reversed_deleted_and_made_from_the_keyboard() {
     h.run();
     h.run();
     assert!(h.state().relation_label_rect(rid).is_some());
+    // The inspector shows the selected relation and edits its note in place.
+    let label = h.state().relation_label_rect(rid).unwrap();
+    click_at(&mut h, label.center());
+    assert_eq!(h.state().selected_relation(), Some(rid));
+    key(&mut h, egui::Key::F2);
+    h.get_by_label("Note").focus();
+    h.run();
+    h.event(Event::Text("“heads” in the lead".into()));
+    h.run();
+    key(&mut h, egui::Key::Escape);
+    h.run();
+    let note = |h: &Harness<'_, EntitleApp>| {
+        h.state()
+            .session()
+            .unwrap()
+            .workspace
+            .doc(&DocId::new("a").unwrap())
+            .unwrap()
+            .set
+            .relation(rid)
+            .and_then(|r| r.note.clone())
+    };
+    assert_eq!(note(&h).as_deref(), Some("“heads” in the lead"));
+    assert_eq!(
+        h.state().selected_relation(),
+        Some(rid),
+        "Escape kept the selection"
+    );
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert_eq!(note(&h), None);
 }
 
 /// Issue 7.3: F2 opens the inspector with the keyboard in the selected span's note;

@@ -45,6 +45,11 @@ pub(crate) struct Inspector {
     note_focused: bool,
     /// One of the inspector's fields had the keyboard this frame.
     pub field_focused: bool,
+    /// The selected relation's note being typed (same rules as the span's).
+    rel: Option<(crate::model::DocId, RelationId)>,
+    rel_note: String,
+    rel_note_dirty: bool,
+    rel_note_focused: bool,
     /// Text attribute values being typed, by name.
     texts: Vec<(String, String)>,
     link: String,
@@ -173,6 +178,11 @@ impl EntitleApp {
 pub fn inspector_panel(app: &mut EntitleApp, ui: &mut egui::Ui) {
     let current = app.view.as_ref().and_then(|v| v.selected_span);
     app.commit_note(!app.inspector.open || current != app.inspector.span);
+    let current_rel = app
+        .view
+        .as_ref()
+        .and_then(|v| v.selected_relation.map(|r| (v.id.clone(), r)));
+    app.commit_relation_note(!app.inspector.open || current_rel != app.inspector.rel);
     app.inspector.field_focused = false;
     if !app.inspector.open {
         return;
@@ -191,6 +201,7 @@ pub fn inspector_panel(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 for l in lines {
                     ui.label(l);
                 }
+                relation_note_ui(app, ui, rid);
                 ui.weak("Shift+R reverses it, a relation type's key relabels it, Delete removes it.");
             } else {
                 ui.weak("Select a span (click it or Tab to it) or a relation (click its label on the arc) to see and edit it here.");
@@ -210,15 +221,12 @@ impl EntitleApp {
                 .map(|s| format!("{} “{}”", s.label, doc.slice(s.range.range())))
                 .unwrap_or_default()
         };
-        let mut lines = vec![
+        let lines = vec![
             format!("Type: {}", r.label),
             format!("From: {}", text(r.from)),
             format!("To: {}", text(r.to)),
             format!("By {}, {}", r.annotator, r.created.format("%Y-%m-%d %H:%M")),
         ];
-        if let Some(n) = r.note.as_deref() {
-            lines.push(format!("Note: {n}"));
-        }
         Some((rid, lines))
     }
 }
@@ -551,6 +559,60 @@ impl EntitleApp {
                 }
             )),
         }
+    }
+}
+
+/// The selected relation's note, edited in place.
+fn relation_note_ui(app: &mut EntitleApp, ui: &mut egui::Ui, rid: RelationId) {
+    let doc = app.view.as_ref().map(|v| v.id.clone());
+    let note = app
+        .session
+        .as_ref()
+        .zip(doc.as_ref())
+        .and_then(|(s, d)| s.workspace.doc(d))
+        .and_then(|d| d.set.relation(rid))
+        .and_then(|r| r.note.clone())
+        .unwrap_or_default();
+    let i = &mut app.inspector;
+    let key = doc.map(|d| (d, rid));
+    if i.rel != key {
+        i.rel = key;
+        i.rel_note = note.clone();
+        i.rel_note_dirty = false;
+    }
+    let heading = ui.strong("Note");
+    let r = ui
+        .add(
+            egui::TextEdit::multiline(&mut i.rel_note)
+                .desired_rows(2)
+                .hint_text("A note on this relation")
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(heading.id);
+    i.rel_note_dirty |= r.changed();
+    i.rel_note_focused = r.has_focus();
+    i.field_focused |= r.has_focus();
+    if !r.has_focus() && !i.rel_note_dirty && i.rel_note != note {
+        // Changed elsewhere (undo): show what the relation has.
+        i.rel_note = note;
+    }
+    app.commit_relation_note(false);
+}
+
+impl EntitleApp {
+    /// The relation note typed becomes the relation's (one undo step) once the field
+    /// has lost the keyboard or another relation is selected.
+    fn commit_relation_note(&mut self, force: bool) {
+        let i = &self.inspector;
+        if !i.rel_note_dirty || (i.rel_note_focused && !force) {
+            return;
+        }
+        let Some((doc, rid)) = i.rel.clone() else {
+            return;
+        };
+        self.inspector.rel_note_dirty = false;
+        let new = Some(self.inspector.rel_note.trim_end().to_string()).filter(|n| !n.is_empty());
+        self.change_relation_in(&doc, rid, |r| r.note = new, "Edit relation note");
     }
 }
 

@@ -332,12 +332,26 @@ impl EntitleApp {
     }
 
     fn change_relation(&mut self, rid: RelationId, f: impl FnOnce(&mut Relation), title: &str) {
-        let (Some(session), Some(view)) = (self.session.as_mut(), self.view.as_ref()) else {
+        let Some(doc) = self.view.as_ref().map(|v| v.id.clone()) else {
+            return;
+        };
+        self.change_relation_in(&doc, rid, f, title);
+    }
+
+    /// Change relation `rid` of `doc` (one undo step: remove, add the changed one).
+    pub(crate) fn change_relation_in(
+        &mut self,
+        doc: &crate::model::DocId,
+        rid: RelationId,
+        f: impl FnOnce(&mut Relation),
+        title: &str,
+    ) {
+        let Some(session) = self.session.as_mut() else {
             return;
         };
         let Some(old) = session
             .workspace
-            .doc(&view.id)
+            .doc(doc)
             .and_then(|d| d.set.relation(rid))
             .cloned()
         else {
@@ -348,7 +362,7 @@ impl EntitleApp {
         if new == old {
             return;
         }
-        let doc = view.id.clone();
+        let doc = doc.clone();
         let r = session.workspace.apply(
             Command::Batch(vec![
                 Command::RemoveRelation {
