@@ -32,6 +32,8 @@
 //!   cancellable), the document-list filter, annotate-all plans.
 //! - [`suggest`]: suggestion engines (same string, gazetteers, patterns, a tagger that
 //!   learns from the project's annotations).
+//! - [`kb`]: knowledge bases for entity linking (`kb/` files), completion of
+//!   normalisation ids.
 //! - [`formats`]: import and export of brat, CoNLL, spaCy, doccano, Label Studio,
 //!   Prodigy, WebAnno TSV, JSONL, CSV and plain text.
 //! - [`cli`]: headless subcommands.
