@@ -55,6 +55,8 @@ pub(crate) struct Inspector {
     link: String,
     /// Knowledge-base entries matching `link`.
     completions: Vec<Normalization>,
+    /// The link text `completions` were looked up for.
+    completed_for: String,
 }
 
 /// What the inspector edits this frame (read before the UI borrows the app).
@@ -424,7 +426,13 @@ fn links_ui(app: &mut EntitleApp, ui: &mut egui::Ui, s: &Shown) {
             )
             .labelled_by(l.id);
         app.inspector.field_focused |= r.has_focus();
-        let completions = app.complete_link(&app.inspector.link);
+        // Looked up when the text changes, not every frame the panel is drawn.
+        let completions = if app.inspector.completed_for == app.inspector.link {
+            app.inspector.completions.clone()
+        } else {
+            app.inspector.completed_for = app.inspector.link.clone();
+            app.complete_link(&app.inspector.link)
+        };
         let entered = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if entered {
             add = completions
@@ -460,6 +468,7 @@ fn links_ui(app: &mut EntitleApp, ui: &mut egui::Ui, s: &Shown) {
             d.normalizations.push(n);
             app.inspector.link.clear();
             app.inspector.completions.clear();
+            app.inspector.completed_for.clear();
             app.set_details(s.id, d, "Add link");
         }
     }
@@ -507,6 +516,8 @@ impl EntitleApp {
                         format!("Knowledge base: {first}{more}"),
                     );
                 }
+                // Completions looked up while loading were empty: look again.
+                self.inspector.completed_for.clear();
                 self.kb = KbState::Ready {
                     kb: std::sync::Arc::new(kb),
                     problems,
