@@ -16,6 +16,35 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub const RETRY_AFTER: Duration = Duration::from_secs(2);
+/// How often the annotation files of open documents are checked for changes made by
+/// others (a `git pull`): a stat per open document.
+pub const DISK_CHECK_EVERY: Duration = Duration::from_secs(1);
+
+/// `(modified, length)` of a file, `None` when there is none.
+type Stamp = Option<(std::time::SystemTime, u64)>;
+
+fn stamp_of(path: &std::path::Path) -> Stamp {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+/// What the session last knew of a document's annotation file.
+#[derive(Debug, Clone)]
+struct OnDisk {
+    stamp: Stamp,
+    /// `content_hash` of the content last read or written (`None`: no file).
+    hash: Option<u64>,
+    /// Read the file at the next check even if its stamp did not move (we wrote it and
+    /// do not know its new stamp).
+    stale: bool,
+    /// The annotations that content holds: the base of a merge with unsaved edits.
+    base: AnnotationSet,
+}
+
+/// Starts the read-only reason of a document whose file changed on disk into
+/// something that cannot be used (git conflict markers): the document becomes
+/// editable again when the file is fixed.
+const CONFLICT_TAG: &str = "Changed on disk and cannot be read: ";
 
 /// How serious a notice is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +113,11 @@ pub struct Session {
     /// it last failed (retried after [`RETRY_AFTER`]).
     labels_written: u64,
     labels_failed_at: Option<Instant>,
+    /// Annotation files of open documents as last read or written.
+    disk: HashMap<DocId, OnDisk>,
+    /// Snapshots handed to the writer, by revision, until it reports them saved.
+    snapshots: HashMap<DocId, Vec<(u64, AnnotationSet)>>,
+    disk_checked: Option<Instant>,
 }
 
 impl Session {
@@ -147,6 +181,9 @@ impl Session {
             notices,
             labels_written: 0,
             labels_failed_at: None,
+            disk: HashMap::new(),
+            snapshots: HashMap::new(),
+            disk_checked: None,
         })
     }
 
@@ -200,7 +237,19 @@ impl Session {
         };
         let locked = self.project.read_only_reason.clone();
         let mut repaired = false;
-        let (set, problem) = match self.project.read_annotations(&self.annotator, id) {
+        // Stamp first: a change between this and the read is seen at the next check.
+        let file = self.project.annotation_path(&self.annotator, id);
+        let mut stamp = stamp_of(&file);
+        let mut hash = None;
+        let read = self.project.read_annotations(&self.annotator, id);
+        if let Ok(Some(p)) = &read {
+            hash = Some(p.content_hash());
+        } else if read.is_err() {
+            hash = crate::fsio::read_regular(&file, crate::project::MAX_ANNOTATION_FILE_BYTES)
+                .ok()
+                .map(|b| annotation_file::content_hash(&b));
+        }
+        let (set, problem) = match read {
             Ok(None) => (AnnotationSet::new(), locked.map(DocProblem::ReadOnly)),
             Ok(Some(parsed)) => {
                 let path = self.project.annotation_path(&self.annotator, id);
@@ -236,6 +285,20 @@ impl Session {
             DocProblem::ReadOnly(r) | DocProblem::Unreadable(r) => r.clone(),
             DocProblem::TextChanged { .. } => "its text changed since it was annotated".into(),
         });
+        if !file.exists() {
+            // Set aside (damaged): there is no file now.
+            stamp = None;
+            hash = None;
+        }
+        self.disk.insert(
+            id.clone(),
+            OnDisk {
+                stamp,
+                hash,
+                stale: false,
+                base: set.clone(),
+            },
+        );
         self.workspace
             .insert_doc(id.clone(), set, doc.len_chars(), read_only);
         if repaired {
@@ -287,7 +350,9 @@ impl Session {
         let newer = matches!(
             err,
             AnnotationReadError::Problem(
-                FileProblem::NewerVersion { .. } | FileProblem::BadLabel { .. }
+                FileProblem::NewerVersion { .. }
+                    | FileProblem::BadLabel { .. }
+                    | FileProblem::Conflict { .. }
             )
         );
         let io = matches!(err, AnnotationReadError::Io(_));
@@ -491,7 +556,22 @@ impl Session {
     pub fn autosave_tick(&mut self) {
         for outcome in self.autosave.poll() {
             match outcome {
-                SaveOutcome::Saved { doc, revision } => {
+                SaveOutcome::Saved {
+                    doc,
+                    revision,
+                    hash,
+                } => {
+                    let snaps = self.snapshots.entry(doc.clone()).or_default();
+                    let saved = snaps.iter().position(|(r, _)| *r == revision);
+                    if let Some(i) = saved {
+                        let (_, set) = snaps.swap_remove(i);
+                        snaps.retain(|(r, _)| *r > revision);
+                        if let Some(d) = self.disk.get_mut(&doc) {
+                            d.base = set;
+                            d.hash = Some(hash);
+                            d.stale = true;
+                        }
+                    }
                     let t = self.tracks.entry(doc).or_default();
                     t.saved = t.saved.max(revision);
                     t.failed_at = None;
@@ -512,12 +592,22 @@ impl Session {
                 }
             }
         }
+        if self
+            .disk_checked
+            .is_none_or(|t| t.elapsed() >= DISK_CHECK_EVERY)
+        {
+            self.disk_checked = Some(Instant::now());
+            self.check_disk();
+        }
         let due: Vec<DocId> = self
             .workspace
             .docs()
             .filter(|(id, d)| {
                 let t = self.tracks.get(*id).copied().unwrap_or_default();
-                d.revision > t.submitted && t.failed_at.is_none_or(|at| at.elapsed() >= RETRY_AFTER)
+                // Read-only: never written (its file may hold a conflict being resolved).
+                d.read_only.is_none()
+                    && d.revision > t.submitted
+                    && t.failed_at.is_none_or(|at| at.elapsed() >= RETRY_AFTER)
             })
             .map(|(id, _)| id.clone())
             .collect();
@@ -545,6 +635,9 @@ impl Session {
             return;
         }
         for id in due {
+            // A pull may have changed the file since the last check: merge first, so
+            // this save does not write over it.
+            self.check_file(&id);
             let (Some(d), Some(OpenDoc { doc: Some(doc), .. })) =
                 (self.workspace.doc(&id), self.open.get(&id))
             else {
@@ -568,11 +661,183 @@ impl Session {
                 pending: d.set.pending.clone(),
                 revision: d.revision,
             };
+            let snaps = self.snapshots.entry(id.clone()).or_default();
+            snaps.push((req.revision, d.set.clone()));
+            if snaps.len() > 8 {
+                // The writer coalesces: older ones will never be reported.
+                snaps.remove(0);
+            }
             let t = self.tracks.entry(id).or_default();
             t.submitted = req.revision;
             t.failed_at = None;
             self.autosave.submit(req);
         }
+    }
+
+    /// Check the annotation files of open documents for changes made by someone else
+    /// (a `git pull`, another program) and take them in: a document without unsaved
+    /// edits is reloaded; one with unsaved edits gets them replayed on the new file
+    /// ([`crate::edit::merge::rebase`]); a file with git conflict markers (or otherwise
+    /// unreadable) makes the document read-only, edits kept in memory, until it is
+    /// fixed. Returns the documents reloaded. Called by [`Session::autosave_tick`]
+    /// every [`DISK_CHECK_EVERY`].
+    pub fn check_disk(&mut self) -> Vec<DocId> {
+        let ids: Vec<DocId> = self.disk.keys().cloned().collect();
+        ids.into_iter().filter(|id| self.check_file(id)).collect()
+    }
+
+    /// [`Session::check_disk`] for one document; true if it was reloaded.
+    fn check_file(&mut self, id: &DocId) -> bool {
+        let Some(known) = self.disk.get(id) else {
+            return false;
+        };
+        // A write of ours is in flight: its outcome tells us its hash first.
+        let t = self.tracks.get(id).copied().unwrap_or_default();
+        if t.submitted > t.saved && t.failed_at.is_none() {
+            return false;
+        }
+        let path = self.project.annotation_path(&self.annotator, id);
+        let stamp = stamp_of(&path);
+        if stamp == known.stamp && !known.stale {
+            return false;
+        }
+        let bytes =
+            match crate::fsio::read_regular(&path, crate::project::MAX_ANNOTATION_FILE_BYTES) {
+                Ok(b) => Some(b),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                // Cannot read it now (a sharing violation mid-pull): try again next time.
+                Err(_) => return false,
+            };
+        let hash = bytes.as_deref().map(annotation_file::content_hash);
+        if let Some(d) = self.disk.get_mut(id) {
+            d.stamp = stamp;
+            d.stale = false;
+            if hash == d.hash {
+                return false;
+            }
+        }
+        self.changed_on_disk(id, &path, bytes, hash)
+    }
+
+    fn changed_on_disk(
+        &mut self,
+        id: &DocId,
+        path: &std::path::Path,
+        bytes: Option<Vec<u8>>,
+        hash: Option<u64>,
+    ) -> bool {
+        let Some(OpenDoc {
+            doc: Some(doc),
+            problem,
+        }) = self.open.get(id).cloned()
+        else {
+            return false;
+        };
+        let Some(ours) = self.workspace.doc(id).map(|d| d.set.clone()) else {
+            return false;
+        };
+        let t = self.tracks.get(id).copied().unwrap_or_default();
+        let revision = self.workspace.doc(id).map_or(0, |d| d.revision);
+        let unsaved = revision > t.saved;
+        let editable = problem.is_none()
+            || matches!(problem, Some(DocProblem::ReadOnly(ref r)) if r.starts_with(CONFLICT_TAG));
+        if !editable && !unsaved {
+            // Nothing of ours to keep: open it again as if for the first time.
+            self.open.remove(id);
+            self.workspace.remove_doc(id);
+            self.tracks.remove(id);
+            self.disk.remove(id);
+            self.snapshots.remove(id);
+            self.ensure_open(id);
+            self.notice(
+                Severity::Info,
+                format!("{} changed on disk: reloaded.", path.display()),
+            );
+            return true;
+        }
+        let theirs = match bytes {
+            None => Ok(AnnotationSet::new()),
+            Some(b) => match annotation_file::parse(&b) {
+                Ok(parsed) => match parsed.check(&doc) {
+                    Ok(Checked::Current { set, .. }) => Ok(set),
+                    Ok(Checked::TextChanged(_)) => Err(format!(
+                        "{}: it was written for another version of the text of {id}; reopen the project to re-anchor it",
+                        path.display()
+                    )),
+                    Err(p) => Err(format!("{}:{}: {p}", path.display(), p.line().unwrap_or(1))),
+                },
+                Err(p) => Err(format!("{}:{}: {p}", path.display(), p.line().unwrap_or(1))),
+            },
+        };
+        let theirs = match theirs {
+            Ok(set) => set,
+            Err(why) => {
+                let n = if unsaved {
+                    " Your changes not yet saved are kept in memory and merged with the file once it is fixed."
+                } else {
+                    ""
+                };
+                let msg = format!("{CONFLICT_TAG}{why}.{n}");
+                self.notice(Severity::Error, msg.clone());
+                self.workspace.set_read_only(id, Some(msg.clone()));
+                if let Some(o) = self.open.get_mut(id) {
+                    o.problem = Some(DocProblem::ReadOnly(msg));
+                }
+                // Keep the old hash: the next change (the fix) is handled again.
+                return true;
+            }
+        };
+        let base = self
+            .disk
+            .get(id)
+            .map(|d| d.base.clone())
+            .unwrap_or_default();
+        let merged = crate::edit::merge::rebase(&base, &ours, &theirs, doc.len_chars());
+        let locked = self.project.read_only_reason.clone();
+        let revision = self.workspace.reload_doc(id, merged.set, locked.clone());
+        if let Some(o) = self.open.get_mut(id) {
+            o.problem = locked.map(DocProblem::ReadOnly);
+        }
+        if let Some(d) = self.disk.get_mut(id) {
+            d.hash = hash;
+            d.base = theirs;
+        }
+        self.snapshots.remove(id);
+        let track = self.tracks.entry(id.clone()).or_default();
+        if merged.kept == 0 {
+            // Memory now equals the file: nothing to write.
+            track.submitted = revision;
+            track.saved = revision;
+        }
+        let summary = self.workspace.doc(id).map(|d| Summary {
+            status: d.set.status,
+            spans: d.set.len(),
+        });
+        if let Some(s) = summary {
+            self.summaries.insert(id.clone(), s);
+        }
+        let mut msg = format!("{} changed on disk (a git pull?): reloaded", path.display());
+        if merged.kept > 0 {
+            msg += &format!(
+                "; your {} change{} not yet saved {} kept on top of it",
+                merged.kept,
+                if merged.kept == 1 { "" } else { "s" },
+                if merged.kept == 1 { "was" } else { "were" }
+            );
+        }
+        if !merged.dropped.is_empty() {
+            msg += &format!("; could not keep: {}", merged.dropped.join(", "));
+        }
+        msg += ". Undo history of this document starts here.";
+        self.notice(
+            if merged.dropped.is_empty() {
+                Severity::Info
+            } else {
+                Severity::Warning
+            },
+            msg,
+        );
+        true
     }
 
     pub fn save_state(&self) -> SaveState {
@@ -585,10 +850,20 @@ impl Session {
                 crate::project::CONFIG_FILE
             ));
         }
-        let pending = self
+        let unsaved = |(id, d): &(&DocId, &crate::edit::DocAnnotations)| {
+            d.revision > self.tracks.get(*id).map_or(0, |t| t.saved)
+        };
+        // Edits held in memory because the file became unreadable (a git conflict).
+        if let Some((id, _)) = self
             .workspace
             .docs()
-            .any(|(id, d)| d.revision > self.tracks.get(id).map_or(0, |t| t.saved));
+            .find(|e| e.1.read_only.is_some() && unsaved(e))
+        {
+            return SaveState::Failed(format!(
+                "changes to {id} are kept in memory: its annotation file changed on disk and cannot be read (resolve the git conflict)"
+            ));
+        }
+        let pending = self.workspace.docs().any(|e| unsaved(&e));
         if pending {
             SaveState::Saving
         } else {
@@ -721,6 +996,137 @@ mod tests {
             std::fs::read(dir.path().join("a.txt")).unwrap(),
             b"Rami said in Homs"
         );
+    }
+
+    /// The file as another clone's Entitle would have written it.
+    fn write_as_pulled(dir: &std::path::Path, text: &str, spans: &[(usize, usize, &str)]) {
+        let doc = Document::new(DocId::new("a").unwrap(), text);
+        let mut set = AnnotationSet::new();
+        for (i, (a, b, l)) in spans.iter().enumerate() {
+            let span = Span::new(
+                SpanId(i as u64 + 1),
+                CharSpan::new(*a, *b, doc.len_chars()).unwrap(),
+                crate::label!(l),
+                "alice",
+                chrono::Utc::now(),
+            );
+            set.insert(span, doc.len_chars()).unwrap();
+        }
+        let bytes = annotation_file::encode(&doc, "alice", &set);
+        crate::fsio::atomic_write(&dir.join("annotations/alice/a.json"), &bytes).unwrap();
+    }
+
+    fn spans_of(s: &Session, id: &DocId) -> Vec<(usize, usize, String)> {
+        s.workspace
+            .doc(id)
+            .unwrap()
+            .set
+            .spans()
+            .iter()
+            .map(|x| (x.range.start(), x.range.end(), x.label.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_pull_while_editing_is_merged_with_the_unsaved_edits() {
+        let text = "Rami met Lina in Homs";
+        let (dir, mut s) = setup(&[("a.txt", text.as_bytes())]);
+        let id = DocId::new("a").unwrap();
+        s.ensure_open(&id);
+        add(&mut s, &id, 0, 4, "PER");
+        assert!(s.flush(Duration::from_secs(10)));
+        assert!(s.check_disk().is_empty(), "our own save is not a change");
+        // Not saved yet: Homs.
+        add(&mut s, &id, 17, 21, "GPE");
+        // The pull brings Lina (made in the other clone on top of Rami).
+        write_as_pulled(dir.path(), text, &[(0, 4, "PER"), (9, 13, "PER")]);
+        assert_eq!(s.check_disk(), vec![id.clone()]);
+        assert_eq!(
+            spans_of(&s, &id),
+            vec![
+                (0, 4, "PER".into()),
+                (9, 13, "PER".into()),
+                (17, 21, "GPE".into())
+            ]
+        );
+        let notices = s.take_notices();
+        assert!(
+            notices.iter().any(|n| n.text.contains("changed on disk")
+                && n.text.contains("your 1 change not yet saved was kept")),
+            "{notices:?}"
+        );
+        assert!(s.flush(Duration::from_secs(10)));
+        let on_disk = Project::open(dir.path())
+            .unwrap()
+            .0
+            .read_annotations("alice", &id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(on_disk.spans.len(), 3);
+        // And a pull with no edits of ours is simply taken, with nothing written.
+        write_as_pulled(dir.path(), text, &[(9, 13, "PER")]);
+        assert_eq!(s.check_disk(), vec![id.clone()]);
+        assert_eq!(spans_of(&s, &id), vec![(9, 13, "PER".into())]);
+        assert_eq!(s.save_state(), SaveState::Saved);
+    }
+
+    #[test]
+    fn git_conflict_markers_are_reported_never_set_aside_and_resolving_reloads() {
+        let text = "Rami met Lina in Homs";
+        let (dir, mut s) = setup(&[("a.txt", text.as_bytes())]);
+        let id = DocId::new("a").unwrap();
+        s.ensure_open(&id);
+        add(&mut s, &id, 0, 4, "PER");
+        assert!(s.flush(Duration::from_secs(10)));
+        let path = dir.path().join("annotations/alice/a.json");
+        let good = std::fs::read_to_string(&path).unwrap();
+        // As git writes a conflict: markers at the start of lines.
+        let at = good.find("\"spans\"").unwrap();
+        let at = good[..at].rfind('\n').unwrap() + 1;
+        let conflicted = format!(
+            "{}<<<<<<< HEAD\n=======\n>>>>>>> origin/main\n{}",
+            &good[..at],
+            &good[at..]
+        );
+        std::fs::write(&path, &conflicted).unwrap();
+        let line = conflicted
+            .lines()
+            .position(|l| l.starts_with("<<<<<<<"))
+            .unwrap()
+            + 1;
+        add(&mut s, &id, 17, 21, "GPE"); // unsaved when the conflict appears
+        assert_eq!(s.check_disk(), vec![id.clone()]);
+        let notices = s.take_notices();
+        assert!(
+            notices.iter().any(|n| n.severity == Severity::Error
+                && n.text.contains(&format!("a.json:{line}"))
+                && n.text.contains("merge conflict")),
+            "{notices:?}"
+        );
+        assert!(s.workspace.doc(&id).unwrap().read_only.is_some());
+        // Nothing written over it, nothing moved aside.
+        s.autosave_tick();
+        assert!(s.autosave.flush(Duration::from_secs(10)));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), conflicted);
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1
+        );
+        // Resolved (their side: Rami and Lina): reloaded, our Homs kept, editable.
+        write_as_pulled(dir.path(), text, &[(0, 4, "PER"), (9, 13, "PER")]);
+        assert_eq!(s.check_disk(), vec![id.clone()]);
+        assert!(s.workspace.doc(&id).unwrap().read_only.is_none());
+        assert_eq!(spans_of(&s, &id).len(), 3);
+        // A project opened on a conflicted file says so and keeps the file too.
+        std::fs::write(&path, &conflicted).unwrap();
+        let (project, _) = Project::open(dir.path()).unwrap();
+        drop(s);
+        let mut s2 = Session::new(project, "alice").unwrap();
+        let od = s2.ensure_open(&id).clone();
+        assert!(
+            matches!(od.problem, Some(DocProblem::ReadOnly(ref r)) if r.contains("merge conflict"))
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), conflicted);
     }
 
     #[test]

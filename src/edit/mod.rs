@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 pub mod labels;
+pub mod merge;
 
 /// A change to one document's annotations.
 #[derive(Debug, Clone, PartialEq)]
@@ -266,6 +267,35 @@ impl Workspace {
         self.history.undo.retain(|e| !e.forward.touches(doc));
         self.history.redo.retain(|e| !e.forward.touches(doc));
         self.docs.remove(doc)
+    }
+
+    /// Replace a document's annotations with a version read from disk again (changed
+    /// by a `git pull`, merged with unsaved edits). Not an undo step; the document's
+    /// undo and redo steps are dropped, since they were made against the old version.
+    /// Returns the new revision.
+    pub fn reload_doc(
+        &mut self,
+        doc: &DocId,
+        set: AnnotationSet,
+        read_only: Option<String>,
+    ) -> u64 {
+        self.history.undo.retain(|e| !e.forward.touches(doc));
+        self.history.redo.retain(|e| !e.forward.touches(doc));
+        self.clock += 1;
+        let revision = self.clock;
+        if let Some(d) = self.docs.get_mut(doc) {
+            d.set = set;
+            d.read_only = read_only;
+            d.revision = revision;
+        }
+        revision
+    }
+
+    /// Make a document read-only (or editable again) without touching its annotations.
+    pub fn set_read_only(&mut self, doc: &DocId, reason: Option<String>) {
+        if let Some(d) = self.docs.get_mut(doc) {
+            d.read_only = reason;
+        }
     }
 
     /// Bumped by every change to any document (caches key on it).

@@ -492,6 +492,7 @@ fn build_span(
                 source: source.clone(),
                 score: raw.score.filter(|s| s.is_finite()),
             }),
+            proposed_by: Vec::new(),
         }));
     }
     Ok(span)

@@ -69,6 +69,9 @@ pub struct SpanExtra {
     pub normalizations: Vec<Normalization>,
     /// Which suggestion engine proposed the span the analyst accepted, and its score.
     pub provenance: Option<Provenance>,
+    /// A curated (gold) span: the annotators whose layers had this span, same bounds
+    /// and label (empty when the curator made it). Who curated it is `Span::annotator`.
+    pub proposed_by: Vec<String>,
 }
 
 /// The parts of a span the inspector edits: its note, attributes and links.
@@ -152,6 +155,10 @@ impl Span {
         self.extra.as_ref().map_or(&[], |x| &x.normalizations)
     }
     /// The suggestion engine that proposed this span, if it was an accepted suggestion.
+    /// The annotators who proposed a curated span (empty for ordinary spans).
+    pub fn proposed_by(&self) -> &[String] {
+        self.extra.as_ref().map_or(&[], |x| &x.proposed_by[..])
+    }
     pub fn provenance(&self) -> Option<&Provenance> {
         self.extra.as_ref().and_then(|x| x.provenance.as_ref())
     }

@@ -143,6 +143,9 @@ pub struct StoredSpan {
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
+    /// A curated (gold) span: the annotators whose layers had it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposed_by: Vec<String>,
 }
 
 /// Just enough of a file to fill the document list without reading the document.
@@ -167,6 +170,12 @@ pub enum FileProblem {
     NewerVersion { found: u32 },
     #[error("line {line}: {message}")]
     Invalid { line: usize, message: String },
+    /// Git merge conflict markers: a merge (a pull) that was not finished. Not damage:
+    /// the file is kept as it is and the document read-only until it is resolved.
+    #[error(
+        "line {line}: unresolved git merge conflict (<<<<<<< … ======= … >>>>>>>); resolve it (edit the file and keep the right side, or `git checkout --ours/--theirs` it, then `git add`) and Entitle reloads it; the document is read-only until then"
+    )]
+    Conflict { line: usize },
     /// A label name this version refuses (written by an older Entitle, or by hand).
     /// Not damage: the file is kept and the document read-only until it is renamed.
     #[error(
@@ -180,7 +189,8 @@ impl FileProblem {
         match self {
             FileProblem::Syntax { line, .. }
             | FileProblem::Invalid { line, .. }
-            | FileProblem::BadLabel { line, .. } => Some(*line),
+            | FileProblem::BadLabel { line, .. }
+            | FileProblem::Conflict { line } => Some(*line),
             FileProblem::NewerVersion { .. } => Some(1),
         }
     }
@@ -217,6 +227,36 @@ pub enum Checked {
     TextChanged(ParsedFile),
 }
 
+/// A fingerprint of a file's bytes, to tell our own writes from changes made by
+/// others (not cryptographic: nobody is trying to collide with it).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(bytes);
+    h.write_usize(bytes.len());
+    h.finish()
+}
+
+/// The first line of a git merge conflict (`<<<<<<< `, then `=======` and
+/// `>>>>>>> `), if the file has one. JSON never has a line starting with these (our
+/// files put every value inside brackets and quotes), so this is never a false alarm
+/// on a sound file.
+pub fn conflict_marker_line(raw: &str) -> Option<usize> {
+    let mut start = None;
+    let mut middle = false;
+    for (i, line) in raw.lines().enumerate() {
+        if line.starts_with("<<<<<<<") {
+            start = Some(i + 1);
+            middle = false;
+        } else if start.is_some() && line.starts_with("=======") {
+            middle = true;
+        } else if middle && line.starts_with(">>>>>>>") {
+            return start;
+        }
+    }
+    None
+}
+
 fn version_of(raw: &str) -> Option<u32> {
     #[derive(Deserialize)]
     struct Head {
@@ -240,6 +280,9 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileProblem> {
             message: "the file is not valid UTF-8".into(),
         }
     })?;
+    if let Some(line) = conflict_marker_line(raw) {
+        return Err(FileProblem::Conflict { line });
+    }
     if let Some(v) = version_of(raw)
         && v > ANNOTATION_FORMAT_VERSION
     {
@@ -317,6 +360,11 @@ pub fn summary(bytes: &[u8]) -> Result<Summary, FileProblem> {
 }
 
 impl ParsedFile {
+    /// [`content_hash`] of the file as read.
+    pub fn content_hash(&self) -> u64 {
+        content_hash(self.raw.as_bytes())
+    }
+
     /// Rejected and waiting suggestions whose text is still where they say (the others
     /// are dropped: they are not annotations, and a changed text re-proposes them).
     fn place_marks(&self, doc: &Document, set: &mut AnnotationSet) {
@@ -521,7 +569,8 @@ fn stored_to_span(s: &StoredSpan, doc: &Document) -> Result<Span, String> {
         || !s.typed_notes.is_empty()
         || !s.attributes.is_empty()
         || !s.normalizations.is_empty()
-        || s.source.is_some();
+        || s.source.is_some()
+        || !s.proposed_by.is_empty();
     if has_extra {
         let fragments = s
             .fragments
@@ -547,6 +596,7 @@ fn stored_to_span(s: &StoredSpan, doc: &Document) -> Result<Span, String> {
                 source: source.clone(),
                 score: s.score.filter(|x| x.is_finite()),
             }),
+            proposed_by: s.proposed_by.clone(),
         }));
     }
     Ok(span)
@@ -581,6 +631,7 @@ fn span_to_stored(s: &Span, doc: &Document) -> StoredSpan {
         normalizations: s.normalizations().to_vec(),
         source: s.provenance().map(|p| p.source.clone()),
         score: s.provenance().and_then(|p| p.score),
+        proposed_by: s.proposed_by().to_vec(),
     }
 }
 

@@ -38,6 +38,9 @@ pub enum SaveOutcome {
     Saved {
         doc: DocId,
         revision: u64,
+        /// [`annotation_file::content_hash`] of what was written: a later change on disk
+        /// with another hash was made by someone else (a `git pull`).
+        hash: u64,
     },
     Failed {
         doc: DocId,
@@ -150,6 +153,7 @@ fn writer_loop(rx: Receiver<Msg>, done: Sender<SaveOutcome>) {
                 Ok(()) => SaveOutcome::Saved {
                     doc: req.doc.id.clone(),
                     revision: req.revision,
+                    hash: annotation_file::content_hash(&bytes),
                 },
                 Err(e) => SaveOutcome::Failed {
                     doc: req.doc.id.clone(),
@@ -194,11 +198,13 @@ mod tests {
         }
         assert!(saver.flush(Duration::from_secs(10)));
         let outcomes = saver.poll();
+        let bytes = std::fs::read(&path).unwrap();
         assert!(outcomes.contains(&SaveOutcome::Saved {
             doc: doc.id.clone(),
-            revision: 3
+            revision: 3,
+            hash: annotation_file::content_hash(&bytes),
         }));
-        let parsed = annotation_file::parse(&std::fs::read(&path).unwrap()).unwrap();
+        let parsed = annotation_file::parse(&bytes).unwrap();
         assert_eq!(parsed.spans.len(), 2);
     }
 
