@@ -40,6 +40,7 @@
 //! - `app` (feature `gui`): the eframe desktop app.
 
 pub mod cli;
+pub mod curate;
 pub mod edit;
 pub mod formats;
 pub mod fsio;

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 ok, 1 problems found in the data, 2 usage or I/O error.
 
+mod curate;
 mod interop;
 mod suggest;
 
@@ -118,6 +119,22 @@ pub enum Command {
         #[arg(long)]
         match_case: bool,
     },
+    /// Curate two annotators' layers into a gold layer. With --take-agreed, the spans
+    /// (and relations) both made go into annotations/INTO/, each recording who proposed
+    /// it and who curated it (--annotator, default your login name); the
+    /// disagreements left are listed either way. Exit 1 if files could not be read.
+    Curate {
+        project: PathBuf,
+        /// The two layers to curate, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        annotators: Vec<String>,
+        /// The gold layer's name.
+        #[arg(long, default_value = "gold")]
+        into: String,
+        /// Add the agreed spans to the gold layer (otherwise nothing is written).
+        #[arg(long)]
+        take_agreed: bool,
+    },
     /// Rename label names that this version refuses (white space, control characters)
     /// in entitle.toml and in every annotation file: `Job Title` becomes `Job_Title`.
     FixLabels { project: PathBuf },
@@ -208,6 +225,18 @@ pub fn main() -> ExitCode {
             output: output.as_deref(),
             apply,
             match_case,
+        }),
+        Some(Command::Curate {
+            project,
+            annotators,
+            into,
+            take_agreed,
+        }) => curate::curate(curate::Args {
+            project: &project,
+            annotators: &annotators,
+            into: &into,
+            take_agreed,
+            curator: cli.annotator.as_deref(),
         }),
         None => open_app(cli.path, cli.annotator),
     }

@@ -316,6 +316,12 @@ impl Project {
             return Ok(false);
         }
         self.write_config()?;
+        // Best effort: a project without it still works; git would just offer to
+        // commit the lock file and local backups.
+        let ignore = self.root.join(".gitignore");
+        if !ignore.exists() {
+            let _ = atomic_write(&ignore, GITIGNORE.as_bytes());
+        }
         Ok(true)
     }
 
@@ -497,6 +503,10 @@ impl Project {
 }
 
 /// Annotation files larger than this are refused (a 20,000-span file is ~3 MB).
+/// Written beside a new project's entitle.toml: files that belong to one machine and
+/// must not travel through git (each annotator's layer does; see README, "Teams").
+pub const GITIGNORE: &str = "# Written by Entitle: per-machine files that are never shared.\n.entitle.lock\n.entitle-*.tmp\n*.corrupt-*\n*.before-repair-*\n*.before-reanchor-*\n";
+
 pub const MAX_ANNOTATION_FILE_BYTES: u64 = 256 << 20;
 
 /// The canonical folder a path would open as a project (`None` if it cannot be one).
