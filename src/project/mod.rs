@@ -897,7 +897,7 @@ mod tests {
         let _ = reader.stats();
         assert!(window.ensure_initialized().unwrap());
         drop(reader);
-        assert_eq!(listing(), [".entitle.lock", "a.txt", "entitle.toml"]);
+        assert_eq!(listing(), [".entitle.lock", ".gitignore", "a.txt", "entitle.toml"]);
     }
 
     #[cfg(unix)]
