@@ -2617,3 +2617,211 @@ fn the_label_editor_edits_relation_types_and_attributes() {
             .is_some_and(|a| a.labels.is_empty())
     });
 }
+
+/// Spans as `who` on disk, written as a `git pull` would bring them (the app holds the
+/// project's lock meanwhile): added to what that layer's file already has.
+fn annotate_as(root: &Path, who: &str, spans: &[(&str, &str, &str)]) {
+    use entitle::model::{AnnotationSet, Span};
+    use entitle::project::annotation_file::Checked;
+    let (project, _) = entitle::project::Project::open_read_only(root).unwrap();
+    for (doc, needle, label) in spans {
+        let id = DocId::new(*doc).unwrap();
+        let text = project.load_document(&id).unwrap();
+        let mut set = match project.read_annotations(who, &id).unwrap() {
+            Some(p) => match p.check(&text).unwrap() {
+                Checked::Current { set, .. } => set,
+                Checked::TextChanged(_) => panic!("text changed"),
+            },
+            None => AnnotationSet::new(),
+        };
+        let b = text.text().find(needle).unwrap();
+        let start = text.text()[..b].chars().count();
+        let span = Span::new(
+            set.next_id(),
+            entitle::text::CharSpan::new(start, start + needle.chars().count(), text.len_chars())
+                .unwrap(),
+            entitle::model::Label::new(label).unwrap(),
+            who,
+            chrono::Utc::now(),
+        );
+        set.insert(span, text.len_chars()).unwrap();
+        let path = project.annotation_path(who, &id);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        entitle::fsio::atomic_write(&path, &annotation_file::encode(&text, who, &set)).unwrap();
+    }
+}
+
+/// Alice and Bob on the Aleppo story: one span the same, one with other bounds, one
+/// with another label, one only Alice's, one only Bob's.
+fn two_layers(root: &Path) {
+    annotate_as(
+        root,
+        "alice",
+        &[
+            (ALEPPO, "Aga Khan Trust for Culture", "ORG"),
+            (ALEPPO, "Mahmoud al-Halabi", "PER"),
+            (ALEPPO, "Souq al-Saqatiyya", "LOC"),
+            (ALEPPO, "Rania Qassem", "PER"),
+        ],
+    );
+    annotate_as(
+        root,
+        "bob",
+        &[
+            (ALEPPO, "Aga Khan Trust for Culture", "ORG"),
+            (ALEPPO, "al-Halabi", "PER"),
+            (ALEPPO, "Souq al-Saqatiyya", "FAC"),
+            (ALEPPO, "United Nations Development Programme", "ORG"),
+        ],
+    );
+}
+
+/// Pick `name` in the combo box labelled `combo` of the layers dialog.
+fn choose(h: &mut Harness<'_, EntitleApp>, combo: &str, name: &str) {
+    h.get_by_label(combo).click();
+    h.run();
+    h.get_all_by_label(name).last().unwrap().click();
+    h.run();
+}
+
+fn open_layers(h: &mut Harness<'_, EntitleApp>, a: &str, b: &str) {
+    key_mod(h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::L);
+    choose(h, "Layer A", a);
+    choose(h, "Layer B", b);
+}
+
+#[test]
+fn two_layers_side_by_side_mark_their_differences_read_only_and_follow_a_pull() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    two_layers(&root);
+    open_layers(&mut h, "alice", "bob");
+    h.get_by_label("Side by side").click();
+    h.run();
+    h.run();
+    let (a, b, units, current) = h.state().layers_view().unwrap();
+    assert_eq!((a.as_str(), b.as_str()), ("alice", "bob"));
+    assert_eq!(units.len(), 4, "{units:?}");
+    assert_eq!(current, Some(0));
+    // What the user reads above each layer: its differences, counted by kind.
+    h.get_by_label("alice · 4 spans · 1 only here, 1 other label, 1 other bounds");
+    h.get_by_label("bob · 4 spans · 1 only here, 1 other label, 1 other bounds");
+    h.get_by_label("1 agreed, 4 disagreements");
+    // F4 walks the differences.
+    key(&mut h, egui::Key::F4);
+    assert_eq!(h.state().layers_view().unwrap().3, Some(1));
+    key_mod(&mut h, Modifiers::SHIFT, egui::Key::F4);
+    assert_eq!(h.state().layers_view().unwrap().3, Some(0));
+    // Read-only: a label key changes nothing, and says why.
+    key(&mut h, egui::Key::Num1);
+    assert!(model_spans(&h, ALEPPO).is_empty());
+    assert!(h.query_by_label_contains("are read-only").is_some());
+    // Bob pulls a fix: his layer is read again within a second or so.
+    annotate_as(&root, "bob", &[(ALEPPO, "Rania Qassem", "PER")]);
+    wait_until(&mut h, "bob's new span", |app| {
+        app.layers_view().is_some_and(|l| l.2.len() == 3)
+    });
+    h.get_by_label("bob · 5 spans · 1 only here, 1 other label, 1 other bounds");
+    // Close: back to editing one's own layer.
+    h.get_by_label("Close").click();
+    h.run();
+    assert!(h.state().layers_view().is_none());
+    let (s, e) = find(&h, "Aleppo");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num3);
+    assert_eq!(model_spans(&h, ALEPPO), vec![(s, e, "GPE".to_string())]);
+}
+
+#[test]
+fn curation_takes_agreed_spans_then_a_b_both_and_edits_by_key_into_gold() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    two_layers(&root);
+    open_layers(&mut h, "alice", "bob");
+    h.get_by_label("Curate").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().curating_into(), Some("gold"));
+    let doc = h.state().current_document().unwrap().clone();
+    let at = |needle: &str| {
+        let b = doc.text().find(needle).unwrap();
+        let s = doc.text()[..b].chars().count();
+        (s, s + needle.chars().count())
+    };
+    // The agreed span is in gold at once, with who proposed it; the curator is us.
+    let aga = at("Aga Khan Trust for Culture");
+    assert_eq!(
+        model_spans(&h, ALEPPO),
+        vec![(aga.0, aga.1, "ORG".to_string())]
+    );
+    let gold_span = |h: &Harness<'_, EntitleApp>, start: usize| {
+        let s = h.state().session().unwrap();
+        let set = &s.workspace.doc(&DocId::new(ALEPPO).unwrap()).unwrap().set;
+        let sp = set
+            .iter()
+            .find(|x| x.range.start() == start)
+            .unwrap()
+            .clone();
+        (sp.annotator.to_string(), sp.proposed_by().to_vec())
+    };
+    assert_eq!(
+        gold_span(&h, aga.0),
+        (
+            "tester".into(),
+            vec!["alice".to_string(), "bob".to_string()]
+        )
+    );
+    // 1st disagreement: Mahmoud al-Halabi (alice) vs al-Halabi (bob). Take bob's.
+    h.get_by_label_contains("Disagreement 1 of 4: overlapping, different bounds");
+    key_mod(&mut h, Modifiers::ALT, egui::Key::Num2);
+    let halabi = at("al-Halabi");
+    assert!(model_spans(&h, ALEPPO).contains(&(halabi.0, halabi.1, "PER".into())));
+    assert_eq!(gold_span(&h, halabi.0).1, vec!["bob".to_string()]);
+    // Taking moved on to the 2nd: Souq LOC (alice) vs FAC (bob). Take alice's.
+    h.get_by_label_contains("Disagreement 2 of 4: same span, different label");
+    key_mod(&mut h, Modifiers::ALT, egui::Key::Num1);
+    let souq = at("Souq al-Saqatiyya");
+    assert!(model_spans(&h, ALEPPO).contains(&(souq.0, souq.1, "LOC".into())));
+    // 3rd: UNDP, only bob's. Take both (= bob's here).
+    h.get_by_label_contains("Disagreement 3 of 4: only in bob");
+    key_mod(&mut h, Modifiers::ALT, egui::Key::Num3);
+    let undp = at("United Nations Development Programme");
+    assert!(model_spans(&h, ALEPPO).contains(&(undp.0, undp.1, "ORG".into())));
+    // Changed my mind: undo, then take A (alice had nothing there: nothing goes in).
+    key_mod(&mut h, Modifiers::COMMAND, egui::Key::Z);
+    assert!(!model_spans(&h, ALEPPO).iter().any(|s| s.0 == undp.0));
+    // 4th: Rania Qassem, only alice's; edit it by hand: Alt+E selects it, 1 = PER.
+    key(&mut h, egui::Key::F4);
+    h.get_by_label_contains("Disagreement 4 of 4: only in alice");
+    key_mod(&mut h, Modifiers::ALT, egui::Key::E);
+    key(&mut h, egui::Key::Num1);
+    let rania = at("Rania Qassem");
+    assert!(model_spans(&h, ALEPPO).contains(&(rania.0, rania.1, "PER".into())));
+    h.get_by_label_contains("gold: took alice");
+    // On disk: annotations/gold/, with provenance; alice's and bob's layers untouched.
+    let gold = root.join("annotations/gold").join(format!("{ALEPPO}.json"));
+    let t0 = Instant::now();
+    let text = loop {
+        h.step();
+        let t = std::fs::read_to_string(&gold).unwrap_or_default();
+        if t.matches("\"id\":").count() == 4 || t0.elapsed() > Duration::from_secs(10) {
+            break t;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(text.contains(r#""proposed_by":["alice","bob"]"#), "{text}");
+    assert!(text.contains(r#""annotator":"tester""#), "{text}");
+    for who in ["alice", "bob"] {
+        let f = root
+            .join("annotations")
+            .join(who)
+            .join(format!("{ALEPPO}.json"));
+        let p = annotation_file::parse(&std::fs::read(f).unwrap()).unwrap();
+        assert_eq!(p.spans.len(), 4);
+    }
+    // Close: back to one's own (empty) layer.
+    h.get_by_label("Close").click();
+    h.run();
+    assert_eq!(h.state().curating_into(), None);
+    assert!(model_spans(&h, ALEPPO).is_empty());
+}

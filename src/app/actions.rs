@@ -89,6 +89,18 @@ pub enum Action {
     Reanchor,
     /// Re-anchor after the user has seen that list (saves; the old file is kept).
     ConfirmReanchor,
+    /// Layers (issue 10): the dialog that picks two layers to compare or curate, the
+    /// next / previous disagreement, taking a side while curating, editing the
+    /// disagreement by hand, every agreed span into gold, back to one's own layer.
+    CompareLayers,
+    NextDisagreement,
+    PrevDisagreement,
+    TakeA,
+    TakeB,
+    TakeBoth,
+    EditDisagreement,
+    TakeAgreed,
+    CloseLayers,
     Quit,
 }
 
@@ -271,6 +283,39 @@ pub const NAMED: &[(&str, Action, &str)] = &[
         Action::SetTheme(crate::app::theme::ThemeChoice::System),
         "Theme: follow the system",
     ),
+    (
+        "compare_layers",
+        Action::CompareLayers,
+        "Compare or curate layers…",
+    ),
+    (
+        "next_disagreement",
+        Action::NextDisagreement,
+        "Next disagreement",
+    ),
+    (
+        "previous_disagreement",
+        Action::PrevDisagreement,
+        "Previous disagreement",
+    ),
+    ("take_a", Action::TakeA, "Curate: take layer A"),
+    ("take_b", Action::TakeB, "Curate: take layer B"),
+    ("take_both", Action::TakeBoth, "Curate: take both"),
+    (
+        "edit_disagreement",
+        Action::EditDisagreement,
+        "Curate: select the disagreement to edit it",
+    ),
+    (
+        "take_agreed",
+        Action::TakeAgreed,
+        "Curate: every agreed span into gold",
+    ),
+    (
+        "close_layers",
+        Action::CloseLayers,
+        "Close the comparison / curation",
+    ),
     ("open_folder", Action::OpenFolder, "Open folder…"),
     ("open_file", Action::OpenFile, "Open file…"),
     ("import", Action::Import, "Import…"),
@@ -297,6 +342,13 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("reverse_relation", &["Shift+R"]),
     ("toggle_arcs", &["F9"]),
     ("inspector", &["F2"]),
+    ("compare_layers", &["Ctrl+Shift+L"]),
+    ("next_disagreement", &["F4"]),
+    ("previous_disagreement", &["Shift+F4"]),
+    ("take_a", &["Alt+1"]),
+    ("take_b", &["Alt+2"]),
+    ("take_both", &["Alt+3"]),
+    ("edit_disagreement", &["Alt+E"]),
     ("add_fragment", &["Ctrl+J"]),
     ("clear_selection", &["Escape"]),
     ("next_document", &["Ctrl+PageDown", "Alt+Down"]),

@@ -26,6 +26,18 @@ impl EntitleApp {
     }
 
     fn dispatch(&mut self, action: Action) {
+        if self
+            .layers
+            .as_ref()
+            .is_some_and(|l| l.curating_into().is_none())
+            && !allowed_while_comparing(&action)
+        {
+            self.message(
+                Severity::Info,
+                "The layers being compared are read-only: close the comparison (Close, above the layers) to edit.".into(),
+            );
+            return;
+        }
         if self.asks_to_reopen(&action) {
             self.reopen_prompt = Some(action);
             return;
@@ -48,6 +60,15 @@ impl EntitleApp {
                 let r = self.session.as_mut().map(|s| s.workspace.redo());
                 self.after_history(r, "REDO");
             }
+            Action::CompareLayers => self.open_layers_dialog(),
+            Action::NextDisagreement => self.step_disagreement(1),
+            Action::PrevDisagreement => self.step_disagreement(-1),
+            Action::TakeA => self.take_side(crate::curate::Take::A),
+            Action::TakeB => self.take_side(crate::curate::Take::B),
+            Action::TakeBoth => self.take_side(crate::curate::Take::Both),
+            Action::EditDisagreement => self.edit_disagreement(),
+            Action::TakeAgreed => self.take_agreed_here(),
+            Action::CloseLayers => self.close_layers(),
             Action::NextDoc => self.step_doc(1),
             Action::PrevDoc => self.step_doc(-1),
             Action::OpenDoc(id) => self.show_doc(&id),
@@ -599,4 +620,30 @@ impl EntitleApp {
             self.message(n.severity, n.text);
         }
     }
+}
+
+/// What works while two layers are compared (read-only): moving around, windows.
+fn allowed_while_comparing(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::NextDoc
+            | Action::PrevDoc
+            | Action::OpenDoc(_)
+            | Action::NextDisagreement
+            | Action::PrevDisagreement
+            | Action::CompareLayers
+            | Action::CloseLayers
+            | Action::ClearSelection
+            | Action::FocusFilter
+            | Action::ShowShortcuts
+            | Action::CommandPalette
+            | Action::SearchProject
+            | Action::ToggleArcs
+            | Action::SetTheme(_)
+            | Action::OpenFolder
+            | Action::OpenFile
+            | Action::OpenSample
+            | Action::Export
+            | Action::Quit
+    )
 }

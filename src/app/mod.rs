@@ -137,6 +137,9 @@ pub(crate) struct DocView {
     pub hovered: Vec<SpanId>,
 }
 
+/// See [`EntitleApp::layers_view`]: layer A, layer B, disagreements, the current one.
+pub type LayersView = (String, String, Vec<std::ops::Range<usize>>, Option<usize>);
+
 pub struct EntitleApp {
     pub(crate) session: Option<Session>,
     pub(crate) prefs: Prefs,
@@ -196,6 +199,11 @@ pub struct EntitleApp {
     /// An edit waiting for "reopen this done document?".
     pub(crate) reopen_prompt: Option<Action>,
     pub(crate) annotator_edit: Option<String>,
+    /// Other annotators' layers beside the text (comparing or curating).
+    pub(crate) layers: Option<panels::layers::Layers>,
+    pub(crate) layers_dialog: Option<panels::layers::LayersDialog>,
+    /// Curating: the gold layer the session edits (your name stays the author).
+    pub(crate) curating: Option<String>,
     pub(crate) quit: bool,
     pub(crate) import: panels::interop::ImportDialog,
     /// What re-anchoring would do, shown before anything is saved.
@@ -279,6 +287,9 @@ impl EntitleApp {
             show_history: false,
             reopen_prompt: None,
             annotator_edit: None,
+            layers: None,
+            layers_dialog: None,
+            curating: None,
             quit: false,
             import: Default::default(),
             reanchor_preview: None,
@@ -355,8 +366,8 @@ impl EntitleApp {
         };
         match opened {
             Ok((project, focus)) => {
-                let annotator = self.annotator();
-                match Session::new(project, &annotator) {
+                let layer = self.layer();
+                match Session::new(project, &layer) {
                     Ok(session) => {
                         self.install_session(session, focus);
                         true
@@ -622,7 +633,9 @@ impl EntitleApp {
             panels::inspector::inspector_panel(self, ui);
         }
         let central = egui::CentralPanel::default().show(ui, |ui| {
-            if self.session.is_some() {
+            if self.session.is_some() && self.layers.is_some() {
+                panels::layers::layers_ui(self, ui);
+            } else if self.session.is_some() {
                 panels::doc_view::doc_view_ui(self, ui);
             } else {
                 panels::doc_view::welcome_ui(self, ui);
@@ -672,6 +685,9 @@ impl EntitleApp {
         if self.reanchor_preview.is_some() {
             panels::reanchor::reanchor_window(self, &ctx);
         }
+        if self.layers_dialog.is_some() {
+            panels::layers::layers_dialog_window(self, &ctx);
+        }
 
         // Only the inspector's fields: Escape in the find bar or the palette closes
         // them, as before.
@@ -687,6 +703,8 @@ impl EntitleApp {
             if s.save_state() != SaveState::Saved {
                 ctx.request_repaint_after(Duration::from_millis(30));
             }
+            // A frame a second while idle, so a `git pull` is noticed without a click.
+            ctx.request_repaint_after(crate::session::DISK_CHECK_EVERY);
         }
         if !self.pending.is_empty() {
             ctx.request_repaint();
@@ -1050,6 +1068,23 @@ impl EntitleApp {
             v.selected_span = None;
         }
     }
+    /// The layers compared or curated (A, B), the disagreements' ranges on the document
+    /// shown, and the index of the current one (tests, the smoke script).
+    pub fn layers_view(&self) -> Option<LayersView> {
+        let l = self.layers.as_ref()?;
+        Some((
+            l.a.clone(),
+            l.b.clone(),
+            l.cmp.units.iter().map(|u| u.range.clone()).collect(),
+            l.current,
+        ))
+    }
+
+    /// The gold layer being curated into, if curating.
+    pub fn curating_into(&self) -> Option<&str> {
+        self.curating.as_deref()
+    }
+
     /// Queue an action as if from a key or menu.
     pub fn push_action(&mut self, action: Action) {
         self.pending.push(action);

@@ -148,6 +148,27 @@ pub fn search_hit_stroke(dark: bool) -> Color32 {
     }
 }
 
+/// Colour and sign of a difference mark in the layer comparison (on the span's tag and
+/// round the span): only in this layer, another label, other bounds.
+pub fn diff_mark(mark: crate::curate::Mark) -> Option<(Color32, &'static str)> {
+    use crate::curate::Mark;
+    match mark {
+        Mark::Same => None,
+        Mark::OnlyHere => Some((Color32::from_rgb(0xd6, 0x27, 0x28), "+")),
+        Mark::OtherLabel => Some((Color32::from_rgb(0xe6, 0x7e, 0x00), "≠")),
+        Mark::OtherBounds => Some((Color32::from_rgb(0x8e, 0x44, 0xad), "↔")),
+    }
+}
+
+/// Behind the disagreement being curated.
+pub fn focus_fill(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgba_unmultiplied(255, 220, 0, 40)
+    } else {
+        Color32::from_rgba_unmultiplied(255, 200, 0, 70)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,14 +212,14 @@ pub fn rebase(
         }
     }
     out.rejected
-        .retain(|r| !(base.rejected.contains(r) && !ours.rejected.contains(r)));
+        .retain(|r| !base.rejected.contains(r) || ours.rejected.contains(r));
     for p in &ours.pending {
         if !base.pending.contains(p) && !out.pending.contains(p) {
             out.pending.push(p.clone());
         }
     }
     out.pending
-        .retain(|p| !(base.pending.contains(p) && !ours.pending.contains(p)));
+        .retain(|p| !base.pending.contains(p) || ours.pending.contains(p));
     Merged {
         set: out,
         kept,

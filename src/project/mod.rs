@@ -897,7 +897,10 @@ mod tests {
         let _ = reader.stats();
         assert!(window.ensure_initialized().unwrap());
         drop(reader);
-        assert_eq!(listing(), [".entitle.lock", ".gitignore", "a.txt", "entitle.toml"]);
+        assert_eq!(
+            listing(),
+            [".entitle.lock", ".gitignore", "a.txt", "entitle.toml"]
+        );
     }
 
     #[cfg(unix)]

@@ -77,6 +77,8 @@ pub fn doc_view_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         show_arcs: app.prefs.show_arcs,
         selected_relation: view.selected_relation,
         symmetric: &symmetric,
+        marks: None,
+        focus: app.layers.as_ref().and_then(|l| l.focus_range()),
     };
     // The text, and the overview strip at its right.
     let full = ui.available_rect_before_wrap();

@@ -78,6 +78,12 @@ pub fn menu_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                     }
                 }
                 item(app, ui, Action::FocusFilter, app.session.is_some());
+                ui.separator();
+                item(app, ui, Action::CompareLayers, app.session.is_some());
+                let layers = app.layers.is_some();
+                item(app, ui, Action::NextDisagreement, layers);
+                item(app, ui, Action::PrevDisagreement, layers);
+                item(app, ui, Action::CloseLayers, layers);
                 let stale = app.view.as_ref().is_some_and(|v| {
                     matches!(
                         app.session

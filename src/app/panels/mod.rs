@@ -8,6 +8,7 @@ pub mod find;
 pub mod inspector;
 pub mod interop;
 pub mod labels;
+pub mod layers;
 pub mod menu;
 pub mod messages;
 pub mod palette;

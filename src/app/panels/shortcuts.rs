@@ -112,6 +112,25 @@ const SECTIONS: &[Section] = &[
         extra: &[("Select a relation", "click its label on the arc")],
     },
     Section {
+        title: "Teams and curation",
+        prose: "Each annotator's spans are saved apart, in annotations/<name>/ (your name is in the status bar; click it to change), so a team shares a project through git and pulls never conflict. A file changed on disk by a pull is read again within a second; edits not yet saved are kept on top of it, and a file left with git conflict markers is reported, never overwritten. Ctrl+Shift+L compares two layers side by side, read-only, each span marked: + only in this layer, ≠ another label, ↔ other bounds. Curate instead to build a gold layer: agreed spans go in at once, and each disagreement is settled by taking A, B or both, or by editing the gold text; every step is undoable, and each span records who proposed it and who curated it.",
+        actions: |a| {
+            matches!(
+                a,
+                Action::CompareLayers
+                    | Action::NextDisagreement
+                    | Action::PrevDisagreement
+                    | Action::TakeA
+                    | Action::TakeB
+                    | Action::TakeBoth
+                    | Action::EditDisagreement
+                    | Action::TakeAgreed
+                    | Action::CloseLayers
+            )
+        },
+        extra: &[],
+    },
+    Section {
         title: "Search",
         prose: "Ctrl+F finds in the document: plain text or a regular expression (.*), case (Aa), whole words (W, on by default). Every hit is highlighted and ticked in the overview strip. Enter selects the next hit and leaves the field, so a label key tags it; F3 goes on. Tag all… adds a label to every hit after showing what it adds and skips (already annotated, cutting a word); Ctrl+Shift+A does the same for the selected span's text. Either is one undo step. Ctrl+Shift+F searches every document and lists the hits by document; click one to go there, or tag them all in every document at once (one undo step). The filter above the document list matches titles, paths, text, status (status:done) and labels (label:PER); Enter opens the first match.",
         actions: |a| {

@@ -102,6 +102,11 @@ pub struct Overlay<'a> {
     pub selected_relation: Option<RelationId>,
     /// Relation types drawn without arrowheads.
     pub symmetric: &'a [Label],
+    /// Comparing layers: how each span compares with the other layer (a coloured
+    /// outline and a sign on its tag; none for agreed spans).
+    pub marks: Option<&'a HashMap<SpanId, crate::curate::Mark>>,
+    /// A range highlighted behind the text (the disagreement being curated).
+    pub focus: Option<Range<usize>>,
 }
 
 /// What egui's font atlas was built with, as last seen. Galleys point into the atlas:

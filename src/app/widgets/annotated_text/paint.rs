@@ -121,6 +121,19 @@ impl BlockPainter<'_, '_> {
             }
         }
         self.hits();
+        if let Some(f) = &self.overlay.focus
+            && f.start < block.end
+            && f.end > block.start
+        {
+            let local = f.start.max(block.start) - block.start..f.end.min(block.end) - block.start;
+            for (row, x0, x1) in pieces(self.geom, local) {
+                self.painter.rect_filled(
+                    self.row_rect(row, x0, x1).expand2(vec2(2.0, 3.0)),
+                    2.0,
+                    theme::focus_fill(self.colors.dark),
+                );
+            }
+        }
         if let Some(sel) = self.overlay.selection
             && sel.overlaps_range(block.clone())
         {
@@ -192,8 +205,21 @@ impl BlockPainter<'_, '_> {
                     }
                 }
             }
+            let mark = self
+                .overlay
+                .marks
+                .and_then(|m| m.get(&s.id))
+                .and_then(|m| theme::diff_mark(*m));
             for (row, x0, x1) in pieces {
                 let r = self.row_rect(row, x0, x1);
+                if let Some((c, _)) = mark {
+                    painter.rect_stroke(
+                        r.expand(1.0),
+                        2.0,
+                        Stroke::new(1.5, c),
+                        StrokeKind::Outside,
+                    );
+                }
                 let y = r.max.y + 1.0 + lv * (m.bar + 1.0);
                 painter.rect_filled(
                     Rect::from_min_max(pos2(r.min.x, y), pos2(r.max.x, y + m.bar)),
@@ -281,7 +307,16 @@ impl BlockPainter<'_, '_> {
         for (row, x, s) in tags {
             let color = theme::label_color(self.color_of(&s.label));
             let text_color = theme::text_on(color);
-            let galley = painter.layout_no_wrap(s.label.to_string(), tag_font.clone(), text_color);
+            let mark = self
+                .overlay
+                .marks
+                .and_then(|m| m.get(&s.id))
+                .and_then(|m| theme::diff_mark(*m));
+            let text = match mark {
+                Some((_, sign)) => format!("{} {sign}", s.label),
+                None => s.label.to_string(),
+            };
+            let galley = painter.layout_no_wrap(text, tag_font.clone(), text_color);
             let free = next_free.entry(row).or_insert(f32::MIN);
             let x = x.max(*free);
             let w = galley.size().x + 6.0;
@@ -290,6 +325,9 @@ impl BlockPainter<'_, '_> {
             let r = Rect::from_min_size(pos2(self.top.x + x, y), vec2(w, m.tag_band - 1.0));
             tag_hits.push((s.id, r));
             painter.rect_filled(r, 3.0, color);
+            if let Some((c, _)) = mark {
+                painter.rect_stroke(r, 3.0, Stroke::new(2.0, c), StrokeKind::Outside);
+            }
             if self.overlay.selected_span == Some(s.id) {
                 painter.rect_stroke(
                     r,
