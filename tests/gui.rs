@@ -2825,3 +2825,28 @@ fn curation_takes_agreed_spans_then_a_b_both_and_edits_by_key_into_gold() {
     assert_eq!(h.state().curating_into(), None);
     assert!(model_spans(&h, ALEPPO).is_empty());
 }
+
+#[test]
+fn a_pull_that_changes_my_open_document_is_taken_in_and_said() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    let (s, e) = find(&h, "Aleppo");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num3);
+    assert_eq!(disk_spans(&mut h, &root, ALEPPO, Some(1), Duration::from_secs(10)).len(), 1);
+    // My other clone pushed a span in the same document; the pull lands while the app
+    // is open (it holds the lock: git does not care).
+    annotate_as(&root, "tester", &[(ALEPPO, "Rania Qassem", "PER")]);
+    wait_until(&mut h, "the pulled span", |app| {
+        app.session()
+            .and_then(|s| s.workspace.doc(&DocId::new(ALEPPO).unwrap()))
+            .is_some_and(|d| d.set.len() == 2)
+    });
+    assert!(h.query_by_label_contains("changed on disk (a git pull?): reloaded").is_some());
+    // And my next edit is saved on top of it, not over it.
+    let (s, e) = find(&h, "Mahmoud al-Halabi");
+    drag(&mut h, s, e - 1, Modifiers::NONE);
+    key(&mut h, egui::Key::Num1);
+    let on_disk = disk_spans(&mut h, &root, ALEPPO, Some(3), Duration::from_secs(10));
+    assert_eq!(on_disk.len(), 3, "{on_disk:?}");
+}
