@@ -32,6 +32,8 @@
 //!   cancellable), the document-list filter, annotate-all plans.
 //! - [`suggest`]: suggestion engines (same string, gazetteers, patterns, a tagger that
 //!   learns from the project's annotations).
+//! - [`agree`]: inter-annotator agreement (token coefficients as NLTK computes them,
+//!   span and relation F1) for `entitle agree` and the app.
 //! - [`kb`]: knowledge bases for entity linking (`kb/` files), completion of
 //!   normalisation ids.
 //! - [`formats`]: import and export of brat, CoNLL, spaCy, doccano, Label Studio,
@@ -39,6 +41,7 @@
 //! - [`cli`]: headless subcommands.
 //! - `app` (feature `gui`): the eframe desktop app.
 
+pub mod agree;
 pub mod cli;
 pub mod curate;
 pub mod edit;

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 ok, 1 problems found in the data, 2 usage or I/O error.
 
+mod agree;
 mod curate;
 mod interop;
 mod suggest;
@@ -135,6 +136,29 @@ pub enum Command {
         #[arg(long)]
         take_agreed: bool,
     },
+    /// Inter-annotator agreement: per-token kappa, pi/Fleiss, alpha and observed
+    /// agreement (with and without O tokens), span F1 (exact and overlap), relation
+    /// F1, overall, per label and per document. Exit 1 if a file could not be read.
+    Agree {
+        project: PathBuf,
+        /// Annotators to compare, comma-separated (default: every annotator with an
+        /// annotations folder except `gold`).
+        #[arg(long, value_name = "A,B,...")]
+        annotators: Option<String>,
+        /// Compare only these labels, comma-separated (spans with other labels are
+        /// ignored).
+        #[arg(long, value_name = "L1,L2")]
+        labels: Option<String>,
+        /// Compare only these documents (ids such as `docs/report` or `report`).
+        #[arg(long, value_name = "ID,...")]
+        documents: Option<String>,
+        /// Token labels: IOB2 tags (B-PER differs from I-PER) or entity types only.
+        #[arg(long, value_enum, default_value = "iob2")]
+        tags: agree::Tags,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
     /// Rename label names that this version refuses (white space, control characters)
     /// in entitle.toml and in every annotation file: `Job Title` becomes `Job_Title`.
     FixLabels { project: PathBuf },
@@ -237,6 +261,21 @@ pub fn main() -> ExitCode {
             into: &into,
             take_agreed,
             curator: cli.annotator.as_deref(),
+        }),
+        Some(Command::Agree {
+            project,
+            annotators,
+            labels,
+            documents,
+            tags,
+            json,
+        }) => agree::agree(agree::Args {
+            project: &project,
+            annotators: annotators.as_deref(),
+            labels: labels.as_deref(),
+            documents: documents.as_deref(),
+            tags,
+            json,
         }),
         None => open_app(cli.path, cli.annotator),
     }
