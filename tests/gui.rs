@@ -2833,7 +2833,10 @@ fn a_pull_that_changes_my_open_document_is_taken_in_and_said() {
     let (s, e) = find(&h, "Aleppo");
     drag(&mut h, s, e - 1, Modifiers::NONE);
     key(&mut h, egui::Key::Num3);
-    assert_eq!(disk_spans(&mut h, &root, ALEPPO, Some(1), Duration::from_secs(10)).len(), 1);
+    assert_eq!(
+        disk_spans(&mut h, &root, ALEPPO, Some(1), Duration::from_secs(10)).len(),
+        1
+    );
     // My other clone pushed a span in the same document; the pull lands while the app
     // is open (it holds the lock: git does not care).
     annotate_as(&root, "tester", &[(ALEPPO, "Rania Qassem", "PER")]);
@@ -2842,11 +2845,64 @@ fn a_pull_that_changes_my_open_document_is_taken_in_and_said() {
             .and_then(|s| s.workspace.doc(&DocId::new(ALEPPO).unwrap()))
             .is_some_and(|d| d.set.len() == 2)
     });
-    assert!(h.query_by_label_contains("changed on disk (a git pull?): reloaded").is_some());
+    assert!(
+        h.query_by_label_contains("changed on disk (a git pull?): reloaded")
+            .is_some()
+    );
     // And my next edit is saved on top of it, not over it.
     let (s, e) = find(&h, "Mahmoud al-Halabi");
     drag(&mut h, s, e - 1, Modifiers::NONE);
     key(&mut h, egui::Key::Num1);
     let on_disk = disk_spans(&mut h, &root, ALEPPO, Some(3), Duration::from_secs(10));
     assert_eq!(on_disk.len(), 3, "{on_disk:?}");
+}
+
+#[test]
+fn the_agreement_window_shows_the_figures_of_entitle_agree_with_charts() {
+    let (dir, mut h) = sample();
+    let root = sample_root(&dir);
+    two_layers(&root);
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::K);
+    // The sample's own annotator (tester) has no file for Aleppo: compare alice and bob.
+    h.get_by_label("tester").click();
+    h.run();
+    wait_until(&mut h, "the figures", |app| {
+        app.agreement_report()
+            .is_some_and(|r| r.annotators.len() == 2)
+    });
+    let (project, _) = entitle::project::Project::open_read_only(&root).unwrap();
+    let expected = entitle::agree::compute_project(
+        &project,
+        &["alice".to_string(), "bob".to_string()],
+        &entitle::agree::Options::default(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(h.state().agreement_report(), Some(&expected));
+    assert_eq!(expected.documents, 1);
+    h.get_by_label_contains("1 documents compared");
+    // The table's first row: all labels, each figure as the CLI prints it.
+    let o = &expected.overall;
+    for v in [
+        o.with_o.kappa,
+        o.with_o.alpha,
+        o.spans_exact_f1,
+        o.spans_overlap_f1,
+    ] {
+        let text = format!("{:.3}", v.unwrap());
+        assert!(
+            h.query_all_by_label(&text).next().is_some(),
+            "{text} is not shown"
+        );
+    }
+    h.get_by_label("Agreement per label");
+    h.get_by_label("Label distribution per annotator");
+    // A document of the list opens it.
+    h.state_mut()
+        .push_action(entitle::app::Action::OpenDoc(DocId::new(NAIROBI).unwrap()));
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::Link, ALEPPO)
+        .click();
+    h.run();
+    assert_eq!(h.state().current_doc().unwrap().as_str(), ALEPPO);
 }

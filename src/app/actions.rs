@@ -101,6 +101,8 @@ pub enum Action {
     EditDisagreement,
     TakeAgreed,
     CloseLayers,
+    /// The agreement window: kappa, alpha, span F1 per label, charts.
+    Agreement,
     Quit,
 }
 
@@ -312,6 +314,11 @@ pub const NAMED: &[(&str, Action, &str)] = &[
         "Curate: every agreed span into gold",
     ),
     (
+        "agreement",
+        Action::Agreement,
+        "Agreement between annotators…",
+    ),
+    (
         "close_layers",
         Action::CloseLayers,
         "Close the comparison / curation",
@@ -343,6 +350,7 @@ pub const DEFAULT_KEYMAP: &[(&str, &[&str])] = &[
     ("toggle_arcs", &["F9"]),
     ("inspector", &["F2"]),
     ("compare_layers", &["Ctrl+Shift+L"]),
+    ("agreement", &["Ctrl+Shift+K"]),
     ("next_disagreement", &["F4"]),
     ("previous_disagreement", &["Shift+F4"]),
     ("take_a", &["Alt+1"]),

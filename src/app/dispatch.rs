@@ -69,6 +69,7 @@ impl EntitleApp {
             Action::EditDisagreement => self.edit_disagreement(),
             Action::TakeAgreed => self.take_agreed_here(),
             Action::CloseLayers => self.close_layers(),
+            Action::Agreement => self.open_agreement(),
             Action::NextDoc => self.step_doc(1),
             Action::PrevDoc => self.step_doc(-1),
             Action::OpenDoc(id) => self.show_doc(&id),
@@ -633,6 +634,7 @@ fn allowed_while_comparing(action: &Action) -> bool {
             | Action::PrevDisagreement
             | Action::CompareLayers
             | Action::CloseLayers
+            | Action::Agreement
             | Action::ClearSelection
             | Action::FocusFilter
             | Action::ShowShortcuts

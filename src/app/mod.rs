@@ -204,6 +204,8 @@ pub struct EntitleApp {
     pub(crate) layers_dialog: Option<panels::layers::LayersDialog>,
     /// Curating: the gold layer the session edits (your name stays the author).
     pub(crate) curating: Option<String>,
+    /// The agreement window (Ctrl+Shift+K).
+    pub(crate) agreement: Option<panels::agreement::AgreementWindow>,
     pub(crate) quit: bool,
     pub(crate) import: panels::interop::ImportDialog,
     /// What re-anchoring would do, shown before anything is saved.
@@ -290,6 +292,7 @@ impl EntitleApp {
             layers: None,
             layers_dialog: None,
             curating: None,
+            agreement: None,
             quit: false,
             import: Default::default(),
             reanchor_preview: None,
@@ -688,6 +691,9 @@ impl EntitleApp {
         if self.layers_dialog.is_some() {
             panels::layers::layers_dialog_window(self, &ctx);
         }
+        if self.agreement.is_some() {
+            panels::agreement::agreement_window(self, &ctx);
+        }
 
         // Only the inspector's fields: Escape in the find bar or the palette closes
         // them, as before.
@@ -1078,6 +1084,11 @@ impl EntitleApp {
             l.cmp.units.iter().map(|u| u.range.clone()).collect(),
             l.current,
         ))
+    }
+
+    /// The agreement window's last figures, once computed (tests).
+    pub fn agreement_report(&self) -> Option<&crate::agree::Report> {
+        self.agreement.as_ref()?.report.as_ref()?.as_ref().ok()
     }
 
     /// The gold layer being curated into, if curating.

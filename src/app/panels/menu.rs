@@ -80,6 +80,7 @@ pub fn menu_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                 item(app, ui, Action::FocusFilter, app.session.is_some());
                 ui.separator();
                 item(app, ui, Action::CompareLayers, app.session.is_some());
+                item(app, ui, Action::Agreement, app.session.is_some());
                 let layers = app.layers.is_some();
                 item(app, ui, Action::NextDisagreement, layers);
                 item(app, ui, Action::PrevDisagreement, layers);

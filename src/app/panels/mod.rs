@@ -1,5 +1,6 @@
 //! Panels: each draws part of the window from the model and pushes [`super::Action`]s.
 
+pub mod agreement;
 pub mod commands;
 pub mod doc_list;
 pub mod doc_view;

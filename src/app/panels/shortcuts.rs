@@ -113,7 +113,7 @@ const SECTIONS: &[Section] = &[
     },
     Section {
         title: "Teams and curation",
-        prose: "Each annotator's spans are saved apart, in annotations/<name>/ (your name is in the status bar; click it to change), so a team shares a project through git and pulls never conflict. A file changed on disk by a pull is read again within a second; edits not yet saved are kept on top of it, and a file left with git conflict markers is reported, never overwritten. Ctrl+Shift+L compares two layers side by side, read-only, each span marked: + only in this layer, ≠ another label, ↔ other bounds. Curate instead to build a gold layer: agreed spans go in at once, and each disagreement is settled by taking A, B or both, or by editing the gold text; every step is undoable, and each span records who proposed it and who curated it.",
+        prose: "Each annotator's spans are saved apart, in annotations/<name>/ (your name is in the status bar; click it to change), so a team shares a project through git and pulls never conflict. A file changed on disk by a pull is read again within a second; edits not yet saved are kept on top of it, and a file left with git conflict markers is reported, never overwritten. Ctrl+Shift+L compares two layers side by side, read-only, each span marked: + only in this layer, ≠ another label, ↔ other bounds. Curate instead to build a gold layer: agreed spans go in at once, and each disagreement is settled by taking A, B or both, or by editing the gold text; every step is undoable, and each span records who proposed it and who curated it. Ctrl+Shift+K shows the agreement between annotators: Cohen's and Fleiss' kappa and Krippendorff's alpha on tokens (with and without O), span F1 exact and overlapping, relation F1, per label and per document, with charts.",
         actions: |a| {
             matches!(
                 a,
@@ -126,6 +126,7 @@ const SECTIONS: &[Section] = &[
                     | Action::EditDisagreement
                     | Action::TakeAgreed
                     | Action::CloseLayers
+                    | Action::Agreement
             )
         },
         extra: &[],
