@@ -163,7 +163,7 @@ pub fn diff_mark(mark: crate::curate::Mark) -> Option<(Color32, &'static str)> {
 /// Behind the disagreement being curated.
 pub fn focus_fill(dark: bool) -> Color32 {
     if dark {
-        Color32::from_rgba_unmultiplied(255, 220, 0, 40)
+        Color32::from_rgba_unmultiplied(255, 220, 0, 70)
     } else {
         Color32::from_rgba_unmultiplied(255, 200, 0, 70)
     }
