@@ -369,9 +369,16 @@ impl EntitleApp {
         };
         match opened {
             Ok((project, focus)) => {
-                let layer = self.layer();
+                // Layers and curation belong to the project they were started on.
+                let layer = if same { self.layer() } else { self.annotator() };
                 match Session::new(project, &layer) {
                     Ok(session) => {
+                        if !same {
+                            self.curating = None;
+                            self.layers = None;
+                            self.layers_dialog = None;
+                            self.agreement = None;
+                        }
                         self.install_session(session, focus);
                         true
                     }
