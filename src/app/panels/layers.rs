@@ -78,6 +78,22 @@ impl Layers {
         Some(self.cmp.units.get(self.current?)?.range.clone())
     }
 
+    /// The two layers as a [`Curation`] of `doc` by `curator` (once both are read).
+    fn curation<'a>(&'a self, doc: &'a DocId, curator: &'a str) -> Option<Curation<'a>> {
+        let [a, b] = &self.panes[..] else {
+            return None;
+        };
+        Some(Curation {
+            doc,
+            a: &a.set,
+            b: &b.set,
+            a_name: &self.a,
+            b_name: &self.b,
+            curator,
+            now: chrono::Utc::now(),
+        })
+    }
+
     /// Counts of A's marks, for the pane header: (only here, other label, other bounds).
     fn counts(marks: &HashMap<SpanId, Mark>) -> (usize, usize, usize) {
         let n = |m: Mark| marks.values().filter(|x| **x == m).count();
@@ -294,6 +310,7 @@ impl EntitleApp {
 
     /// Agreed spans of the document shown into gold (one undo step).
     pub(crate) fn take_agreed_here(&mut self) {
+        let curator = self.annotator();
         let (Some(session), Some(layers)) = (self.session.as_mut(), self.layers.as_ref()) else {
             return;
         };
@@ -306,19 +323,8 @@ impl EntitleApp {
         let Some(gold) = session.workspace.doc(&doc).map(|d| d.set.clone()) else {
             return;
         };
-        let curator = self
-            .prefs
-            .annotator
-            .clone()
-            .unwrap_or_else(crate::project::default_annotator);
-        let cur = Curation {
-            doc: &doc,
-            a: &layers.panes[0].set,
-            b: &layers.panes[1].set,
-            a_name: &layers.a,
-            b_name: &layers.b,
-            curator: &curator,
-            now: chrono::Utc::now(),
+        let Some(cur) = layers.curation(&doc, &curator) else {
+            return;
         };
         let Some(cmd) = cur.take_agreed(&gold) else {
             return;
@@ -341,7 +347,7 @@ impl EntitleApp {
         let Some(layers) = self.layers.as_mut() else {
             self.message(
                 Severity::Info,
-                "Compare or curate two layers first (Document > Compare layers…).".into(),
+                "Compare or curate two layers first (Document > Compare or curate layers…).".into(),
             );
             return;
         };
@@ -424,13 +430,14 @@ impl EntitleApp {
 
     /// Settle the current disagreement with A's spans, B's, or both (one undo step).
     pub(crate) fn take_side(&mut self, take: Take) {
+        let curator = self.annotator();
         let (Some(session), Some(layers)) = (self.session.as_mut(), self.layers.as_ref()) else {
             return;
         };
         if layers.curating_into().is_none() {
             self.message(
                 Severity::Info,
-                "Taking a side works while curating (Document > Curate layers…).".into(),
+                "Taking a side works while curating (Document > Compare or curate layers…, Curate).".into(),
             );
             return;
         }
@@ -447,19 +454,8 @@ impl EntitleApp {
         let Some(gold) = session.workspace.doc(&doc).map(|d| d.set.clone()) else {
             return;
         };
-        let curator = self
-            .prefs
-            .annotator
-            .clone()
-            .unwrap_or_else(crate::project::default_annotator);
-        let cur = Curation {
-            doc: &doc,
-            a: &layers.panes[0].set,
-            b: &layers.panes[1].set,
-            a_name: &layers.a,
-            b_name: &layers.b,
-            curator: &curator,
-            now: chrono::Utc::now(),
+        let Some(cur) = layers.curation(&doc, &curator) else {
+            return;
         };
         let title = match take {
             Take::A => format!("Take {}", layers.a),
@@ -629,18 +625,10 @@ fn curation_bar(app: &mut EntitleApp, ui: &mut egui::Ui) {
         .cloned();
     let doc = layers.panes.first().map(|p| p.layout.doc().clone());
     let settled = match (&unit, app.session.as_ref(), layers.doc.as_ref()) {
-        (Some(u), Some(s), Some(id)) if layers.panes.len() == 2 => s.workspace.doc(id).map(|g| {
-            Curation {
-                doc: id,
-                a: &layers.panes[0].set,
-                b: &layers.panes[1].set,
-                a_name: &a,
-                b_name: &b,
-                curator: "",
-                now: chrono::Utc::now(),
-            }
-            .settled(&g.set, u)
-            .describe(&a, &b)
+        (Some(u), Some(s), Some(id)) => s.workspace.doc(id).and_then(|g| {
+            layers
+                .curation(id, "")
+                .map(|c| c.settled(&g.set, u).describe(&a, &b))
         }),
         _ => None,
     };
