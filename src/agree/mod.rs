@@ -130,7 +130,7 @@ pub struct LabelFigures {
 /// One pair of annotators over the whole project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PairFigures {
-    /// The reference (index into [`Report::annotators`] is `a_index`).
+    /// The reference annotator of the pair (the first in [`Report::annotators`] order).
     pub a: String,
     pub b: String,
     /// Observed agreement and Cohen's kappa of this pair, every token.
@@ -632,6 +632,44 @@ fn count_items(tags: &[Vec<u16>], n: usize, d: Dims, t: &mut DocTally) {
     }
 }
 
+/// Each pair's figures over the whole project.
+fn pair_figures(total: &DocTally, d: Dims, annotators: &[String]) -> Vec<PairFigures> {
+    let pair_list = pairs(d.coders);
+    pair_list
+        .iter()
+        .enumerate()
+        .map(|(p, &(a, b))| {
+            let (sc, rc) = (
+                total.span_counts(d, p, None),
+                total.relation_counts(d, p, None),
+            );
+            let n = total.items;
+            let ao = (n > 0).then(|| total.agree[p] as f64 / n as f64);
+            // The pair's own Cohen's kappa: the coefficients of a two-coder tally.
+            let count = |c: usize, k: usize| total.class[[a, b][c] * d.classes + k];
+            let kappa = coefficients(&Tally {
+                items: n,
+                coders: 2,
+                agree: &total.agree[p..p + 1],
+                count: &count,
+                classes: d.classes,
+            })
+            .kappa;
+            PairFigures {
+                a: annotators[a].clone(),
+                b: annotators[b].clone(),
+                ao,
+                kappa,
+                spans_exact: sc.exact(),
+                spans_overlap: sc.overlap(),
+                relations: rc.prf(),
+                span_counts: sc,
+                relation_counts: rc,
+            }
+        })
+        .collect()
+}
+
 /// Agreement between `annotators` over `docs` (each with one layer per annotator; a
 /// document with fewer layers is skipped and listed). Runs on every core for large
 /// inputs.
@@ -699,40 +737,7 @@ pub fn compute(annotators: &[String], docs: &[DocInput<'_>], options: &Options) 
         per_document.extend(f);
         total.add(&t);
     }
-    let pair_list = pairs(coders);
-    let pairs_out = pair_list
-        .iter()
-        .enumerate()
-        .map(|(p, &(a, b))| {
-            let (sc, rc) = (
-                total.span_counts(d, p, None),
-                total.relation_counts(d, p, None),
-            );
-            let n = total.items;
-            let ao = (n > 0).then(|| total.agree[p] as f64 / n as f64);
-            // The pair's own Cohen's kappa: the coefficients of a two-coder tally.
-            let count = |c: usize, k: usize| total.class[[a, b][c] * d.classes + k];
-            let kappa = coefficients(&Tally {
-                items: n,
-                coders: 2,
-                agree: &total.agree[p..p + 1],
-                count: &count,
-                classes: d.classes,
-            })
-            .kappa;
-            PairFigures {
-                a: annotators[a].clone(),
-                b: annotators[b].clone(),
-                ao,
-                kappa,
-                spans_exact: sc.exact(),
-                spans_overlap: sc.overlap(),
-                relations: rc.prf(),
-                span_counts: sc,
-                relation_counts: rc,
-            }
-        })
-        .collect();
+    let pairs_out = pair_figures(&total, d, annotators);
     let relations = RelationFigures {
         f1: total.relations_f1(d, None),
         per_type: ids

@@ -52,57 +52,40 @@ pub fn compute_project(
             .map(|r| r.name.to_string())
             .collect();
     }
+    let entries: Vec<&crate::project::DocEntry> = project
+        .docs()
+        .iter()
+        .filter(|e| documents.is_none_or(|w| w.iter().any(|x| names(x, &e.id))))
+        .collect();
+    // Reading and checking files is most of the time: spread it over the cores, keeping
+    // the project's order.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(entries.len() / 64 + 1);
+    let chunk = entries.len().div_ceil(threads.max(1)).max(1);
+    let results: Vec<Loaded> = std::thread::scope(|s| {
+        let handles: Vec<_> = entries
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|e| load(project, annotators, e))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
     let mut skipped = Vec::new();
-    let mut loaded: Vec<(DocId, crate::model::Document, Vec<AnnotationSet>)> = Vec::new();
-    'docs: for entry in project.docs() {
-        if documents.is_some_and(|w| !w.iter().any(|x| names(x, &entry.id))) {
-            continue;
+    let mut loaded = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(x) => loaded.push(x),
+            Err(s) => skipped.push(s),
         }
-        let skip = |reason: String| Skipped {
-            id: entry.id.to_string(),
-            reason,
-        };
-        let mut parsed = Vec::with_capacity(annotators.len());
-        for a in annotators {
-            match project.read_annotations(a, &entry.id) {
-                Ok(Some(p)) => parsed.push(p),
-                Ok(None) => {
-                    skipped.push(skip(format!("{a} has no annotation file for it")));
-                    continue 'docs;
-                }
-                Err((path, e)) => {
-                    skipped.push(skip(e.located(&path).to_string()));
-                    continue 'docs;
-                }
-            }
-        }
-        let doc = match project.load_document(&entry.id) {
-            Ok(d) => d,
-            Err(e) => {
-                skipped.push(skip(e.to_string()));
-                continue;
-            }
-        };
-        let mut sets = Vec::with_capacity(parsed.len());
-        for (a, p) in annotators.iter().zip(parsed) {
-            match p.check(&doc) {
-                Ok(Checked::Current { set, .. }) => sets.push(set),
-                Ok(Checked::TextChanged(_)) => {
-                    skipped.push(skip(format!(
-                        "the text changed since {a} annotated it; open it in the app and re-anchor the spans"
-                    )));
-                    continue 'docs;
-                }
-                Err(e) => {
-                    skipped.push(skip(format!(
-                        "{}: {e}",
-                        project.annotation_path(a, &entry.id).display()
-                    )));
-                    continue 'docs;
-                }
-            }
-        }
-        loaded.push((entry.id.clone(), doc, sets));
     }
     let inputs: Vec<DocInput<'_>> = loaded
         .iter()
@@ -115,4 +98,43 @@ pub fn compute_project(
     let mut report = super::compute(annotators, &inputs, &options);
     report.skipped.extend(skipped);
     Ok(report)
+}
+
+type Loaded = Result<(DocId, crate::model::Document, Vec<AnnotationSet>), Skipped>;
+
+/// One document and every annotator's checked set, or why it cannot be compared.
+fn load(project: &Project, annotators: &[String], entry: &crate::project::DocEntry) -> Loaded {
+    let skip = |reason: String| Skipped {
+        id: entry.id.to_string(),
+        reason,
+    };
+    let mut parsed = Vec::with_capacity(annotators.len());
+    for a in annotators {
+        match project.read_annotations(a, &entry.id) {
+            Ok(Some(p)) => parsed.push(p),
+            Ok(None) => return Err(skip(format!("{a} has no annotation file for it"))),
+            Err((path, e)) => return Err(skip(e.located(&path).to_string())),
+        }
+    }
+    let doc = project
+        .load_document(&entry.id)
+        .map_err(|e| skip(e.to_string()))?;
+    let mut sets = Vec::with_capacity(parsed.len());
+    for (a, p) in annotators.iter().zip(parsed) {
+        match p.check(&doc) {
+            Ok(Checked::Current { set, .. }) => sets.push(set),
+            Ok(Checked::TextChanged(_)) => {
+                return Err(skip(format!(
+                    "the text changed since {a} annotated it; open it in the app and re-anchor the spans"
+                )));
+            }
+            Err(e) => {
+                return Err(skip(format!(
+                    "{}: {e}",
+                    project.annotation_path(a, &entry.id).display()
+                )));
+            }
+        }
+    }
+    Ok((entry.id.clone(), doc, sets))
 }
