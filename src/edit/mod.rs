@@ -6,8 +6,8 @@
 //! (a [`Command::Batch`] groups several changes under one title).
 
 use crate::model::{
-    AnnotationSet, DocId, DocStatus, Label, LabelDef, Pending, Relation, RelationId, Schema,
-    SetError, Span, SpanId,
+    AnnotationSet, DocId, DocStatus, Label, LabelDef, Pending, RejectedMark, Relation, RelationId,
+    Schema, SetError, Span, SpanId,
 };
 use crate::text::CharSpan;
 use chrono::{DateTime, Utc};
@@ -56,11 +56,11 @@ pub enum Command {
         id: SpanId,
         details: crate::model::SpanDetails,
     },
-    /// Remember (or forget) that the analyst rejected a suggestion here.
+    /// Remember (or forget) that the analyst rejected a suggestion here. Forgetting
+    /// matches on place and label; its inverse restores the mark as it was (engine too).
     SetRejected {
         doc: DocId,
-        range: CharSpan,
-        label: Label,
+        mark: RejectedMark,
         rejected: bool,
     },
     /// Add (or remove) a suggestion waiting for the analyst.
@@ -491,35 +491,32 @@ impl Workspace {
             }
             Command::SetRejected {
                 doc: d,
-                range,
-                label,
+                mark,
                 rejected,
             } => {
                 let at = doc
                     .set
                     .rejected
                     .iter()
-                    .position(|(r, l)| r == range && l == label);
-                match (at, rejected) {
+                    .position(|m| m.is_at(mark.range, &mark.label));
+                let done = match (at, rejected) {
                     (None, true) => {
-                        if range.end() > doc.len_chars {
+                        if mark.range.end() > doc.len_chars {
                             return Err(SetError::OutOfBounds {
-                                range: *range,
+                                range: mark.range,
                                 len: doc.len_chars,
                             }
                             .into());
                         }
-                        doc.set.rejected.push((*range, label.clone()));
+                        doc.set.rejected.push(mark.clone());
+                        mark.clone()
                     }
-                    (Some(i), false) => {
-                        doc.set.rejected.remove(i);
-                    }
+                    (Some(i), false) => doc.set.rejected.remove(i),
                     _ => return Err(EditError::NothingTo("change")),
-                }
+                };
                 Command::SetRejected {
                     doc: d.clone(),
-                    range: *range,
-                    label: label.clone(),
+                    mark: done,
                     rejected: !rejected,
                 }
             }
