@@ -671,6 +671,48 @@ mod tests {
         assert_eq!(w.redo_title(), Some("Add PER"));
     }
 
+    /// A rejection keeps its engine through undo and redo, and forgetting one (matched
+    /// on place and label only) is undone with the engine it had, not the caller's.
+    #[test]
+    fn rejections_keep_their_engine_through_undo_and_redo() {
+        let (mut w, a, len) = ws("Idlib and Homs");
+        let mark = |s: usize, e: usize, source: Option<&str>| RejectedMark {
+            range: CharSpan::new(s, e, len).unwrap(),
+            label: crate::label!("GPE"),
+            source: source.map(str::to_string),
+        };
+        let set_rejected = |w: &mut Workspace, m: RejectedMark, rejected: bool| {
+            w.apply(
+                Command::SetRejected {
+                    doc: a.clone(),
+                    mark: m,
+                    rejected,
+                },
+                "Reject",
+            )
+        };
+        let rejected = |w: &Workspace| w.doc(&a).unwrap().set.rejected.clone();
+        set_rejected(&mut w, mark(0, 5, Some("same-string")), true).unwrap();
+        set_rejected(&mut w, mark(10, 14, Some("gazetteer")), true).unwrap();
+        // Rejecting the same place and label again changes nothing.
+        assert!(set_rejected(&mut w, mark(10, 14, Some("model")), true).is_err());
+        w.undo().unwrap();
+        assert_eq!(rejected(&w), [mark(0, 5, Some("same-string"))]);
+        w.redo().unwrap();
+        assert_eq!(
+            rejected(&w),
+            [
+                mark(0, 5, Some("same-string")),
+                mark(10, 14, Some("gazetteer"))
+            ]
+        );
+        // Forget Homs, naming no engine: undoing brings it back as the gazetteer's.
+        set_rejected(&mut w, mark(10, 14, None), false).unwrap();
+        assert_eq!(rejected(&w), [mark(0, 5, Some("same-string"))]);
+        w.undo().unwrap();
+        assert_eq!(rejected(&w)[1], mark(10, 14, Some("gazetteer")));
+    }
+
     #[test]
     fn a_document_leaving_takes_its_history_and_a_dead_step_is_skipped() {
         let (mut w, a, len) = ws("Rami said it");
