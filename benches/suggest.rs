@@ -105,6 +105,7 @@ fn examples(docs: &[synth::SynthDoc]) -> Vec<OwnedExample> {
                 rejected: Vec::new(),
                 complete: true,
                 accepted: [0; 4],
+                rejected_by: [0; 5],
             }
         })
         .collect()

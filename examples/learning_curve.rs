@@ -1,10 +1,17 @@
-//! The tagger's learning curve on WikiGold (issue 9), measured on held-out documents.
+//! The tagger's learning curve on WikiGold or UNER English-EWT (issue 9), measured on
+//! held-out documents.
 //!
-//! `cargo run --release --no-default-features --example learning_curve -- [CORPUS_DIR] [--out DIR]`
+//! `cargo run --release --no-default-features --example learning_curve -- [CORPUS_DIR] [--corpus wikigold|uner] [--out DIR]`
 //!
-//! - Reads `wikigold.conll.txt` from CORPUS_DIR (default: the first of
-//!   `../shared/corpus/ner-dev` and `../../shared/corpus/ner-dev` that exists). IOB1
-//!   with conlleval chunking; text = tokens joined by single spaces, sentences by `\n`.
+//! - `--corpus wikigold` (the default) reads `wikigold.conll.txt` from CORPUS_DIR
+//!   (default: the first of `../shared/corpus/ner-dev` and `../../shared/corpus/ner-dev`
+//!   that exists). IOB1 with conlleval chunking; text = tokens joined by single spaces,
+//!   sentences by `\n`.
+//! - `--corpus uner` reads `en_ewt-ud-dev.iob2` and `en_ewt-ud-test.iob2` (UNER v1
+//!   English-EWT, CC BY-SA 4.0; PER, ORG, LOC; the train split is not in the folder) as
+//!   one pool of documents (`# newdoc id` starts one). Text = each sentence's
+//!   `# text =` line (its real spacing), sentences joined by `\n`; tokens are aligned
+//!   to it for their offsets; IOB2 with the same conlleval chunking.
 //! - Holds out 30 % of the documents (fixed seed). For 3 shuffles of the training
 //!   documents, trains on the first documents until 50, 200, 1,000 and all training
 //!   entities (the last document cut at a sentence end so the count is close to the
@@ -143,6 +150,134 @@ fn parse_wikigold(content: &str) -> Result<Vec<Doc>, Box<dyn Error>> {
     Ok(docs)
 }
 
+/// UNER English-EWT (`index token TAG - annotator`, tab-separated, with `# newdoc id`,
+/// `# text =` comments): one [`Doc`] per `newdoc`, the sentences' own text joined by
+/// `\n`, each token found in its sentence's text (in order, only spaces between) so
+/// offsets follow the real spacing.
+fn parse_uner(content: &str, docs: &mut Vec<Doc>) -> Result<(), Box<dyn Error>> {
+    struct Building {
+        text: String,
+        chars: usize,
+        spans: Vec<(usize, usize, String)>,
+        sentence_ends: Vec<usize>,
+    }
+    let finish = |b: Building, docs: &mut Vec<Doc>| -> Result<(), Box<dyn Error>> {
+        if b.chars == 0 {
+            return Ok(());
+        }
+        let mut spans = Vec::new();
+        for (s, e, t) in b.spans {
+            spans.push((CharSpan::new(s, e, b.chars)?, Label::new(&t)?));
+        }
+        docs.push(Doc {
+            text: b.text,
+            spans,
+            sentence_ends: b.sentence_ends,
+        });
+        Ok(())
+    };
+    let new = || Building {
+        text: String::new(),
+        chars: 0,
+        spans: Vec::new(),
+        sentence_ends: Vec::new(),
+    };
+    let mut b = new();
+    // The sentence being read: its text, its first char in the document, the byte in
+    // it after the last token, and the entity open in it (start, end, type).
+    let mut sentence: Option<(String, usize, usize)> = None;
+    let mut open: Option<(usize, usize, String)> = None;
+    for (n, line) in content.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        let n = n + 1;
+        if line.starts_with("# newdoc") {
+            finish(std::mem::replace(&mut b, new()), docs)?;
+            continue;
+        }
+        if let Some(text) = line.strip_prefix("# text = ") {
+            if b.chars > 0 {
+                b.text.push('\n');
+                b.chars += 1;
+            }
+            sentence = Some((text.to_string(), b.chars, 0));
+            b.text.push_str(text);
+            b.chars += text.chars().count();
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        if line.trim().is_empty() {
+            if let Some(e) = open.take() {
+                b.spans.push(e);
+            }
+            if sentence.take().is_some() {
+                b.sentence_ends.push(b.chars);
+            }
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (Some(token), Some(tag)) = (cols.get(1), cols.get(2)) else {
+            return Err(format!("line {n}: expected `index token TAG …`").into());
+        };
+        let (text, base, at) = sentence
+            .as_mut()
+            .ok_or_else(|| format!("line {n}: a token before its sentence's `# text =`"))?;
+        let rest = &text[*at..];
+        let found = rest
+            .find(token)
+            .filter(|&i| rest[..i].trim().is_empty())
+            .ok_or_else(|| format!("line {n}: token {token:?} is not next in the sentence text"))?;
+        let start = *base + text[..*at + found].chars().count();
+        let end = start + token.chars().count();
+        *at += found + token.len();
+        match tag.split_once('-') {
+            Some((prefix, ty)) if prefix == "B" || prefix == "I" => {
+                let continues = prefix == "I" && open.as_ref().is_some_and(|(_, _, t)| t == ty);
+                match open.as_mut() {
+                    Some(o) if continues => o.1 = end,
+                    _ => {
+                        if let Some(e) = open.take() {
+                            b.spans.push(e);
+                        }
+                        open = Some((start, end, ty.to_string()));
+                    }
+                }
+            }
+            _ => {
+                if let Some(e) = open.take() {
+                    b.spans.push(e);
+                }
+            }
+        }
+    }
+    if let Some(e) = open.take() {
+        b.spans.push(e);
+    }
+    if sentence.is_some() {
+        b.sentence_ends.push(b.chars);
+    }
+    finish(b, docs)
+}
+
+/// Which corpus: its name and its documents.
+fn read_corpus(dir: &Path, corpus: &str) -> Result<(&'static str, Vec<Doc>), Box<dyn Error>> {
+    match corpus {
+        "wikigold" => {
+            let content = std::fs::read_to_string(dir.join("wikigold.conll.txt"))?;
+            Ok(("WikiGold", parse_wikigold(&content)?))
+        }
+        "uner" => {
+            let mut docs = Vec::new();
+            for f in ["en_ewt-ud-dev.iob2", "en_ewt-ud-test.iob2"] {
+                parse_uner(&std::fs::read_to_string(dir.join(f))?, &mut docs)?;
+            }
+            Ok(("UNER English-EWT (dev + test)", docs))
+        }
+        _ => Err(format!("--corpus {corpus}: wikigold or uner").into()),
+    }
+}
+
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -213,7 +348,7 @@ fn examples(docs: &[Doc]) -> Vec<Example<'_>> {
             text: &d.text,
             spans: &d.spans,
             rejected: &[],
-            // WikiGold is annotated exhaustively: an untagged occurrence is a miss.
+            // Both corpora are annotated exhaustively: an untagged occurrence is a miss.
             complete: true,
         })
         .collect()
@@ -294,6 +429,8 @@ type Run = (usize, Counts, f64, f64);
 
 struct Args {
     corpus: PathBuf,
+    /// `wikigold` or `uner`.
+    which: String,
     out: PathBuf,
     tune: bool,
     options: TrainOptions,
@@ -301,13 +438,15 @@ struct Args {
 
 fn args() -> Result<Args, Box<dyn Error>> {
     let mut corpus = None;
-    let mut out = PathBuf::from("target/learning-curve");
+    let mut which = "wikigold".to_string();
+    let mut out = None;
     let mut tune = false;
     let mut options = TrainOptions::default();
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--out" => out = it.next().ok_or("--out DIR")?.into(),
+            "--out" => out = Some(PathBuf::from(it.next().ok_or("--out DIR")?)),
+            "--corpus" => which = it.next().ok_or("--corpus wikigold|uner")?,
             "--tune" => tune = true,
             "--temperature" => {
                 options.temperature = Some(it.next().ok_or("--temperature T")?.parse()?)
@@ -325,8 +464,14 @@ fn args() -> Result<Args, Box<dyn Error>> {
             .find(|p| p.join("wikigold.conll.txt").exists())
             .ok_or("no corpus: pass the ner-dev folder as the first argument")?,
     };
+    // Each corpus its own folder, so the spaCy side reads the right splits.
+    let out = out.unwrap_or_else(|| match which.as_str() {
+        "wikigold" => PathBuf::from("target/learning-curve"),
+        w => PathBuf::from(format!("target/learning-curve-{w}")),
+    });
     Ok(Args {
         corpus,
+        which,
         out,
         tune,
         options,
@@ -389,10 +534,9 @@ fn tune(train: &[&Doc], options: &TrainOptions) {
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args = args()?;
-    let content = std::fs::read_to_string(args.corpus.join("wikigold.conll.txt"))?;
-    let docs = parse_wikigold(&content)?;
+    let (name, docs) = read_corpus(&args.corpus, &args.which)?;
     let total: usize = docs.iter().map(|d| d.spans.len()).sum();
-    eprintln!("WikiGold: {} documents, {total} entities", docs.len());
+    eprintln!("{name}: {} documents, {total} entities", docs.len());
 
     let mut order: Vec<usize> = (0..docs.len()).collect();
     Rng(SPLIT_SEED).shuffle(&mut order);

@@ -2055,6 +2055,89 @@ fn suggestions_are_accepted_rejected_and_hidden_from_the_keyboard() {
     assert!(h.state().prefs().same_string_case);
 }
 
+/// Step frames until the suggestions panel shows `label` (the engines count on their
+/// own thread, so the counts arrive a little after the window opens).
+fn wait_for_label(h: &mut Harness<'_, EntitleApp>, label: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.query_by_label(label).is_none() {
+        assert!(Instant::now() < deadline, "no {label:?} after 20 s");
+        std::thread::sleep(Duration::from_millis(5));
+        h.step();
+    }
+    h.run();
+}
+
+/// Issue 9: a rejected suggestion keeps the engine that proposed it, in the file too,
+/// so the panel's per-engine Rejected counts are the project's and survive closing
+/// and reopening the app; a rejection saved without its engine (an older file) is
+/// counted as "unknown".
+#[test]
+fn rejections_are_counted_per_engine_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wire");
+    std::fs::create_dir_all(p.join("gazetteers")).unwrap();
+    std::fs::write(p.join("a.txt"), "Sharif of Idlib spoke.").unwrap();
+    std::fs::write(p.join("b.txt"), "Sharif left Idlib for Homs.").unwrap();
+    std::fs::write(p.join("gazetteers/places.csv"), "term,label\nHoms,GPE\n").unwrap();
+    annotate_on_disk(&p, &[("a", "Sharif", 0, "PER"), ("a", "Idlib", 0, "GPE")]);
+    let mut h = app(Some(p.join("b.txt")), dir.path());
+    wait_until(&mut h, "suggestions for b", |a| a.suggestions().len() == 3);
+    let selected = |h: &Harness<'_, EntitleApp>| {
+        let sel = h.state().selection().unwrap();
+        h.state()
+            .current_document()
+            .unwrap()
+            .slice(sel.range())
+            .to_string()
+    };
+    // Sharif, then Idlib (same-string): reject Idlib; rejecting steps on to Homs
+    // (gazetteer): reject it too.
+    key(&mut h, egui::Key::F8);
+    key(&mut h, egui::Key::F8);
+    assert_eq!(selected(&h), "Idlib");
+    key(&mut h, egui::Key::Backspace);
+    assert_eq!(selected(&h), "Homs");
+    key(&mut h, egui::Key::Backspace);
+    wait_until(&mut h, "only Sharif left", |a| a.suggestions().len() == 1);
+    key(&mut h, egui::Key::F6);
+    wait_for_label(&mut h, "Rejected, gazetteer: 1");
+    h.get_by_label("Rejected, same-string: 1");
+    h.get_by_label("Rejected, model: 0");
+    assert!(h.query_by_label_contains("Rejected, unknown").is_none());
+    assert!(h.state_mut().flush());
+    let path = p.join("annotations/tester/b.json");
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        file.contains(r#""label":"GPE","text":"Idlib","source":"same-string"}"#),
+        "{file}"
+    );
+    assert!(
+        file.contains(r#""label":"GPE","text":"Homs","source":"gazetteer"}"#),
+        "{file}"
+    );
+    drop(h);
+
+    // Reopened: nothing rejected this session, the counts come from the files.
+    let mut h = app(Some(p.join("b.txt")), dir.path());
+    key(&mut h, egui::Key::F6);
+    wait_for_label(&mut h, "Rejected, same-string: 1");
+    h.get_by_label("Rejected, gazetteer: 1");
+    wait_until(&mut h, "still only Sharif", |a| a.suggestions().len() == 1);
+    drop(h);
+
+    // A file written before the engine was kept: the mark still blocks Homs, and is
+    // counted as unknown.
+    std::fs::write(&path, file.replace(r#","source":"gazetteer""#, "")).unwrap();
+    let mut h = app(Some(p.join("b.txt")), dir.path());
+    key(&mut h, egui::Key::F6);
+    wait_for_label(&mut h, "Rejected, unknown: 1");
+    h.get_by_label("Rejected, gazetteer: 0");
+    h.get_by_label("Rejected, same-string: 1");
+    wait_until(&mut h, "Homs still rejected", |a| {
+        a.suggestions().len() == 1
+    });
+}
+
 /// Add a relation between the first spans on `from` and `to` of `doc`, as a session
 /// would have saved it.
 fn relate_on_disk(root: &Path, doc: &str, from: &str, to: &str, label: &str) {

@@ -6,8 +6,8 @@
 //! (a [`Command::Batch`] groups several changes under one title).
 
 use crate::model::{
-    AnnotationSet, DocId, DocStatus, Label, LabelDef, Pending, Relation, RelationId, Schema,
-    SetError, Span, SpanId,
+    AnnotationSet, DocId, DocStatus, Label, LabelDef, Pending, RejectedMark, Relation, RelationId,
+    Schema, SetError, Span, SpanId,
 };
 use crate::text::CharSpan;
 use chrono::{DateTime, Utc};
@@ -57,11 +57,11 @@ pub enum Command {
         id: SpanId,
         details: crate::model::SpanDetails,
     },
-    /// Remember (or forget) that the analyst rejected a suggestion here.
+    /// Remember (or forget) that the analyst rejected a suggestion here. Forgetting
+    /// matches on place and label; its inverse restores the mark as it was (engine too).
     SetRejected {
         doc: DocId,
-        range: CharSpan,
-        label: Label,
+        mark: RejectedMark,
         rejected: bool,
     },
     /// Add (or remove) a suggestion waiting for the analyst.
@@ -521,35 +521,32 @@ impl Workspace {
             }
             Command::SetRejected {
                 doc: d,
-                range,
-                label,
+                mark,
                 rejected,
             } => {
                 let at = doc
                     .set
                     .rejected
                     .iter()
-                    .position(|(r, l)| r == range && l == label);
-                match (at, rejected) {
+                    .position(|m| m.is_at(mark.range, &mark.label));
+                let done = match (at, rejected) {
                     (None, true) => {
-                        if range.end() > doc.len_chars {
+                        if mark.range.end() > doc.len_chars {
                             return Err(SetError::OutOfBounds {
-                                range: *range,
+                                range: mark.range,
                                 len: doc.len_chars,
                             }
                             .into());
                         }
-                        doc.set.rejected.push((*range, label.clone()));
+                        doc.set.rejected.push(mark.clone());
+                        mark.clone()
                     }
-                    (Some(i), false) => {
-                        doc.set.rejected.remove(i);
-                    }
+                    (Some(i), false) => doc.set.rejected.remove(i),
                     _ => return Err(EditError::NothingTo("change")),
-                }
+                };
                 Command::SetRejected {
                     doc: d.clone(),
-                    range: *range,
-                    label: label.clone(),
+                    mark: done,
                     rejected: !rejected,
                 }
             }
@@ -702,6 +699,48 @@ mod tests {
         assert_eq!(w.redo().unwrap().focus, Some(SpanId(10)));
         assert_eq!(w.doc(&a).unwrap().set.len(), 2);
         assert_eq!(w.redo_title(), Some("Add PER"));
+    }
+
+    /// A rejection keeps its engine through undo and redo, and forgetting one (matched
+    /// on place and label only) is undone with the engine it had, not the caller's.
+    #[test]
+    fn rejections_keep_their_engine_through_undo_and_redo() {
+        let (mut w, a, len) = ws("Idlib and Homs");
+        let mark = |s: usize, e: usize, source: Option<&str>| RejectedMark {
+            range: CharSpan::new(s, e, len).unwrap(),
+            label: crate::label!("GPE"),
+            source: source.map(str::to_string),
+        };
+        let set_rejected = |w: &mut Workspace, m: RejectedMark, rejected: bool| {
+            w.apply(
+                Command::SetRejected {
+                    doc: a.clone(),
+                    mark: m,
+                    rejected,
+                },
+                "Reject",
+            )
+        };
+        let rejected = |w: &Workspace| w.doc(&a).unwrap().set.rejected.clone();
+        set_rejected(&mut w, mark(0, 5, Some("same-string")), true).unwrap();
+        set_rejected(&mut w, mark(10, 14, Some("gazetteer")), true).unwrap();
+        // Rejecting the same place and label again changes nothing.
+        assert!(set_rejected(&mut w, mark(10, 14, Some("model")), true).is_err());
+        w.undo().unwrap();
+        assert_eq!(rejected(&w), [mark(0, 5, Some("same-string"))]);
+        w.redo().unwrap();
+        assert_eq!(
+            rejected(&w),
+            [
+                mark(0, 5, Some("same-string")),
+                mark(10, 14, Some("gazetteer"))
+            ]
+        );
+        // Forget Homs, naming no engine: undoing brings it back as the gazetteer's.
+        set_rejected(&mut w, mark(10, 14, None), false).unwrap();
+        assert_eq!(rejected(&w), [mark(0, 5, Some("same-string"))]);
+        w.undo().unwrap();
+        assert_eq!(rejected(&w)[1], mark(10, 14, Some("gazetteer")));
     }
 
     #[test]

@@ -111,6 +111,24 @@ pub struct Pending {
     pub score: f32,
 }
 
+/// A suggestion the analyst rejected on a document: where, which label, and the engine
+/// that proposed it (`None` for marks saved before engines were recorded; the panel
+/// counts those as "unknown").
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectedMark {
+    pub range: CharSpan,
+    pub label: Label,
+    pub source: Option<String>,
+}
+
+impl RejectedMark {
+    /// The same place and label (the engine does not matter: a rejection blocks the
+    /// suggestion whichever engine proposes it again).
+    pub fn is_at(&self, range: CharSpan, label: &Label) -> bool {
+        self.range == range && self.label == *label
+    }
+}
+
 impl Span {
     /// A plain span (no fragments, note, attributes or normalizations).
     pub fn new(
@@ -283,9 +301,9 @@ pub struct AnnotationSet {
     relation_ids: rustc_hash::FxHashSet<RelationId>,
     next_relation_id: u64,
     pub status: DocStatus,
-    /// Suggestions the analyst rejected here (offsets and label): never proposed again,
-    /// and negative examples for the tagger.
-    pub rejected: Vec<(CharSpan, Label)>,
+    /// Suggestions the analyst rejected here (offsets, label, engine): never proposed
+    /// again, and negative examples for the tagger.
+    pub rejected: Vec<RejectedMark>,
     /// Suggestions waiting for the analyst (see [`Pending`]).
     pub pending: Vec<Pending>,
 }

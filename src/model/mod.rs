@@ -8,8 +8,8 @@ pub mod markup;
 mod schema;
 
 pub use annotations::{
-    AnnotationSet, DocStatus, Normalization, Pending, Provenance, Relation, RelationId, SetError,
-    Span, SpanDetails, SpanExtra, SpanId,
+    AnnotationSet, DocStatus, Normalization, Pending, Provenance, RejectedMark, Relation,
+    RelationId, SetError, Span, SpanDetails, SpanExtra, SpanId,
 };
 pub use document::{DocId, DocIdError, Document, MAX_DOCUMENT_BYTES, TextError, decode_text};
 pub use label::{Label, LabelError, MAX_LABEL_CHARS};

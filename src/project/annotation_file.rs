@@ -29,8 +29,8 @@
 //! changes (its fingerprint then differs from `text_fingerprint`).
 
 use crate::model::{
-    AnnotationSet, DocStatus, Document, Label, Normalization, Pending, Provenance, Relation,
-    RelationId, Span, SpanExtra, SpanId,
+    AnnotationSet, DocStatus, Document, Label, Normalization, Pending, Provenance, RejectedMark,
+    Relation, RelationId, Span, SpanExtra, SpanId,
 };
 use crate::project::config::line_col;
 use crate::text::CharSpan;
@@ -64,8 +64,9 @@ struct WireFile {
 }
 
 /// A rejected suggestion, or one waiting for the analyst (`suggested`): where, which
-/// label, the text there (checked on load like a span's) and, for a waiting one, the
-/// engine and its score. Neither is an annotation: exports leave them out.
+/// label, the text there (checked on load like a span's), the engine that proposed it
+/// (absent from rejected marks written before it was kept) and, for a waiting one, its
+/// score. Neither is an annotation: exports leave them out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredMark {
     pub start: usize,
@@ -368,7 +369,18 @@ impl ParsedFile {
     /// Rejected and waiting suggestions whose text is still where they say (the others
     /// are dropped: they are not annotations, and a changed text re-proposes them).
     fn place_marks(&self, doc: &Document, set: &mut AnnotationSet) {
-        set.rejected = self.rejected.iter().filter_map(|m| m.place(doc)).collect();
+        set.rejected = self
+            .rejected
+            .iter()
+            .filter_map(|m| {
+                let (range, label) = m.place(doc)?;
+                Some(RejectedMark {
+                    range,
+                    label,
+                    source: m.source.clone(),
+                })
+            })
+            .collect();
         set.pending = self
             .suggested
             .iter()
@@ -659,7 +671,7 @@ pub struct Parts<'a> {
     pub spans: &'a [Span],
     pub relations: &'a [Relation],
     pub next_relation_id: u64,
-    pub rejected: &'a [(CharSpan, Label)],
+    pub rejected: &'a [RejectedMark],
     pub pending: &'a [Pending],
 }
 
@@ -724,7 +736,10 @@ pub fn encode_parts(doc: &Document, annotator: &str, parts: &Parts<'_>) -> Vec<u
         parts
             .rejected
             .iter()
-            .map(|(r, l)| StoredMark::new(doc, *r, l))
+            .map(|m| StoredMark {
+                source: m.source.clone(),
+                ..StoredMark::new(doc, m.range, &m.label)
+            })
             .collect(),
     );
     marks(
@@ -935,7 +950,18 @@ mod tests {
         });
         set.remove(id).unwrap();
         set.insert(span, d.len_chars()).unwrap();
-        set.rejected = vec![(at("دبي", 0), Label::new("GPE").unwrap())];
+        set.rejected = vec![
+            RejectedMark {
+                range: at("دبي", 0),
+                label: Label::new("GPE").unwrap(),
+                source: Some("gazetteer".into()),
+            },
+            RejectedMark {
+                range: at("Apple", 0),
+                label: Label::new("PER").unwrap(),
+                source: None,
+            },
+        ];
         set.pending = vec![Pending {
             range: at("Apple", 1),
             label: Label::new("ORG").unwrap(),
@@ -965,8 +991,57 @@ mod tests {
         else {
             panic!()
         };
-        assert!(back.rejected.is_empty());
+        assert_eq!(back.rejected, set.rejected[1..]);
         assert_eq!(back.pending.len(), 1);
+    }
+
+    /// A rejected mark keeps the engine that proposed it on disk; a file written before
+    /// engines were kept (no `source` on its rejected marks) still reads, with none.
+    #[test]
+    fn rejected_marks_keep_their_engine_and_old_files_still_read() {
+        let text = "Idlib and Aleppo, Idlib again";
+        let d = doc(text);
+        let len = d.len_chars();
+        let mut set = AnnotationSet::default();
+        set.rejected = vec![
+            RejectedMark {
+                range: CharSpan::new(0, 5, len).unwrap(),
+                label: Label::new("GPE").unwrap(),
+                source: Some("same-string".into()),
+            },
+            RejectedMark {
+                range: CharSpan::new(10, 16, len).unwrap(),
+                label: Label::new("LOC").unwrap(),
+                source: Some("model".into()),
+            },
+        ];
+        let raw = String::from_utf8(encode(&d, "ann", &set)).unwrap();
+        assert!(
+            raw.contains(
+                r#"{"start":0,"end":5,"label":"GPE","text":"Idlib","source":"same-string"}"#
+            ),
+            "{raw}"
+        );
+        let Checked::Current { set: back, .. } = parse(raw.as_bytes()).unwrap().check(&d).unwrap()
+        else {
+            panic!("text changed?")
+        };
+        assert_eq!(back.rejected, set.rejected);
+        // The same file as an older version wrote it: no source on rejected marks.
+        let old = raw
+            .replace(r#","source":"same-string""#, "")
+            .replace(r#","source":"model""#, "");
+        assert!(!old.contains("source"), "{old}");
+        let Checked::Current { set: back, .. } = parse(old.as_bytes()).unwrap().check(&d).unwrap()
+        else {
+            panic!("text changed?")
+        };
+        assert_eq!(back.rejected.len(), 2);
+        assert!(back.rejected.iter().all(|m| m.source.is_none()));
+        assert_eq!(back.rejected[1].label.as_str(), "LOC");
+        // And an engine-less mark is written back without one (not as "unknown").
+        let again = String::from_utf8(encode(&d, "ann", &back)).unwrap();
+        assert!(!again.contains("source"), "{again}");
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub struct SaveRequest {
     pub spans: Vec<Span>,
     pub relations: Vec<Relation>,
     pub next_relation_id: u64,
-    pub rejected: Vec<(crate::text::CharSpan, crate::model::Label)>,
+    pub rejected: Vec<crate::model::RejectedMark>,
     pub pending: Vec<crate::model::Pending>,
     pub revision: u64,
 }

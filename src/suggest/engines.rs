@@ -71,7 +71,13 @@ pub struct OwnedExample {
     pub complete: bool,
     /// Spans that were accepted suggestions, per engine (by [`Engine`] order).
     pub accepted: [usize; 4],
+    /// Rejected suggestions per engine (by [`Engine`] order, then [`UNKNOWN_ENGINE`]).
+    pub rejected_by: [usize; 5],
 }
+
+/// Index in [`TrainStats::rejected_by`] of rejections whose engine is not recorded
+/// (saved before it was kept, or a name this version does not know).
+pub const UNKNOWN_ENGINE: usize = 4;
 
 impl OwnedExample {
     pub fn from_set(doc: DocId, text: Arc<str>, set: &AnnotationSet) -> Self {
@@ -81,11 +87,21 @@ impl OwnedExample {
                 accepted[e as usize] += 1;
             }
         }
+        let mut rejected_by = [0; 5];
+        for m in &set.rejected {
+            let e = m.source.as_deref().and_then(Engine::parse);
+            rejected_by[e.map_or(UNKNOWN_ENGINE, |e| e as usize)] += 1;
+        }
         Self {
             doc,
             text,
             spans: set.iter().map(|s| (s.range, s.label.clone())).collect(),
-            rejected: set.rejected.clone(),
+            rejected: set
+                .rejected
+                .iter()
+                .map(|m| (m.range, m.label.clone()))
+                .collect(),
+            rejected_by,
             complete: set.status == crate::model::DocStatus::Done,
             accepted,
         }
@@ -110,6 +126,9 @@ pub struct TrainStats {
     pub rejected: usize,
     /// Accepted suggestions among the spans, per engine (by [`Engine`] order).
     pub accepted: [usize; 4],
+    /// Rejected suggestions kept with the documents, per engine (by [`Engine`] order,
+    /// then [`UNKNOWN_ENGINE`]): what the panel shows, so it survives a restart.
+    pub rejected_by: [usize; 5],
     /// Distinct strings the same-string engine knows.
     pub strings: usize,
     pub gazetteer_terms: usize,
@@ -171,6 +190,12 @@ impl Engines {
             rejected: examples.iter().map(|e| e.rejected.len()).sum(),
             accepted: examples.iter().fold([0; 4], |mut a, e| {
                 for (x, y) in a.iter_mut().zip(e.accepted) {
+                    *x += y;
+                }
+                a
+            }),
+            rejected_by: examples.iter().fold([0; 5], |mut a, e| {
+                for (x, y) in a.iter_mut().zip(e.rejected_by) {
                     *x += y;
                 }
                 a
@@ -372,6 +397,7 @@ mod tests {
             rejected: Vec::new(),
             complete: false,
             accepted: [0; 4],
+            rejected_by: [0; 5],
         };
         let e = Engines::build(
             &[ex],
@@ -418,6 +444,7 @@ mod tests {
                         rejected: Vec::new(),
                         complete: false,
                         accepted: [0; 4],
+                        rejected_by: [0; 5],
                     }
                 })
                 .collect()

@@ -7,16 +7,17 @@
 
 use crate::app::EntitleApp;
 use crate::edit::Command;
-use crate::model::{DocId, DocStatus, Provenance, Span};
+use crate::model::{DocId, DocStatus, Provenance, RejectedMark, Span};
 use crate::session::Severity;
-use crate::suggest::engines::{EngineSet, OwnedExample, TrainStats};
+use crate::suggest::engines::{EngineSet, OwnedExample, TrainStats, UNKNOWN_ENGINE};
 use crate::suggest::same_string::SameStringOptions;
 use crate::suggest::worker::{Reply, Request, Worker};
 use crate::suggest::{Engine, Suggestion};
 use crate::text::CharSpan;
 use std::collections::HashMap;
 
-/// Accepted and rejected counts per engine, this session.
+/// Accepted and rejected counts per engine, this session (shown until the engines have
+/// counted the project's).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Tally {
     pub accepted: usize,
@@ -222,7 +223,12 @@ impl EntitleApp {
             key,
             text,
             annotated: state.set.iter().map(|s| s.range).collect(),
-            rejected: state.set.rejected.clone(),
+            rejected: state
+                .set
+                .rejected
+                .iter()
+                .map(|m| (m.range, m.label.clone()))
+                .collect(),
             pending: state.set.pending.clone(),
             enabled: self.suggest.engines,
         });
@@ -358,19 +364,28 @@ impl EntitleApp {
         let Some(session) = self.session.as_mut() else {
             return false;
         };
-        let mut cmds = vec![Command::SetRejected {
-            doc: doc.clone(),
-            range: s.span,
-            label: s.label.clone(),
-            rejected: true,
-        }];
-        if let Some(p) = session.workspace.doc(&doc).and_then(|d| {
+        let pending = session.workspace.doc(&doc).and_then(|d| {
             d.set
                 .pending
                 .iter()
                 .find(|p| p.range == s.span && p.label == s.label)
                 .cloned()
-        }) {
+        });
+        // The engine kept with the rejection: a waiting suggestion's own source (an
+        // unknown one is shown as the model's, but is not counted as the model's).
+        let source = pending
+            .as_ref()
+            .map_or_else(|| s.engine.name().to_string(), |p| p.source.clone());
+        let mut cmds = vec![Command::SetRejected {
+            doc: doc.clone(),
+            mark: RejectedMark {
+                range: s.span,
+                label: s.label.clone(),
+                source: Some(source),
+            },
+            rejected: true,
+        }];
+        if let Some(p) = pending {
             cmds.push(Command::SetPending {
                 doc: doc.clone(),
                 pending: p,
@@ -449,6 +464,17 @@ impl EntitleApp {
     }
 }
 
+/// A count in the Rejected column, named for screen readers (and tests) with its engine:
+/// a bare number in a grid says nothing read aloud.
+fn rejected_cell(ui: &mut egui::Ui, engine: &str, n: usize) {
+    let name = format!("Rejected, {engine}: {n}");
+    ui.label(n.to_string())
+        .on_hover_text(format!(
+            "Suggestions by {engine} you rejected in this project"
+        ))
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &name));
+}
+
 impl SuggestState {
     fn engines_bits(&self) -> u8 {
         Engine::ALL
@@ -460,7 +486,9 @@ impl SuggestState {
 }
 
 /// The suggestions panel (F6): per engine, pending in this document, accepted and
-/// rejected this session; what the engines learned from; switches.
+/// rejected in the project (as the engines last learned it: counted on their thread
+/// from every document of the annotator, so nothing is scanned per frame and the
+/// counts survive a restart); what the engines learned from; switches.
 pub fn suggestions_window(app: &mut EntitleApp, ctx: &egui::Context) {
     let mut open = app.suggest.show_panel;
     let pending = app.suggest.pending_by_engine();
@@ -471,7 +499,7 @@ pub fn suggestions_window(app: &mut EntitleApp, ctx: &egui::Context) {
             let st = &mut app.suggest;
             ui.checkbox(&mut st.enabled, "Show suggestions (F7)");
             egui::Grid::new("engines").striped(true).show(ui, |ui| {
-                for h in ["Engine", "On", "Pending here", "Accepted", "Rejected (session)"] {
+                for h in ["Engine", "On", "Pending here", "Accepted", "Rejected"] {
                     ui.strong(h);
                 }
                 ui.end_row();
@@ -491,7 +519,20 @@ pub fn suggestions_window(app: &mut EntitleApp, ctx: &egui::Context) {
                     // source), as last learned.
                     let accepted = st.stats.as_ref().map_or(t.accepted, |s| s.accepted[e as usize]);
                     ui.label(accepted.to_string());
-                    ui.label(t.rejected.to_string());
+                    // Rejected: marks kept with the project's documents; this session's
+                    // count until the engines have learned.
+                    let rejected = st.stats.as_ref().map_or(t.rejected, |s| s.rejected_by[e as usize]);
+                    rejected_cell(ui, e.name(), rejected);
+                    ui.end_row();
+                }
+                // Rejections saved before the engine was kept with them.
+                let unknown = st.stats.as_ref().map_or(0, |s| s.rejected_by[UNKNOWN_ENGINE]);
+                if unknown > 0 {
+                    ui.label("unknown");
+                    for _ in 0..3 {
+                        ui.label("");
+                    }
+                    rejected_cell(ui, "unknown", unknown);
                     ui.end_row();
                 }
             });
