@@ -585,3 +585,10 @@ fn every_word_unit_is_a_whole_word_for_search() {
     }
     assert!(checked > 1000, "{checked}");
 }
+
+/// Found by `units_are_sound_on_any_text`: UAX #29 joins letters across U+202F.
+#[test]
+fn a_narrow_no_break_space_splits_units() {
+    check_units("𞋀\u{202f}À");
+    check_units("12\u{202f}000 dollars, Mr\u{202f}Smith");
+}

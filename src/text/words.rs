@@ -179,9 +179,22 @@ fn units_in(chars: &[char]) -> Vec<(usize, usize)> {
     let mut segs = Vec::new();
     let mut pos = 0;
     for seg in s.split_word_bounds() {
-        let n = seg.chars().count();
-        segs.push((pos, pos + n));
-        pos += n;
+        // UAX #29 joins letters across U+202F NARROW NO-BREAK SPACE (it is
+        // ExtendNumLet there), but a unit never holds white space: cut there.
+        let mut start = pos;
+        for ch in seg.chars() {
+            if ch.is_whitespace() {
+                if start < pos {
+                    segs.push((start, pos));
+                }
+                segs.push((pos, pos + 1));
+                start = pos + 1;
+            }
+            pos += 1;
+        }
+        if start < pos {
+            segs.push((start, pos));
+        }
     }
     let mut units = Vec::new();
     for (s, e) in join_segments(chars, &segs) {
