@@ -243,6 +243,9 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 /// files put every value inside brackets and quotes), so this is never a false alarm
 /// on a sound file.
 pub fn conflict_marker_line(raw: &str) -> Option<usize> {
+    if !raw.contains("<<<<<<<") {
+        return None;
+    }
     let mut start = None;
     let mut middle = false;
     for (i, line) in raw.lines().enumerate() {
@@ -259,6 +262,19 @@ pub fn conflict_marker_line(raw: &str) -> Option<usize> {
 }
 
 fn version_of(raw: &str) -> Option<u32> {
+    // Every file Entitle writes starts `{ "entitle_annotations": N,`: read N there,
+    // so a file is not parsed twice (it halves reading a big project).
+    let rest = raw.trim_start().strip_prefix('{').map(str::trim_start);
+    if let Some(rest) = rest.and_then(|r| r.strip_prefix("\"entitle_annotations\"")) {
+        let rest = rest.trim_start();
+        if let Some(num) = rest.strip_prefix(':').map(str::trim_start) {
+            let end = num.find(|c: char| !c.is_ascii_digit()).unwrap_or(num.len());
+            let next = num[end..].trim_start().chars().next();
+            if end > 0 && matches!(next, Some(',') | Some('}')) {
+                return num[..end].parse().ok();
+            }
+        }
+    }
     #[derive(Deserialize)]
     struct Head {
         entitle_annotations: Option<u32>,
@@ -1156,6 +1172,14 @@ mod tests {
         assert!(matches!(e, FileProblem::Syntax { line: 3, .. }), "{e:?}");
         let e = parse(br#"{"entitle_annotations": 7}"#).unwrap_err();
         assert_eq!(e, FileProblem::NewerVersion { found: 7 });
+        // Found first (the quick path) or anywhere (the full parse); never from a
+        // number that is not one.
+        let e = parse(br#"{"a": 1, "entitle_annotations": 7}"#).unwrap_err();
+        assert_eq!(e, FileProblem::NewerVersion { found: 7 });
+        let e = parse(br#" { "entitle_annotations" : 7 , "x": 1}"#).unwrap_err();
+        assert_eq!(e, FileProblem::NewerVersion { found: 7 });
+        let e = parse(br#"{"entitle_annotations": 7.5, "x": 1}"#).unwrap_err();
+        assert!(matches!(e, FileProblem::Syntax { .. }), "{e:?}");
         let (_, set) = markup::parse_set("[PER Rami] said").unwrap();
         let good = String::from_utf8(encode(&d, "a", &set)).unwrap();
         let bad = good.replace(r#""text":"Rami""#, r#""text":"Ramy""#);
