@@ -39,6 +39,9 @@ struct OnDisk {
     stale: bool,
     /// The annotations that content holds: the base of a merge with unsaved edits.
     base: AnnotationSet,
+    /// The file changed into something that cannot be used (a git conflict): its next
+    /// change is taken whatever its content, even the bytes we had before.
+    unreadable: bool,
 }
 
 /// Starts the read-only reason of a document whose file changed on disk into
@@ -297,6 +300,7 @@ impl Session {
                 hash,
                 stale: false,
                 base: set.clone(),
+                unreadable: false,
             },
         );
         self.workspace
@@ -712,7 +716,7 @@ impl Session {
         if let Some(d) = self.disk.get_mut(id) {
             d.stamp = stamp;
             d.stale = false;
-            if hash == d.hash {
+            if hash == d.hash && !d.unreadable {
                 return false;
             }
         }
@@ -783,7 +787,10 @@ impl Session {
                 if let Some(o) = self.open.get_mut(id) {
                     o.problem = Some(DocProblem::ReadOnly(msg));
                 }
-                // Keep the old hash: the next change (the fix) is handled again.
+                // The next change (the fix) is taken, whatever it holds.
+                if let Some(d) = self.disk.get_mut(id) {
+                    d.unreadable = true;
+                }
                 return true;
             }
         };
@@ -801,6 +808,7 @@ impl Session {
         if let Some(d) = self.disk.get_mut(id) {
             d.hash = hash;
             d.base = theirs;
+            d.unreadable = false;
         }
         self.snapshots.remove(id);
         let track = self.tracks.entry(id.clone()).or_default();
@@ -1112,6 +1120,13 @@ mod tests {
             std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
             1
         );
+        // Resolved by keeping our side, byte for byte: taken all the same.
+        std::fs::write(&path, &good).unwrap();
+        assert_eq!(s.check_disk(), vec![id.clone()]);
+        assert!(s.workspace.doc(&id).unwrap().read_only.is_none());
+        assert_eq!(spans_of(&s, &id).len(), 2, "Rami from the file, Homs held");
+        std::fs::write(&path, &conflicted).unwrap();
+        assert_eq!(s.check_disk(), vec![id.clone()]);
         // Resolved (their side: Rami and Lina): reloaded, our Homs kept, editable.
         write_as_pulled(dir.path(), text, &[(0, 4, "PER"), (9, 13, "PER")]);
         assert_eq!(s.check_disk(), vec![id.clone()]);
