@@ -759,20 +759,7 @@ impl Session {
             );
             return true;
         }
-        let theirs = match bytes {
-            None => Ok(AnnotationSet::new()),
-            Some(b) => match annotation_file::parse(&b) {
-                Ok(parsed) => match parsed.check(&doc) {
-                    Ok(Checked::Current { set, .. }) => Ok(set),
-                    Ok(Checked::TextChanged(_)) => Err(format!(
-                        "{}: it was written for another version of the text of {id}; reopen the project to re-anchor it",
-                        path.display()
-                    )),
-                    Err(p) => Err(format!("{}:{}: {p}", path.display(), p.line().unwrap_or(1))),
-                },
-                Err(p) => Err(format!("{}:{}: {p}", path.display(), p.line().unwrap_or(1))),
-            },
-        };
+        let theirs = theirs_of(bytes.as_deref(), &doc, path);
         let theirs = match theirs {
             Ok(set) => set,
             Err(why) => {
@@ -933,6 +920,28 @@ pub fn reanchor_summary(
         msg.push_str(&format!(" {}.", r.renumbered.join("; ")));
     }
     msg
+}
+
+/// The annotations of a file changed on disk (`None`: deleted), checked against the
+/// document's text; the error names the file and line.
+fn theirs_of(
+    bytes: Option<&[u8]>,
+    doc: &Document,
+    path: &std::path::Path,
+) -> Result<AnnotationSet, String> {
+    let Some(b) = bytes else {
+        return Ok(AnnotationSet::new());
+    };
+    let located = |p: FileProblem| format!("{}:{}: {p}", path.display(), p.line().unwrap_or(1));
+    match annotation_file::parse(b).map_err(located)?.check(doc) {
+        Ok(Checked::Current { set, .. }) => Ok(set),
+        Ok(Checked::TextChanged(_)) => Err(format!(
+            "{}: it was written for another version of the text of {}; reopen the project to re-anchor it",
+            path.display(),
+            doc.id
+        )),
+        Err(p) => Err(located(p)),
+    }
 }
 
 fn doc_path(project: &Project, id: &DocId) -> String {

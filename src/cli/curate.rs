@@ -4,6 +4,7 @@
 //! written: the disagreements left to curate are listed.
 
 use crate::curate::{Curation, compare, read_layer};
+use crate::model::AnnotationSet;
 use crate::project::{Access, Project, sanitize_annotator};
 use std::path::Path;
 use std::process::ExitCode;
@@ -65,25 +66,7 @@ pub fn curate(a: Args<'_>) -> ExitCode {
             .map(str::to_string)
             .unwrap_or_else(crate::project::default_annotator),
     );
-    let mut problems = Vec::new();
-    // Both layers of every document either annotator has a file for.
-    let mut work = Vec::new();
-    for entry in project.docs() {
-        let doc = match project.load_document(&entry.id) {
-            Ok(d) => d,
-            Err(e) => {
-                problems.push(e.to_string());
-                continue;
-            }
-        };
-        let la = read_layer(&project, &names[0], &doc);
-        let lb = read_layer(&project, &names[1], &doc);
-        match (la, lb) {
-            (Ok(None), Ok(None)) => {}
-            (Ok(x), Ok(y)) => work.push((doc, x.unwrap_or_default(), y.unwrap_or_default())),
-            (Err(e), _) | (_, Err(e)) => problems.push(e),
-        }
-    }
+    let (work, mut problems) = read_work(&project, &names);
     let mut session = if a.take_agreed {
         match crate::session::Session::new(project, &into) {
             Ok(s) => Some(s),
@@ -107,29 +90,9 @@ pub fn curate(a: Args<'_>) -> ExitCode {
             curator: &curator,
             now: chrono::Utc::now(),
         };
-        let mut added = 0;
-        if let Some(s) = session.as_mut() {
-            s.ensure_open(&doc.id);
-            match s.workspace.doc(&doc.id) {
-                Some(d) if d.read_only.is_some() => {
-                    problems.push(format!(
-                        "{}: not changed: {}",
-                        doc.id,
-                        d.read_only.clone().unwrap_or_default()
-                    ));
-                }
-                Some(d) => {
-                    if let Some(cmd) = cur.take_agreed(&d.set) {
-                        added = count_spans(&cmd);
-                        if let Err(e) = s.workspace.apply(cmd, "Take agreed spans") {
-                            problems.push(format!("{}: {e}", doc.id));
-                            added = 0;
-                        }
-                    }
-                }
-                None => {}
-            }
-        }
+        let added = session
+            .as_mut()
+            .map_or(0, |s| apply_agreed(s, &cur, &mut problems));
         taken += added;
         open += cmp.units.len();
         if cmp.units.is_empty() && added == 0 {
@@ -147,25 +110,7 @@ pub fn curate(a: Args<'_>) -> ExitCode {
             cmp.units.len(),
             if cmp.units.len() == 1 { "" } else { "s" }
         );
-        for u in &cmp.units {
-            let show = |set: &crate::model::AnnotationSet, ids: &[crate::model::SpanId]| {
-                ids.iter()
-                    .filter_map(|id| set.get(*id))
-                    .map(|s| format!("{} “{}”", s.label, doc.slice(s.range.range())))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            };
-            println!(
-                "  {}..{} {}: {}: {} | {}: {}",
-                u.range.start,
-                u.range.end,
-                u.kind.describe(&names[0], &names[1]),
-                names[0],
-                none_if_empty(show(la, &u.a)),
-                names[1],
-                none_if_empty(show(lb, &u.b)),
-            );
-        }
+        print_units(doc, &cmp, la, lb, &names);
     }
     if let Some(mut s) = session {
         for n in s.take_notices() {
@@ -191,6 +136,88 @@ pub fn curate(a: Args<'_>) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// Both layers of every document either annotator has a file for, and the problems.
+type Work = Vec<(crate::model::Document, AnnotationSet, AnnotationSet)>;
+
+fn read_work(project: &Project, names: &[String]) -> (Work, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut work = Vec::new();
+    for entry in project.docs() {
+        let doc = match project.load_document(&entry.id) {
+            Ok(d) => d,
+            Err(e) => {
+                problems.push(e.to_string());
+                continue;
+            }
+        };
+        let la = read_layer(project, &names[0], &doc);
+        let lb = read_layer(project, &names[1], &doc);
+        match (la, lb) {
+            (Ok(None), Ok(None)) => {}
+            (Ok(x), Ok(y)) => work.push((doc, x.unwrap_or_default(), y.unwrap_or_default())),
+            (Err(e), _) | (_, Err(e)) => problems.push(e),
+        }
+    }
+    (work, problems)
+}
+
+/// One line per disagreement: where, what kind, what each layer has there.
+fn print_units(
+    doc: &crate::model::Document,
+    cmp: &crate::curate::Comparison,
+    la: &AnnotationSet,
+    lb: &AnnotationSet,
+    names: &[String],
+) {
+    let show = |set: &AnnotationSet, ids: &[crate::model::SpanId]| {
+        ids.iter()
+            .filter_map(|id| set.get(*id))
+            .map(|s| format!("{} “{}”", s.label, doc.slice(s.range.range())))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    for u in &cmp.units {
+        println!(
+            "  {}..{} {}: {}: {} | {}: {}",
+            u.range.start,
+            u.range.end,
+            u.kind.describe(&names[0], &names[1]),
+            names[0],
+            none_if_empty(show(la, &u.a)),
+            names[1],
+            none_if_empty(show(lb, &u.b)),
+        );
+    }
+}
+
+/// The agreed spans of one document into the gold layer (one undo step, saved with
+/// the session); how many spans went in.
+fn apply_agreed(
+    s: &mut crate::session::Session,
+    cur: &Curation<'_>,
+    problems: &mut Vec<String>,
+) -> usize {
+    s.ensure_open(cur.doc);
+    let Some(d) = s.workspace.doc(cur.doc) else {
+        return 0;
+    };
+    if let Some(why) = &d.read_only {
+        problems.push(format!("{}: not changed: {why}", cur.doc));
+        return 0;
+    }
+    let Some(cmd) = cur.take_agreed(&d.set) else {
+        return 0;
+    };
+    let added = count_spans(&cmd);
+    match s.workspace.apply(cmd, "Take agreed spans") {
+        Ok(_) => added,
+        Err(e) => {
+            problems.push(format!("{}: {e}", cur.doc));
+            0
+        }
     }
 }
 

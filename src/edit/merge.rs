@@ -69,161 +69,189 @@ pub fn rebase(
     theirs: &AnnotationSet,
     len_chars: usize,
 ) -> Merged {
-    use std::collections::{HashMap, HashSet};
-    fn key_map(set: &AnnotationSet) -> HashMap<SpanKey, &Span> {
-        set.spans().iter().map(|s| (SpanKey::of(s), s)).collect()
-    }
-    let base_keys = key_map(base);
-    let ours_keys = key_map(ours);
-    let mut out = theirs.clone();
-    let mut kept = 0;
-    let mut dropped = Vec::new();
-    let rels = |set: &AnnotationSet| -> HashSet<RelKey> {
-        set.relations()
-            .iter()
-            .filter_map(|r| rel_key(set, r))
-            .collect()
+    let mut m = Merged {
+        set: theirs.clone(),
+        kept: 0,
+        dropped: Vec::new(),
     };
-    let base_rels = rels(base);
-    let ours_rels = rels(ours);
+    m.replay_spans(base, ours, len_chars);
+    m.replay_relations(base, ours);
+    m.replay_status_and_marks(base, ours);
+    m
+}
 
-    // Spans we removed (their relations go with them).
-    for (k, _) in base_keys
+fn relation_keys(set: &AnnotationSet) -> std::collections::HashSet<RelKey> {
+    set.relations()
         .iter()
-        .filter(|(k, _)| !ours_keys.contains_key(*k))
-    {
-        let ids: Vec<SpanId> = out
-            .spans()
+        .filter_map(|r| rel_key(set, r))
+        .collect()
+}
+
+impl Merged {
+    /// Spans we removed (their relations go with them), added, or changed.
+    fn replay_spans(&mut self, base: &AnnotationSet, ours: &AnnotationSet, len_chars: usize) {
+        use std::collections::HashMap;
+        fn key_map(set: &AnnotationSet) -> HashMap<SpanKey, &Span> {
+            set.spans().iter().map(|s| (SpanKey::of(s), s)).collect()
+        }
+        let base_keys = key_map(base);
+        let ours_keys = key_map(ours);
+        // Spans we removed (their relations go with them).
+        for (k, _) in base_keys
             .iter()
-            .filter(|s| &SpanKey::of(s) == k)
-            .map(|s| s.id)
-            .collect();
-        for id in ids {
-            for rid in out
-                .relations_of(id)
+            .filter(|(k, _)| !ours_keys.contains_key(*k))
+        {
+            let ids: Vec<SpanId> = self
+                .set
+                .spans()
                 .iter()
-                .map(|r| r.id)
-                .collect::<Vec<_>>()
-            {
-                let _ = out.remove_relation(rid);
-            }
-            if out.remove(id).is_ok() {
-                kept += 1;
+                .filter(|s| &SpanKey::of(s) == k)
+                .map(|s| s.id)
+                .collect();
+            for id in ids {
+                for rid in self
+                    .set
+                    .relations_of(id)
+                    .iter()
+                    .map(|r| r.id)
+                    .collect::<Vec<_>>()
+                {
+                    let _ = self.set.remove_relation(rid);
+                }
+                if self.set.remove(id).is_ok() {
+                    self.kept += 1;
+                }
             }
         }
-    }
-    // Spans we added or changed.
-    let mut next = out.next_id().0.max(ours.next_id().0);
-    for (k, s) in &ours_keys {
-        let at = out.spans().iter().find(|t| &SpanKey::of(t) == k).cloned();
-        match (base_keys.get(k), at) {
-            // Unchanged by us: theirs stands.
-            (Some(b), _) if same_content(b, s) => {}
-            // Changed by us (note, attributes…): ours replaces theirs, same id.
-            (Some(_), Some(t)) => {
-                let mut mine = (*s).clone();
-                mine.id = t.id;
-                let rels: Vec<Relation> = out.relations_of(t.id).into_iter().cloned().collect();
-                for r in &rels {
-                    let _ = out.remove_relation(r.id);
-                }
-                let _ = out.remove(t.id);
-                match out.insert(mine, len_chars) {
-                    Ok(()) => kept += 1,
-                    Err(e) => {
-                        let _ = out.insert(t.clone(), len_chars);
-                        dropped.push(format!("{} {}..{}: {e}", k.label, k.start, k.end));
+        // Spans we added or changed.
+        let mut next = self.set.next_id().0.max(ours.next_id().0);
+        for (k, s) in &ours_keys {
+            let at = self
+                .set
+                .spans()
+                .iter()
+                .find(|t| &SpanKey::of(t) == k)
+                .cloned();
+            match (base_keys.get(k), at) {
+                // Unchanged by us: theirs stands.
+                (Some(b), _) if same_content(b, s) => {}
+                // Changed by us (note, attributes…): ours replaces theirs, same id.
+                (Some(_), Some(t)) => {
+                    let mut mine = (*s).clone();
+                    mine.id = t.id;
+                    let rels: Vec<Relation> =
+                        self.set.relations_of(t.id).into_iter().cloned().collect();
+                    for r in &rels {
+                        let _ = self.set.remove_relation(r.id);
+                    }
+                    let _ = self.set.remove(t.id);
+                    match self.set.insert(mine, len_chars) {
+                        Ok(()) => self.kept += 1,
+                        Err(e) => {
+                            let _ = self.set.insert(t.clone(), len_chars);
+                            self.dropped
+                                .push(format!("{} {}..{}: {e}", k.label, k.start, k.end));
+                        }
+                    }
+                    for r in rels {
+                        let _ = self.set.insert_relation(r);
                     }
                 }
-                for r in rels {
-                    let _ = out.insert_relation(r);
-                }
-            }
-            // Changed by us but removed by them: their removal stands.
-            (Some(_), None) => {}
-            // Added by us.
-            (None, Some(_)) => {}
-            (None, None) => {
-                let mut mine = (*s).clone();
-                mine.id = SpanId(next);
-                next += 1;
-                match out.insert(mine, len_chars) {
-                    Ok(()) => kept += 1,
-                    Err(e) => dropped.push(format!("{} {}..{}: {e}", k.label, k.start, k.end)),
+                // Changed by us but removed by them: their removal stands.
+                (Some(_), None) => {}
+                // Added by us.
+                (None, Some(_)) => {}
+                (None, None) => {
+                    let mut mine = (*s).clone();
+                    mine.id = SpanId(next);
+                    next += 1;
+                    match self.set.insert(mine, len_chars) {
+                        Ok(()) => self.kept += 1,
+                        Err(e) => self
+                            .dropped
+                            .push(format!("{} {}..{}: {e}", k.label, k.start, k.end)),
+                    }
                 }
             }
         }
+        self.set.reserve_ids_below(next);
     }
-    out.reserve_ids_below(next);
-    // Relations we added (both ends must be there) and removed.
-    let find = |set: &AnnotationSet, k: &SpanKey| {
-        set.spans()
-            .iter()
-            .find(|s| &SpanKey::of(s) == k)
-            .map(|s| s.id)
-    };
-    let mut next_rel = out.next_relation_id().0.max(ours.next_relation_id().0);
-    for r in ours.relations() {
-        let Some(key) = rel_key(ours, r) else {
-            continue;
+
+    /// Relations we added (both ends must be there) and removed.
+    fn replay_relations(&mut self, base: &AnnotationSet, ours: &AnnotationSet) {
+        let base_rels = relation_keys(base);
+        let ours_rels = relation_keys(ours);
+        let find = |set: &AnnotationSet, k: &SpanKey| {
+            set.spans()
+                .iter()
+                .find(|s| &SpanKey::of(s) == k)
+                .map(|s| s.id)
         };
-        if base_rels.contains(&key) || rels(&out).contains(&key) {
-            continue;
+        let mut next_rel = self.set.next_relation_id().0.max(ours.next_relation_id().0);
+        for r in ours.relations() {
+            let Some(key) = rel_key(ours, r) else {
+                continue;
+            };
+            if base_rels.contains(&key) || relation_keys(&self.set).contains(&key) {
+                continue;
+            }
+            match (find(&self.set, &key.1), find(&self.set, &key.2)) {
+                (Some(from), Some(to)) => {
+                    let mut mine = r.clone();
+                    mine.id = crate::model::RelationId(next_rel);
+                    next_rel += 1;
+                    mine.from = from;
+                    mine.to = to;
+                    if self.set.insert_relation(mine).is_ok() {
+                        self.kept += 1;
+                    }
+                }
+                _ => self.dropped.push(format!(
+                    "relation {} {}..{} → {}..{}: an end is gone",
+                    key.0, key.1.start, key.1.end, key.2.start, key.2.end
+                )),
+            }
         }
-        match (find(&out, &key.1), find(&out, &key.2)) {
-            (Some(from), Some(to)) => {
-                let mut mine = r.clone();
-                mine.id = crate::model::RelationId(next_rel);
-                next_rel += 1;
-                mine.from = from;
-                mine.to = to;
-                if out.insert_relation(mine).is_ok() {
-                    kept += 1;
+        self.set.reserve_relation_ids_below(next_rel);
+        for key in base_rels.difference(&ours_rels) {
+            let ids: Vec<_> = self
+                .set
+                .relations()
+                .iter()
+                .filter(|r| rel_key(&self.set, r).as_ref() == Some(key))
+                .map(|r| r.id)
+                .collect();
+            for id in ids {
+                if self.set.remove_relation(id).is_ok() {
+                    self.kept += 1;
                 }
             }
-            _ => dropped.push(format!(
-                "relation {} {}..{} → {}..{}: an end is gone",
-                key.0, key.1.start, key.1.end, key.2.start, key.2.end
-            )),
         }
     }
-    out.reserve_relation_ids_below(next_rel);
-    for key in base_rels.difference(&ours_rels) {
-        let ids: Vec<_> = out
-            .relations()
-            .iter()
-            .filter(|r| rel_key(&out, r).as_ref() == Some(key))
-            .map(|r| r.id)
-            .collect();
-        for id in ids {
-            if out.remove_relation(id).is_ok() {
-                kept += 1;
+
+    /// The document's status, rejected and waiting suggestions.
+    fn replay_status_and_marks(&mut self, base: &AnnotationSet, ours: &AnnotationSet) {
+        if ours.status != base.status {
+            self.set.status = ours.status;
+            self.kept += 1;
+        }
+        for r in &ours.rejected {
+            if !base.rejected.contains(r) && !self.set.rejected.contains(r) {
+                self.set.rejected.push(r.clone());
+                self.kept += 1;
             }
         }
-    }
-    if ours.status != base.status {
-        out.status = ours.status;
-        kept += 1;
-    }
-    for r in &ours.rejected {
-        if !base.rejected.contains(r) && !out.rejected.contains(r) {
-            out.rejected.push(r.clone());
-            kept += 1;
+        self.set
+            .rejected
+            .retain(|r| !base.rejected.contains(r) || ours.rejected.contains(r));
+        for p in &ours.pending {
+            if !base.pending.contains(p) && !self.set.pending.contains(p) {
+                self.set.pending.push(p.clone());
+            }
         }
-    }
-    out.rejected
-        .retain(|r| !base.rejected.contains(r) || ours.rejected.contains(r));
-    for p in &ours.pending {
-        if !base.pending.contains(p) && !out.pending.contains(p) {
-            out.pending.push(p.clone());
-        }
-    }
-    out.pending
-        .retain(|p| !base.pending.contains(p) || ours.pending.contains(p));
-    Merged {
-        set: out,
-        kept,
-        dropped,
+        self.set
+            .pending
+            .retain(|p| !base.pending.contains(p) || ours.pending.contains(p));
     }
 }
 

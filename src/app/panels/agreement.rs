@@ -191,44 +191,7 @@ fn report_ui(ui: &mut egui::Ui, r: &Report, go_to: &mut Option<DocId>) {
             .join("\n"),
     );
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.heading("Per label");
-        egui::Grid::new("agreement-table")
-            .striped(true)
-            .num_columns(9)
-            .show(ui, |ui| {
-                for h in [
-                    "label",
-                    "Cohen κ",
-                    "Fleiss κ (π)",
-                    "Krippendorff α",
-                    "observed",
-                    "κ without O",
-                    "α without O",
-                    "span F1 exact",
-                    "span F1 overlap",
-                ] {
-                    ui.strong(h);
-                }
-                ui.end_row();
-                let rows = std::iter::once(("all labels", &r.overall))
-                    .chain(r.per_label.iter().map(|l| (l.label.as_str(), &l.figures)));
-                for (name, f) in rows {
-                    ui.label(name);
-                    for v in [
-                        f.with_o.kappa,
-                        f.with_o.pi,
-                        f.with_o.alpha,
-                        f.with_o.ao,
-                        f.without_o.kappa,
-                        f.without_o.alpha,
-                        f.spans_exact_f1,
-                        f.spans_overlap_f1,
-                    ] {
-                        ui.label(fmt(v));
-                    }
-                    ui.end_row();
-                }
-            });
+        label_table(ui, r);
         ui.label(format!(
             "Relations F1 (type and both ends): {}{}",
             fmt(r.relations.f1),
@@ -301,6 +264,48 @@ fn report_ui(ui: &mut egui::Ui, r: &Report, go_to: &mut Option<DocId>) {
                 }
             });
     });
+}
+
+/// Overall and per label: the token coefficients with and without O, span F1.
+fn label_table(ui: &mut egui::Ui, r: &Report) {
+    ui.heading("Per label");
+    egui::Grid::new("agreement-table")
+        .striped(true)
+        .num_columns(9)
+        .show(ui, |ui| {
+            for h in [
+                "label",
+                "Cohen κ",
+                "Fleiss κ (π)",
+                "Krippendorff α",
+                "observed",
+                "κ without O",
+                "α without O",
+                "span F1 exact",
+                "span F1 overlap",
+            ] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            let rows = std::iter::once(("all labels", &r.overall))
+                .chain(r.per_label.iter().map(|l| (l.label.as_str(), &l.figures)));
+            for (name, f) in rows {
+                ui.label(name);
+                for v in [
+                    f.with_o.kappa,
+                    f.with_o.pi,
+                    f.with_o.alpha,
+                    f.with_o.ao,
+                    f.without_o.kappa,
+                    f.without_o.alpha,
+                    f.spans_exact_f1,
+                    f.spans_overlap_f1,
+                ] {
+                    ui.label(fmt(v));
+                }
+                ui.end_row();
+            }
+        });
 }
 
 /// Agreement per label (κ and exact span F1), and the label distribution per annotator.

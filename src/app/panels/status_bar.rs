@@ -35,15 +35,7 @@ pub fn status_bar_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
                     }
                 }
             }
-            if let Some(into) = app.curating.as_deref() {
-                ui.label(
-                    egui::RichText::new(format!("curating into {into}"))
-                        .color(ui.visuals().warn_fg_color),
-                )
-                .on_hover_text(format!(
-                    "Your edits go to annotations/{into}/ (you are recorded as the curator). Close the curation to return to your own layer."
-                ));
-            }
+            curating_ui(app, ui);
             // Every notice of this run, also the ones that faded.
             let n = app.messages.len();
             let errors = app
@@ -147,5 +139,17 @@ fn switch_annotator(app: &mut EntitleApp, name: String) {
         } else {
             app.prefs.annotator = previous;
         }
+    }
+}
+
+/// While curating: which layer the edits go to.
+fn curating_ui(app: &EntitleApp, ui: &mut egui::Ui) {
+    if let Some(into) = app.curating.as_deref() {
+        ui.label(
+            egui::RichText::new(format!("curating into {into}")).color(ui.visuals().warn_fg_color),
+        )
+        .on_hover_text(format!(
+            "Your edits go to annotations/{into}/ (you are recorded as the curator). Close the curation to return to your own layer."
+        ));
     }
 }
