@@ -283,3 +283,94 @@ fn two_annotators_on_two_clones_never_conflict_and_both_layers_arrive_whole() {
     let status = git(&lead, &["status", "--porcelain", "--untracked-files=all"]);
     assert_eq!(status.trim(), "?? annotations/gold/a.json");
 }
+
+/// One annotator on two machines edits the same document both ways: git itself writes
+/// the conflict markers. Entitle names the file and the line, keeps the file as git
+/// left it, and opens the document read-only; once resolved it is an ordinary file.
+#[test]
+fn a_conflict_written_by_git_is_reported_and_never_moved_aside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let origin = tmp.path().join("origin.git");
+    std::fs::create_dir(&origin).unwrap();
+    git(&origin, &["init", "-q", "--bare", "-b", "main"]);
+    let laptop = tmp.path().join("laptop");
+    git(
+        tmp.path(),
+        &["clone", "-q", origin.to_str().unwrap(), "laptop"],
+    );
+    std::fs::write(
+        laptop.join("a.txt"),
+        "Amal Haddad met Nordlicht AG in Berlin.\n",
+    )
+    .unwrap();
+    annotate(&laptop, "alice", "a", &[("Amal Haddad", "PER")], false);
+    git(&laptop, &["add", "-A"]);
+    git(&laptop, &["commit", "-q", "-m", "start"]);
+    git(&laptop, &["push", "-q", "origin", "main"]);
+    let desktop = tmp.path().join("desktop");
+    git(
+        tmp.path(),
+        &["clone", "-q", origin.to_str().unwrap(), "desktop"],
+    );
+    // The same layer, the same document, two different edits.
+    annotate(&laptop, "alice", "a", &[("Berlin", "GPE")], false);
+    annotate(&desktop, "alice", "a", &[("Nordlicht AG", "ORG")], false);
+    for (dir, m) in [(&laptop, "laptop"), (&desktop, "desktop")] {
+        git(dir, &["commit", "-q", "-am", m]);
+    }
+    git(&laptop, &["push", "-q", "origin", "main"]);
+    let out = Proc::new("git")
+        .args(["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"])
+        .current_dir(&desktop)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "git was expected to report a conflict"
+    );
+    let file = desktop.join("annotations/alice/a.json");
+    let conflicted = std::fs::read_to_string(&file).unwrap();
+    let line = conflicted
+        .lines()
+        .position(|l| l.starts_with("<<<<<<<"))
+        .expect("git wrote conflict markers")
+        + 1;
+    // `entitle check`: exit 1, FILE:LINE, what to do.
+    let check = Proc::new(env!("CARGO_BIN_EXE_entitle"))
+        .args(["check", desktop.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stdout).to_string()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(&format!("a.json:{line}")) && said.contains("merge conflict"),
+        "{said}"
+    );
+    // Opening it: read-only, the file exactly as git left it, nothing set aside.
+    let (project, _) = Project::open(&desktop).unwrap();
+    let mut s = Session::new(project, "alice").unwrap();
+    let id = DocId::new("a").unwrap();
+    let od = s.ensure_open(&id).clone();
+    assert!(
+        matches!(&od.problem, Some(entitle::session::DocProblem::ReadOnly(r)) if r.contains("merge conflict")),
+        "{:?}",
+        od.problem
+    );
+    // Whatever autosave does meanwhile, the conflicted file is not written.
+    assert!(s.flush(Duration::from_secs(5)));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), conflicted);
+    let names: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("a.json")]);
+    // Resolved by taking the laptop's side: read again, editable.
+    git(
+        &desktop,
+        &["checkout", "--theirs", "annotations/alice/a.json"],
+    );
+    assert_eq!(s.check_disk(), vec![id.clone()]);
+    assert!(s.workspace.doc(&id).unwrap().read_only.is_none());
+    assert_eq!(s.workspace.doc(&id).unwrap().set.len(), 2);
+}
