@@ -640,7 +640,15 @@ impl EntitleApp {
         if self.session.is_some() {
             panels::palette::palette_ui(self, ui);
             panels::doc_list::doc_list_ui(self, ui);
-            panels::inspector::inspector_panel(self, ui);
+            // Comparing layers is read-only: the inspector (which edits your layer's
+            // selected span) waits until the comparison is closed.
+            if self
+                .layers
+                .as_ref()
+                .is_none_or(|l| l.curating_into().is_some())
+            {
+                panels::inspector::inspector_panel(self, ui);
+            }
         }
         let central = egui::CentralPanel::default().show(ui, |ui| {
             if self.session.is_some() && self.layers.is_some() {

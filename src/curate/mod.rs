@@ -204,25 +204,14 @@ impl Curation<'_> {
             .collect()
     }
 
-    /// The names of the layers that have a span with this key.
-    fn proposers(&self, key: &SpanKey) -> Vec<String> {
-        let has = |set: &AnnotationSet| set.spans().iter().any(|s| &SpanKey::of(s) == key);
-        let mut v = Vec::new();
-        if has(self.a) {
-            v.push(self.a_name.to_string());
-        }
-        if has(self.b) {
-            v.push(self.b_name.to_string());
-        }
-        v
-    }
-
-    /// A copy of `s` for the gold layer, with its proposers and the curator.
-    fn gold_span(&self, s: &Span, id: SpanId) -> Span {
+    /// A copy of `s` for the gold layer, with the layers that proposed it (known by
+    /// the caller: both for an agreed span, one side in a disagreement, where a key
+    /// both layers have would have been agreed) and the curator.
+    fn gold_span(&self, s: &Span, id: SpanId, proposed_by: &[&str]) -> Span {
         let mut g = Span::new(id, s.range, s.label.clone(), self.curator, self.now);
         let mut extra = s.extra.as_deref().cloned().unwrap_or_default();
         extra.provenance = None;
-        extra.proposed_by = self.proposers(&SpanKey::of(s));
+        extra.proposed_by = proposed_by.iter().map(|n| n.to_string()).collect();
         g.extra = Some(Box::new(extra));
         g
     }
@@ -313,7 +302,7 @@ impl Curation<'_> {
                 gold_ids.insert(k, id);
                 cmds.push(Command::AddSpan {
                     doc: self.doc.clone(),
-                    span: self.gold_span(s, id),
+                    span: self.gold_span(s, id, &[self.a_name, self.b_name]),
                 });
             }
         }
@@ -341,21 +330,26 @@ impl Curation<'_> {
     /// has. `None` if gold already is exactly that.
     pub fn take(&self, gold: &AnnotationSet, unit: &Unit, take: Take) -> Option<Command> {
         let agreed = self.agreed_keys();
-        let chosen: Vec<&Span> = match take {
-            Take::A => unit.a.iter().filter_map(|id| self.a.get(*id)).collect(),
-            Take::B => unit.b.iter().filter_map(|id| self.b.get(*id)).collect(),
-            Take::Both => unit
-                .a
-                .iter()
-                .filter_map(|id| self.a.get(*id))
-                .chain(unit.b.iter().filter_map(|id| self.b.get(*id)))
-                .collect(),
+        let side = |set: &'_ AnnotationSet, ids: &[SpanId], name: &'_ str| {
+            ids.iter()
+                .filter_map(|id| set.get(*id))
+                .map(|s| (s.clone(), name.to_string()))
+                .collect::<Vec<_>>()
         };
-        let mut want: Vec<&Span> = Vec::new();
+        let chosen: Vec<(Span, String)> = match take {
+            Take::A => side(self.a, &unit.a, self.a_name),
+            Take::B => side(self.b, &unit.b, self.b_name),
+            Take::Both => {
+                let mut v = side(self.a, &unit.a, self.a_name);
+                v.extend(side(self.b, &unit.b, self.b_name));
+                v
+            }
+        };
+        let mut want: Vec<(Span, String)> = Vec::new();
         let mut seen = HashSet::new();
-        for s in chosen {
-            if seen.insert(SpanKey::of(s)) {
-                want.push(s);
+        for (s, name) in chosen {
+            if seen.insert(SpanKey::of(&s)) {
+                want.push((s, name));
             }
         }
         let present: Vec<&Span> = gold
@@ -382,8 +376,8 @@ impl Curation<'_> {
         }
         let mut next = gold.next_id().0;
         let mut taken = HashSet::new();
-        for s in want {
-            let k = SpanKey::of(s);
+        for (s, name) in want {
+            let k = SpanKey::of(&s);
             if present_keys.contains(&k) {
                 continue;
             }
@@ -393,7 +387,7 @@ impl Curation<'_> {
             taken.insert(k);
             cmds.push(Command::AddSpan {
                 doc: self.doc.clone(),
-                span: self.gold_span(s, id),
+                span: self.gold_span(&s, id, &[name.as_str()]),
             });
         }
         let mut next_rel = gold.next_relation_id().0;

@@ -33,6 +33,9 @@ pub(crate) struct Pane {
     pub problem: Option<String>,
     pub layout: DocLayout,
     pub marks: HashMap<SpanId, Mark>,
+    /// "alice · 29 spans · 2 only here, …": counted when the layers are compared, not
+    /// every frame.
+    header: String,
     stamp: Option<(std::time::SystemTime, u64)>,
 }
 
@@ -48,6 +51,9 @@ pub(crate) struct Layers {
     /// The disagreement the curation is on (index into `cmp.units`).
     pub current: Option<usize>,
     checked: Option<Instant>,
+    /// How the current disagreement stands in gold, for (gold revision, disagreement):
+    /// worked out when either moves, not every frame.
+    settled: Option<((u64, usize), String)>,
 }
 
 /// The dialog that starts a comparison or a curation.
@@ -75,6 +81,11 @@ impl Layers {
     /// The disagreement being curated, highlighted in the text.
     pub fn focus_range(&self) -> Option<std::ops::Range<usize>> {
         self.curating_into()?;
+        self.current_range()
+    }
+
+    /// Where the current disagreement is.
+    fn current_range(&self) -> Option<std::ops::Range<usize>> {
         Some(self.cmp.units.get(self.current?)?.range.clone())
     }
 
@@ -94,10 +105,16 @@ impl Layers {
         })
     }
 
-    /// Counts of A's marks, for the pane header: (only here, other label, other bounds).
-    fn counts(marks: &HashMap<SpanId, Mark>) -> (usize, usize, usize) {
+    /// A pane's header: its name, spans and marks by kind.
+    fn header(name: &str, set: &AnnotationSet, marks: &HashMap<SpanId, Mark>) -> String {
         let n = |m: Mark| marks.values().filter(|x| **x == m).count();
-        (n(Mark::OnlyHere), n(Mark::OtherLabel), n(Mark::OtherBounds))
+        format!(
+            "{name} · {} spans · {} only here, {} other label, {} other bounds",
+            set.len(),
+            n(Mark::OnlyHere),
+            n(Mark::OtherLabel),
+            n(Mark::OtherBounds)
+        )
     }
 }
 
@@ -147,6 +164,7 @@ impl EntitleApp {
             cmp: Comparison::default(),
             current: None,
             checked: None,
+            settled: None,
         });
         self.log("LAYERS compare");
     }
@@ -187,6 +205,7 @@ impl EntitleApp {
             cmp: Comparison::default(),
             current: None,
             checked: None,
+            settled: None,
         });
         if let Some(id) = current {
             self.show_doc(&id);
@@ -279,13 +298,18 @@ impl EntitleApp {
                 problem,
                 layout,
                 marks: HashMap::new(),
+                header: String::new(),
                 stamp,
             });
         }
         layers.cmp = compare(&panes[0].set, &panes[1].set);
         panes[0].marks = layers.cmp.a.clone();
         panes[1].marks = layers.cmp.b.clone();
+        for p in &mut panes {
+            p.header = Layers::header(&p.name, &p.set, &p.marks);
+        }
         layers.panes = panes;
+        layers.settled = None;
         layers.doc = Some(view.id.clone());
         let n = layers.cmp.units.len();
         layers.current = match layers.current {
@@ -409,12 +433,7 @@ impl EntitleApp {
 
     /// Scroll the text and the panes to the current disagreement.
     fn reveal_disagreement(&mut self) {
-        let Some(range) = self
-            .layers
-            .as_ref()
-            .and_then(|l| l.cmp.units.get(l.current?))
-            .map(|u| u.range.clone())
-        else {
+        let Some(range) = self.layers.as_ref().and_then(Layers::current_range) else {
             return;
         };
         if let Some(l) = self.view.as_mut().and_then(|v| v.layout.as_mut()) {
@@ -491,12 +510,7 @@ impl EntitleApp {
 
     /// Select the current disagreement in the gold text, to edit it by hand.
     pub(crate) fn edit_disagreement(&mut self) {
-        let Some(range) = self
-            .layers
-            .as_ref()
-            .and_then(|l| l.cmp.units.get(l.current?))
-            .map(|u| u.range.clone())
-        else {
+        let Some(range) = self.layers.as_ref().and_then(Layers::current_range) else {
             return;
         };
         if let Some(v) = self.view.as_mut()
@@ -609,8 +623,32 @@ pub fn layers_dialog_window(app: &mut EntitleApp, ctx: &egui::Context) {
     }
 }
 
+/// How the current disagreement stands in gold ("took alice", "open"…), cached.
+fn settled_text(app: &mut EntitleApp) -> Option<String> {
+    let (Some(layers), Some(session)) = (app.layers.as_mut(), app.session.as_ref()) else {
+        return None;
+    };
+    let id = layers.doc.clone()?;
+    let i = layers.current?;
+    let gold = session.workspace.doc(&id)?;
+    let key = (gold.revision, i);
+    if let Some((k, text)) = &layers.settled
+        && *k == key
+    {
+        return Some(text.clone());
+    }
+    let unit = layers.cmp.units.get(i)?;
+    let text = layers
+        .curation(&id, "")?
+        .settled(&gold.set, unit)
+        .describe(&layers.a, &layers.b);
+    layers.settled = Some((key, text.clone()));
+    Some(text)
+}
+
 /// The curation bar: where we are, what each side says, the takes.
 fn curation_bar(app: &mut EntitleApp, ui: &mut egui::Ui) {
+    let settled = settled_text(app);
     let Some(layers) = app.layers.as_ref() else {
         return;
     };
@@ -624,14 +662,6 @@ fn curation_bar(app: &mut EntitleApp, ui: &mut egui::Ui) {
         .and_then(|i| layers.cmp.units.get(i))
         .cloned();
     let doc = layers.panes.first().map(|p| p.layout.doc().clone());
-    let settled = match (&unit, app.session.as_ref(), layers.doc.as_ref()) {
-        (Some(u), Some(s), Some(id)) => s.workspace.doc(id).and_then(|g| {
-            layers
-                .curation(id, "")
-                .map(|c| c.settled(&g.set, u).describe(&a, &b))
-        }),
-        _ => None,
-    };
     let describe = |set: &AnnotationSet, ids: &[SpanId]| -> String {
         let v: Vec<String> = ids
             .iter()
@@ -722,13 +752,7 @@ fn pane_ui(
     symmetric: &[crate::model::Label],
     show_arcs: bool,
 ) {
-    let (only, label, bounds) = Layers::counts(&pane.marks);
-    let header = format!(
-        "{} · {} spans · {only} only here, {label} other label, {bounds} other bounds",
-        pane.name,
-        pane.set.len()
-    );
-    ui.strong(header);
+    ui.strong(pane.header.as_str());
     if let Some(p) = &pane.problem {
         ui.colored_label(ui.visuals().error_fg_color, p);
         return;
@@ -806,18 +830,13 @@ pub fn layers_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
         .filter(|t| t.symmetric)
         .map(|t| t.name.clone())
         .collect();
-    let colors = app.colors.clone();
     let show_arcs = app.prefs.show_arcs;
+    // Disjoint fields: the colours are read while the panes are drawn.
+    let colors = &app.colors;
     let Some(layers) = app.layers.as_mut() else {
         return;
     };
-    let focus = layers.focus_range().or_else(|| {
-        layers
-            .cmp
-            .units
-            .get(layers.current?)
-            .map(|u| u.range.clone())
-    });
+    let focus = layers.current_range();
     if layers.panes.len() != 2 {
         ui.label("Open a document to compare its layers.");
         return;
@@ -836,10 +855,10 @@ pub fn layers_ui(app: &mut EntitleApp, ui: &mut egui::Ui) {
     };
     ui.columns(2, |cols| {
         cols[0].push_id("pane-a", |ui| {
-            pane_ui(ui, left, &colors, focus.clone(), &symmetric, show_arcs)
+            pane_ui(ui, left, colors, focus.clone(), &symmetric, show_arcs)
         });
         cols[1].push_id("pane-b", |ui| {
-            pane_ui(ui, right, &colors, focus.clone(), &symmetric, show_arcs)
+            pane_ui(ui, right, colors, focus.clone(), &symmetric, show_arcs)
         });
     });
     // Comparing: the right pane follows the left one.
